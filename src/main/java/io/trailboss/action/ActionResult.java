@@ -1,0 +1,11 @@
+package io.trailboss.action;
+
+/** What running an action gives: an output, a failure, or "completed later through the API". */
+public sealed interface ActionResult {
+    record Success(Object output) implements ActionResult {}
+
+    record Failure(String error, Object output) implements ActionResult {}
+
+    /** The action handed work to another system; the job stays RUNNING until completed by the API. */
+    record Async() implements ActionResult {}
+}

@@ -1,0 +1,2 @@
+package io.trailboss.cli;
+public final class Main { public static void main(String[] a) {} }

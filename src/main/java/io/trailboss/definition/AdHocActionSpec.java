@@ -1,0 +1,8 @@
+package io.trailboss.definition;
+
+import java.util.List;
+import java.util.Map;
+
+/** An action defined in YAML on top of another one: base, base-input, input and output. */
+public record AdHocActionSpec(
+        String name, String description, String base, Map<String, Object> baseInput, List<InputParam> input, Object output) {}

@@ -1,0 +1,6 @@
+package io.trailboss.definition;
+
+public enum WorkflowType {
+    DIRECT,
+    REVERSE
+}

@@ -1,0 +1,445 @@
+package io.trailboss.engine;
+
+import io.trailboss.action.ActionRegistry;
+import io.trailboss.action.ActionResult;
+import io.trailboss.definition.InputParam;
+import io.trailboss.definition.TaskSpec;
+import io.trailboss.definition.WorkflowDocument;
+import io.trailboss.definition.WorkflowSpec;
+import io.trailboss.definition.WorkflowType;
+import io.trailboss.expr.ExpressionException;
+import io.trailboss.expr.Expressions;
+import io.trailboss.model.Execution;
+import io.trailboss.model.ExecutionState;
+import io.trailboss.model.Job;
+import io.trailboss.model.JobState;
+import io.trailboss.model.Timer;
+import io.trailboss.store.Database;
+import io.trailboss.store.ExecutionStore;
+import io.trailboss.store.JobStore;
+import io.trailboss.store.SourceStore;
+import io.trailboss.store.TaskStore;
+import io.trailboss.store.TimerStore;
+import io.trailboss.store.WorkflowStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The passive workflow engine. It never polls: a start, a job outcome, a timer or a command each
+ * run one transaction that locks the execution row, records what happened, decides what comes
+ * next and commits; only then are jobs handed to runners and timers armed. Job outcomes arriving
+ * together are applied in one transaction (grouped by execution), which is what lets many small
+ * executions share a commit.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final int BATCH = 256;
+
+    final Jdbi jdbi;
+    final Clock clock;
+    final ExecutionStore executions = new ExecutionStore();
+    final TaskStore tasks = new TaskStore();
+    final JobStore jobs = new JobStore();
+    final TimerStore timers = new TimerStore();
+    final WorkflowStore workflows = new WorkflowStore();
+    final SourceStore sources = new SourceStore();
+    final Definitions definitions = new Definitions(sources, workflows);
+    final Expressions expressions = new Expressions();
+    final ActionRegistry actions;
+
+    private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<JobOutcome> outcomes = new LinkedBlockingQueue<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private final TimerService timerService;
+    private volatile JobRunner runner = jobs -> { };
+    private volatile boolean running = true;
+
+    public Engine(Database db, Clock clock, ActionRegistry actions) {
+        this.jdbi = db.jdbi();
+        this.clock = clock;
+        this.actions = actions;
+        this.timerService = new TimerService(clock, this::fireTimer);
+        int workerCount = Math.max(2, Runtime.getRuntime().availableProcessors());
+        for (int i = 0; i < workerCount; i++) {
+            Thread t = Thread.ofPlatform().daemon().name("engine-" + i).start(this::applyOutcomes);
+            workers.add(t);
+        }
+    }
+
+    public void setRunner(JobRunner runner) {
+        this.runner = runner;
+    }
+
+    public void addListener(EngineListener listener) {
+        listeners.add(listener);
+    }
+
+    public Definitions definitions() {
+        return definitions;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public ActionRegistry actions() {
+        return actions;
+    }
+
+    public TimerService timerService() {
+        return timerService;
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    public Execution start(StartRequest request) {
+        return inTransaction(h -> {
+            Definitions.Resolved wf = definitions.resolve(h, request.workflow(), null, null)
+                    .orElseThrow(() -> new NotFoundException("workflow '" + request.workflow() + "' does not exist"));
+            return createExecution(h, wf, request.input(), request.env(), request.description(), request.targetTask(), null, null);
+        }).value();
+    }
+
+    /** Creates and starts an execution inside the caller's transaction. */
+    private Effects.Result<Execution> createExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
+            String description, String targetTask, Job parentJob, Execution parent) {
+        Effects effects = new Effects();
+        Execution ex = newExecution(h, wf, input, env, description, targetTask, parentJob, parent, UUID.randomUUID().toString());
+        Step step = new Step(this, h, ex, wf.document(), wf.spec(), ex.createdAt(), effects);
+        step.start(targetTask);
+        Execution result = step.flush();
+        effects.executionChanged(result);
+        return new Effects.Result<>(result, effects);
+    }
+
+    private Execution newExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
+            String description, String targetTask, Job parentJob, Execution parent, String id) {
+        WorkflowSpec spec = wf.spec();
+        Map<String, Object> fullInput = checkedInput(spec, input);
+        if (spec.type() == WorkflowType.REVERSE && targetTask != null && spec.task(targetTask) == null) {
+            throw new InvalidInputException("task_name", "workflow '" + spec.name() + "' has no task '" + targetTask + "'");
+        }
+        if (spec.type() == WorkflowType.DIRECT && targetTask != null) {
+            throw new InvalidInputException("task_name", "a task to reach is only for reverse workflows");
+        }
+        Map<String, Object> context = new LinkedHashMap<>(fullInput);
+        try {
+            Object vars = expressions.evaluate(spec.vars(), fullInput, io.trailboss.expr.EvaluationScope.NONE);
+            if (vars instanceof Map<?, ?> m) m.forEach((k, v) -> context.put(String.valueOf(k), v));
+        } catch (ExpressionException e) {
+            throw new InvalidInputException("vars", "cannot evaluate vars: " + e.getMessage());
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("env", env == null ? Map.of() : env);
+        if (targetTask != null) params.put("task_name", targetTask);
+        long now = clock.millis();
+        Execution ex = new Execution(id, wf.row() == null ? null : wf.row().id(), spec.name(), wf.sha(), ExecutionState.RUNNING, null,
+                fullInput, params, context, null, description, parentJob == null ? null : parentJob.id(),
+                parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null);
+        executions.insert(h, ex);
+        return ex;
+    }
+
+    private static Map<String, Object> checkedInput(WorkflowSpec spec, Map<String, Object> input) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<String> declared = new ArrayList<>();
+        for (InputParam p : spec.input()) {
+            declared.add(p.name());
+            if (input.containsKey(p.name())) out.put(p.name(), input.get(p.name()));
+            else if (p.required()) throw new InvalidInputException(p.name(), "workflow '" + spec.name() + "' requires input '" + p.name() + "'");
+            else out.put(p.name(), p.defaultValue());
+        }
+        for (String key : input.keySet()) {
+            if (!declared.contains(key)) {
+                throw new InvalidInputException(key, "workflow '" + spec.name() + "' has no input '" + key + "'"
+                        + (declared.isEmpty() ? " (it takes none)" : " (it takes: " + String.join(", ", declared) + ")"));
+            }
+        }
+        return out;
+    }
+
+    /** Starts a sub-workflow for {@code job} inside the parent's transaction. */
+    void startChild(Handle h, Job job, TaskSpec ts, WorkflowDocument doc, String sha, Execution parent, Effects effects) {
+        String name = ts.workflow().name();
+        try {
+            Definitions.Resolved wf = definitions.resolve(h, name, doc, sha)
+                    .orElseThrow(() -> new InvalidInputException("workflow", "workflow '" + name + "' does not exist"));
+            Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId());
+            Step step = new Step(this, h, child, wf.document(), wf.spec(), child.createdAt(), effects);
+            step.start(null);
+            effects.executionChanged(step.flush());
+        } catch (InvalidInputException e) {
+            // the child could not start: the job fails once this transaction has committed
+            h.createUpdate("update job set child_execution_id = null where id = :id").bind("id", job.id()).execute();
+            effects.failJob(new JobOutcome(job.id(), job.executionId(), new ActionResult.Failure(e.getMessage(), null), clock.millis(), "engine"));
+        }
+    }
+
+    public Execution pause(String executionId) {
+        return onExecution(executionId, step -> {
+            if (step.state() != ExecutionState.RUNNING) throw new ConflictException("execution " + executionId + " is " + step.state() + ", not RUNNING");
+            step.pauseExecution("paused by request");
+        });
+    }
+
+    public Execution resume(String executionId) {
+        return onExecution(executionId, Step::resume);
+    }
+
+    public Execution cancel(String executionId) {
+        return onExecution(executionId, step -> step.cancel("cancelled by request"));
+    }
+
+    private Execution onExecution(String executionId, java.util.function.Consumer<Step> action) {
+        return inTransaction(h -> {
+            Effects effects = new Effects();
+            Step step = step(h, executionId, effects).orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));
+            action.accept(step);
+            return new Effects.Result<>(step.flush(), effects);
+        }).value();
+    }
+
+    private java.util.Optional<Step> step(Handle h, String executionId, Effects effects) {
+        return executions.lock(h, executionId).map(ex -> {
+            WorkflowDocument doc = definitions.document(h, ex.sourceSha());
+            WorkflowSpec spec = doc.workflows().get(ex.workflowName());
+            return new Step(this, h, ex, doc, spec, clock.millis(), effects);
+        });
+    }
+
+    /** The answer to an async completion: whether it changed anything, and the job as it is now. */
+    public record Completion(boolean changed, Job job) {}
+
+    /**
+     * Completes an async job (std.async_noop or any action that returned "later"). Idempotent: the
+     * same completion twice answers unchanged; a different one for a finished job is a conflict.
+     */
+    public Completion completeAsync(String jobId, boolean success, Object output, String error) {
+        return inTransaction(h -> {
+            Job job = jobs.find(h, jobId).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
+            Effects effects = new Effects();
+            Step step = step(h, job.executionId(), effects).orElseThrow();
+            job = jobs.find(h, jobId).orElseThrow();
+            if (job.state().isFinal()) {
+                JobState wanted = success ? JobState.SUCCEEDED : JobState.FAILED;
+                if (job.state() == wanted) return new Effects.Result<>(new Completion(false, job), effects);
+                throw new ConflictException("job '" + jobId + "' is already " + job.state());
+            }
+            if (!job.async()) throw new ConflictException("job '" + jobId + "' is not waiting for an external completion (it is " + job.state() + ")");
+            ActionResult result = success ? new ActionResult.Success(output) : new ActionResult.Failure(error == null ? "failed by external completion" : error, output);
+            step.jobFinished(job, result, job.startedAt() == null ? clock.millis() : job.startedAt(), job.runner());
+            step.flush();
+            return new Effects.Result<>(new Completion(true, jobs.find(h, jobId).orElseThrow()), effects);
+        }).value();
+    }
+
+    // ------------------------------------------------------------------ job outcomes
+
+    /** Called by runners. Outcomes are queued and applied in batches by the engine's workers. */
+    public void jobDone(JobOutcome outcome) {
+        outcomes.add(outcome);
+    }
+
+    private void applyOutcomes() {
+        List<JobOutcome> batch = new ArrayList<>(BATCH);
+        while (running) {
+            try {
+                JobOutcome first = outcomes.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                outcomes.drainTo(batch, BATCH - 1);
+                apply(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("applying job outcomes failed", e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void apply(List<JobOutcome> batch) {
+        // one transaction for the batch, executions locked in id order so workers never deadlock
+        Map<String, List<JobOutcome>> byExecution = new TreeMap<>();
+        for (JobOutcome o : batch) byExecution.computeIfAbsent(o.executionId(), k -> new ArrayList<>()).add(o);
+        try {
+            inTransaction(h -> {
+                Effects effects = new Effects();
+                byExecution.forEach((id, list) -> applyTo(h, id, list, effects));
+                return new Effects.Result<>(null, effects);
+            });
+        } catch (RuntimeException batchFailed) {
+            if (byExecution.size() == 1) {
+                LOG.error("cannot apply outcomes for execution {}", byExecution.keySet(), batchFailed);
+                return;
+            }
+            byExecution.forEach((id, list) -> {
+                try {
+                    inTransaction(h -> {
+                        Effects effects = new Effects();
+                        applyTo(h, id, list, effects);
+                        return new Effects.Result<>(null, effects);
+                    });
+                } catch (RuntimeException e) {
+                    LOG.error("cannot apply outcomes for execution {}", id, e);
+                }
+            });
+        }
+    }
+
+    private void applyTo(Handle h, String executionId, List<JobOutcome> list, Effects effects) {
+        step(h, executionId, effects).ifPresent(step -> {
+            for (JobOutcome o : list) {
+                jobs.find(h, o.jobId()).ifPresent(job -> {
+                    if (!job.state().isFinal() && !(job.async() && o.result() instanceof ActionResult.Async)) {
+                        step.jobFinished(job, o.result(), o.startedAt(), o.runner());
+                    }
+                });
+            }
+            step.flush();
+        });
+    }
+
+    /** A sub-workflow ended: its parent job completes with the child's output or error. */
+    void childFinished(String parentJobId) {
+        inTransaction(h -> {
+            Effects effects = new Effects();
+            Job job = jobs.find(h, parentJobId).orElse(null);
+            if (job == null) return new Effects.Result<>(null, effects);
+            step(h, job.executionId(), effects).ifPresent(step -> {
+                Job current = jobs.find(h, parentJobId).orElseThrow();
+                if (current.state().isFinal()) return;
+                Execution child = executions.find(h, current.childExecutionId()).orElse(null);
+                ActionResult result;
+                if (child == null) result = new ActionResult.Failure("sub-workflow could not start", null);
+                else if (!child.state().isFinal()) return;
+                else if (child.state() == ExecutionState.SUCCESS) result = new ActionResult.Success(child.output());
+                else result = new ActionResult.Failure(child.stateInfo() == null ? "sub-workflow " + child.state() : child.stateInfo(), child.output());
+                step.jobFinished(current, result, current.startedAt() == null ? clock.millis() : current.startedAt(), "engine");
+                step.flush();
+            });
+            return new Effects.Result<>(null, effects);
+        });
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    void fireTimer(Timer timer) {
+        inTransaction(h -> {
+            Effects effects = new Effects();
+            step(h, timer.executionId(), effects).ifPresent(step -> {
+                if (step.state() == ExecutionState.PAUSED) return; // kept; re-armed on resume
+                if (!timers.delete(h, timer.id())) return; // already handled
+                step.timerFired(timer);
+                step.flush();
+            });
+            return new Effects.Result<>(null, effects);
+        });
+    }
+
+    // ------------------------------------------------------------------ recovery
+
+    /**
+     * Picks up after a restart: jobs that were queued or running run again (they never reported),
+     * timers are re-armed, and sub-workflows that ended while the parent was not told are delivered.
+     */
+    public void recover() {
+        List<Job> runnable = jdbi.withHandle(jobs::runnable);
+        List<Timer> all = jdbi.withHandle(timers::all);
+        List<Job> onChild = jdbi.withHandle(jobs::waitingOnChild);
+        all.forEach(timerService::arm);
+        if (!runnable.isEmpty()) runner.submit(runnable);
+        for (Job j : onChild) childFinished(j.id());
+        if (!runnable.isEmpty() || !all.isEmpty()) LOG.info("recovered {} jobs and {} timers", runnable.size(), all.size());
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    private <T> Effects.Result<T> inTransaction(Function<Handle, Effects.Result<T>> work) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                Effects.Result<T> result = jdbi.inTransaction(work::apply);
+                afterCommit(result.effects());
+                return result;
+            } catch (RuntimeException e) {
+                if (!Transactions.isRetryable(e)) throw e;
+                last = e;
+                try {
+                    Thread.sleep(5L << attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private void afterCommit(Effects effects) {
+        if (!effects.jobs.isEmpty()) runner.submit(effects.jobs);
+        effects.timers.forEach(timerService::arm);
+        effects.failedJobs.forEach(this::jobDone);
+        for (String parentJob : effects.finishedChildrenParentJobs) {
+            Thread.startVirtualThread(() -> safely(() -> childFinished(parentJob)));
+        }
+        for (String child : effects.childrenToCancel) {
+            Thread.startVirtualThread(() -> safely(() -> {
+                try {
+                    cancel(child);
+                } catch (ConflictException alreadyFinished) {
+                    // nothing to cancel
+                }
+            }));
+        }
+        for (String executionId : effects.rearm) {
+            jdbi.withHandle(timers::all).stream().filter(t -> t.executionId().equals(executionId)).forEach(timerService::arm);
+        }
+        if (!listeners.isEmpty()) {
+            for (EngineListener l : listeners) {
+                effects.tasks.values().forEach(l::taskChanged);
+                effects.executions.values().forEach(l::executionChanged);
+            }
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("engine follow-up failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        timerService.close();
+        for (Thread t : workers) t.interrupt();
+        for (Thread t : workers) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

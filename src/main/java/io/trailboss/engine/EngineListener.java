@@ -1,0 +1,11 @@
+package io.trailboss.engine;
+
+import io.trailboss.model.Execution;
+import io.trailboss.model.TaskExecution;
+
+/** Told, after commit, of every state change the engine made. Must not block. */
+public interface EngineListener {
+    default void taskChanged(TaskExecution task) {}
+
+    default void executionChanged(Execution execution) {}
+}

@@ -1,0 +1,45 @@
+package io.trailboss.engine;
+
+import io.trailboss.model.Execution;
+import io.trailboss.model.Job;
+import io.trailboss.model.TaskExecution;
+import io.trailboss.store.ExecutionStore;
+import java.util.List;
+import java.util.Optional;
+
+/** Read-only access to executions, task executions and jobs for the API, CLI and tests. */
+public final class Queries {
+    private final Engine engine;
+
+    public Queries(Engine engine) {
+        this.engine = engine;
+    }
+
+    public Optional<Execution> execution(String id) {
+        return engine.jdbi.withHandle(h -> engine.executions.find(h, id));
+    }
+
+    public List<Execution> executions(ExecutionStore.Filter filter, int limit, int offset, boolean newestFirst) {
+        return engine.jdbi.withHandle(h -> engine.executions.list(h, filter, limit, offset, newestFirst));
+    }
+
+    public long countExecutions(ExecutionStore.Filter filter) {
+        return engine.jdbi.withHandle(h -> engine.executions.count(h, filter));
+    }
+
+    public List<TaskExecution> tasks(String executionId) {
+        return engine.jdbi.withHandle(h -> engine.tasks.byExecution(h, executionId));
+    }
+
+    public Optional<TaskExecution> task(String id) {
+        return engine.jdbi.withHandle(h -> engine.tasks.find(h, id));
+    }
+
+    public List<Job> jobs(String taskExecutionId) {
+        return engine.jdbi.withHandle(h -> engine.jobs.byTask(h, taskExecutionId));
+    }
+
+    public Optional<Job> job(String id) {
+        return engine.jdbi.withHandle(h -> engine.jobs.find(h, id));
+    }
+}

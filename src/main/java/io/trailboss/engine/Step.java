@@ -1,0 +1,926 @@
+package io.trailboss.engine;
+
+import io.trailboss.action.Action;
+import io.trailboss.action.ActionResult;
+import io.trailboss.definition.ActionCall;
+import io.trailboss.definition.AdHocActionSpec;
+import io.trailboss.definition.InputParam;
+import io.trailboss.definition.Join;
+import io.trailboss.definition.TaskSpec;
+import io.trailboss.definition.Transition;
+import io.trailboss.definition.WithItem;
+import io.trailboss.definition.WorkflowDocument;
+import io.trailboss.definition.WorkflowSpec;
+import io.trailboss.definition.WorkflowType;
+import io.trailboss.expr.EvaluationScope;
+import io.trailboss.expr.ExpressionException;
+import io.trailboss.expr.Values;
+import io.trailboss.model.Execution;
+import io.trailboss.model.ExecutionState;
+import io.trailboss.model.Job;
+import io.trailboss.model.JobState;
+import io.trailboss.model.TaskExecution;
+import io.trailboss.model.Timer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The engine's work on one execution inside one transaction: it holds the locked execution row,
+ * applies one event (start, job result, timer, command), and records what must happen after
+ * commit (jobs to run, timers to arm, listeners to tell). Nothing here waits or polls.
+ */
+final class Step {
+    private static final int MAX_ITEMS = 100_000;
+
+    private final Engine engine;
+    private final Handle h;
+    private final long now;
+    final Effects effects;
+
+    private final String executionId;
+    private Execution ex;
+    private final WorkflowDocument doc;
+    private final WorkflowSpec spec;
+
+    private ExecutionState state;
+    private String stateInfo;
+    private Object output;
+    private int active;
+    private int waiting;
+    private int errors;
+    private Long finishedAt;
+    private boolean dirty;
+    private long seq = -1;
+    private final Map<String, TaskExecution> taskCache = new HashMap<>();
+
+    Step(Engine engine, Handle h, Execution ex, WorkflowDocument doc, WorkflowSpec spec, long now, Effects effects) {
+        this.engine = engine;
+        this.h = h;
+        this.ex = ex;
+        this.executionId = ex.id();
+        this.doc = doc;
+        this.spec = spec;
+        this.now = now;
+        this.effects = effects;
+        this.state = ex.state();
+        this.stateInfo = ex.stateInfo();
+        this.output = ex.output();
+        this.active = ex.activeTasks();
+        this.waiting = ex.waitingJoins();
+        this.errors = ex.unhandledErrors();
+        this.finishedAt = ex.finishedAt();
+    }
+
+    ExecutionState state() {
+        return state;
+    }
+
+    /** Writes the execution row if anything about it changed, and queues the listener call. */
+    Execution flush() {
+        if (dirty) {
+            ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, ex.input(),
+                    ex.params(), ex.context(), output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active,
+                    waiting, errors, ex.createdAt(), now, finishedAt);
+            engine.executions.update(h, ex);
+            Execution snapshot = ex;
+            effects.executionChanged(snapshot);
+            dirty = false;
+        }
+        return ex;
+    }
+
+    // ------------------------------------------------------------------ start
+
+    void start(String targetTask) {
+        if (spec.type() == WorkflowType.DIRECT) {
+            for (TaskSpec t : spec.startTasks()) createAndBegin(t, new LinkedHashMap<>(), null);
+        } else {
+            Set<String> needed = reverseClosure(targetTask);
+            for (String name : needed) {
+                TaskSpec t = spec.task(name);
+                if (t.requires().isEmpty()) createAndBegin(t, new LinkedHashMap<>(), null);
+            }
+        }
+        checkCompletion();
+    }
+
+    private Set<String> reverseClosure(String targetTask) {
+        Set<String> out = new LinkedHashSet<>();
+        if (targetTask == null) {
+            out.addAll(spec.tasks().keySet());
+            return out;
+        }
+        List<String> todo = new ArrayList<>(List.of(targetTask));
+        while (!todo.isEmpty()) {
+            String name = todo.removeLast();
+            if (out.add(name)) todo.addAll(spec.task(name).requires());
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    private long nextSeq() {
+        if (seq < 0) seq = engine.tasks.maxSeq(h, executionId);
+        return ++seq;
+    }
+
+    private TaskExecution newTask(TaskSpec ts, Map<String, Object> inContext, ExecutionState taskState, List<String> arrived) {
+        TaskExecution t = new TaskExecution(UUID.randomUUID().toString(), executionId, ts.name(), taskState, null, inContext,
+                null, null, 0, 0, 0, 0, 0, arrived, "", false, false, nextSeq(), now, null, null, now);
+        engine.tasks.insert(h, t);
+        taskCache.put(t.name(), t);
+        return t;
+    }
+
+    private void createAndBegin(TaskSpec ts, Map<String, Object> inContext, List<String> arrived) {
+        TaskExecution t = newTask(ts, inContext, ExecutionState.RUNNING, arrived);
+        active++;
+        dirty = true;
+        begin(t, ts);
+    }
+
+    /** A task's inbound transition fired: start it, or count the arrival at its join. */
+    private void arrive(TaskSpec target, TaskExecution from, Map<String, Object> outbound) {
+        if (target.join() == null) {
+            createAndBegin(target, outbound, null);
+            return;
+        }
+        TaskExecution latest = latest(target.name());
+        if (latest != null && latest.state() != ExecutionState.WAITING && latest.arrived() != null && !latest.arrived().contains(from.name())) {
+            // a late arrival at a join that already fired: remembered, nothing new runs
+            List<String> arrived = new ArrayList<>(latest.arrived());
+            arrived.add(from.name());
+            save(with(latest, latest.state(), latest.stateInfo()).arrived(arrived).build());
+            return;
+        }
+        TaskExecution w;
+        if (latest != null && latest.state() == ExecutionState.WAITING) {
+            w = latest;
+        } else {
+            w = newTask(target, new LinkedHashMap<>(), ExecutionState.WAITING, List.of());
+            waiting++;
+            dirty = true;
+        }
+        List<String> arrived = new ArrayList<>(w.arrived());
+        arrived.add(from.name());
+        Map<String, Object> ctx = Maps.deepMerge(w.inContext(), outbound);
+        boolean satisfied = switch (target.join().kind()) {
+            case ALL -> arrived.containsAll(spec.inbound().getOrDefault(target.name(), Set.of()));
+            case ONE -> true;
+            case COUNT -> new LinkedHashSet<>(arrived).size() >= target.join().count();
+        };
+        if (!satisfied) {
+            save(with(w, ExecutionState.WAITING, null).arrived(arrived).inContext(ctx).build());
+            return;
+        }
+        waiting--;
+        active++;
+        dirty = true;
+        begin(with(w, ExecutionState.RUNNING, null).arrived(arrived).inContext(ctx).build(), target);
+    }
+
+    /** Runs a created task unless something holds it: a paused execution, pause-before, wait-before. */
+    private void begin(TaskExecution t, TaskSpec ts) {
+        if (state == ExecutionState.PAUSED || state.isFinal()) {
+            save(with(t, ExecutionState.IDLE, null).build());
+            return;
+        }
+        Map<String, Object> ctx = dataContext(t);
+        try {
+            if (ts.pauseBefore() != null && !t.hasFlag("pause-before-done") && engine.expressions.test(ts.pauseBefore(), ctx, scope(t))) {
+                save(with(t, ExecutionState.IDLE, null).flag("pause-before-done").build());
+                pauseExecution("paused before task '" + t.name() + "'");
+                return;
+            }
+            long waitBefore = seconds(ts.waitBefore(), ctx, t, "wait-before");
+            if (waitBefore > 0 && !t.hasFlag("wait-before-done")) {
+                save(with(t, ExecutionState.DELAYED, "waiting " + waitBefore + " ms before start").flag("wait-before-done").build());
+                arm(t, Timer.TimerKind.WAIT_BEFORE, waitBefore);
+                return;
+            }
+        } catch (ExpressionException e) {
+            finishTask(with(t, ExecutionState.RUNNING, null).build(), ts, false, null, e.getMessage());
+            return;
+        }
+        dispatch(with(t, ExecutionState.RUNNING, null).startedAt(t.startedAt() == null ? now : t.startedAt()).build(), ts);
+    }
+
+    /** Starts the current attempt: evaluates with-items, creates the first jobs, arms the timeout. */
+    private void dispatch(TaskExecution t, TaskSpec ts) {
+        Map<String, Object> ctx = dataContext(t);
+        int total;
+        int concurrency;
+        try {
+            total = ts.withItems().isEmpty() ? 1 : items(ts, ctx, t).size();
+            concurrency = ts.concurrency() == null ? 0 : (int) number(ts.concurrency(), ctx, t, "concurrency");
+        } catch (ExpressionException | InvalidInputException e) {
+            finishTask(t, ts, false, null, e.getMessage());
+            return;
+        }
+        TaskExecution running = with(t, ExecutionState.RUNNING, null).items(total, 0, 0, 0).result(null).build();
+        if (total == 0) {
+            save(running);
+            attemptDone(running, ts);
+            return;
+        }
+        int first = concurrency > 0 ? Math.min(concurrency, total) : total;
+        running = launch(running, ts, first);
+        save(running);
+        try {
+            long timeout = seconds(ts.timeout(), ctx, t, "timeout");
+            if (timeout > 0) arm(running, Timer.TimerKind.TIMEOUT, timeout);
+        } catch (ExpressionException e) {
+            // a bad timeout expression leaves the task without a timeout; the error is kept on the task
+            save(with(running, running.state(), e.getMessage()).build());
+        }
+    }
+
+    /** Creates jobs for the next {@code count} items of the current attempt. */
+    private TaskExecution launch(TaskExecution t, TaskSpec ts, int count) {
+        Map<String, Object> ctx = dataContext(t);
+        List<Map<String, Object>> items = ts.withItems().isEmpty() ? null : items(ts, ctx, t);
+        List<Job> jobs = new ArrayList<>();
+        int next = t.itemsNext();
+        int done = t.itemsDone();
+        int failed = t.itemsFailed();
+        for (int i = 0; i < count && next < t.itemsTotal(); i++, next++) {
+            Map<String, Object> itemCtx = ctx;
+            if (items != null) {
+                itemCtx = new LinkedHashMap<>(ctx);
+                itemCtx.putAll(items.get(next));
+            }
+            Job job = job(t, ts, next, itemCtx);
+            if (job.state() == JobState.FAILED) {
+                // the input could not be built: the item fails without running
+                done++;
+                failed++;
+            }
+            jobs.add(job);
+        }
+        engine.jobs.insertAll(h, jobs);
+        for (Job job : jobs) {
+            if (job.state() == JobState.QUEUED) effects.dispatch(job);
+        }
+        for (Job job : jobs) {
+            if (job.childExecutionId() != null) {
+                // sub-workflow: the child execution is created in this same transaction
+                engine.startChild(h, job, ts, doc, ex.sourceSha(), ex, effects);
+            }
+        }
+        TaskExecution out = with(t, t.state(), t.stateInfo()).items(t.itemsTotal(), next, done, failed).build();
+        if (failed > 0 && done == next) {
+            save(out);
+            attemptDone(out, ts);
+            return latest(t.name());
+        }
+        return out;
+    }
+
+    private Job job(TaskExecution t, TaskSpec ts, int item, Map<String, Object> ctx) {
+        String id = UUID.randomUUID().toString();
+        ActionCall call = ts.isSubWorkflow() ? ts.workflow() : ts.action() != null ? ts.action() : new ActionCall("std.noop", Map.of());
+        Map<String, Object> raw = new LinkedHashMap<>(call.inlineParams());
+        raw.putAll(ts.input());
+        Map<String, Object> input = raw;
+        String action = ts.isSubWorkflow() ? "workflow:" + call.name() : call.name();
+        String error = null;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> evaluated = (Map<String, Object>) engine.expressions.evaluate(raw, ctx, scope(t));
+            input = evaluated;
+            if (!ts.isSubWorkflow()) {
+                Map.Entry<String, Map<String, Object>> concrete = concreteAction(call.name(), evaluated, 0);
+                action = concrete.getKey();
+                input = concrete.getValue();
+            }
+        } catch (ExpressionException | InvalidInputException e) {
+            error = e.getMessage();
+        }
+        String child = ts.isSubWorkflow() && error == null ? UUID.randomUUID().toString() : null;
+        JobState jobState = error != null ? JobState.FAILED : child != null ? JobState.RUNNING : JobState.QUEUED;
+        return new Job(id, executionId, t.id(), action, input, jobState, null, error, item, t.attempt(), false, null, child,
+                null, now, child != null ? now : null, error != null ? now : null, now);
+    }
+
+    /**
+     * Resolves an ad-hoc action down to the registered action it is built on, evaluating each
+     * level's base-input with {@code _} bound to that level's input (defaults applied).
+     */
+    private Map.Entry<String, Map<String, Object>> concreteAction(String name, Map<String, Object> input, int depth) {
+        AdHocActionSpec adHoc = doc.actions().get(name);
+        if (adHoc == null) {
+            checkInput(name, input);
+            return Map.entry(name, input);
+        }
+        if (depth > 10) throw new InvalidInputException("action", "ad-hoc action '" + name + "' is nested too deeply");
+        checkParams("action '" + name + "'", adHoc.input(), input);
+        Map<String, Object> full = new LinkedHashMap<>();
+        for (InputParam p : adHoc.input()) if (!p.required()) full.put(p.name(), p.defaultValue());
+        full.putAll(input);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> baseInput = (Map<String, Object>) engine.expressions.evaluate(adHoc.baseInput(), full, scope(null));
+        return concreteAction(adHoc.base(), baseInput, depth + 1);
+    }
+
+    /** Applies the output transformations of an ad-hoc action chain, innermost first. */
+    private Object adHocOutput(String name, Object result) {
+        List<AdHocActionSpec> chain = new ArrayList<>();
+        for (AdHocActionSpec a = doc.actions().get(name); a != null && chain.size() <= 10; a = doc.actions().get(a.base())) chain.add(a);
+        Object out = result;
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            if (chain.get(i).output() != null) {
+                out = engine.expressions.evaluate(chain.get(i).output(), out, scope(null));
+            }
+        }
+        return out;
+    }
+
+    private void checkInput(String actionName, Map<String, Object> input) {
+        Action action = engine.actions.find(actionName).orElseThrow(() -> new InvalidInputException("action", "unknown action '" + actionName + "'"));
+        checkParams("action '" + actionName + "'", action.parameters(), input);
+    }
+
+    static void checkParams(String what, List<InputParam> declared, Map<String, Object> input) {
+        Set<String> names = new LinkedHashSet<>();
+        for (InputParam p : declared) {
+            names.add(p.name());
+            if (p.required() && !input.containsKey(p.name())) {
+                throw new InvalidInputException(p.name(), what + " is missing required input '" + p.name() + "'");
+            }
+        }
+        for (String key : input.keySet()) {
+            if (!names.contains(key)) {
+                throw new InvalidInputException(key, what + " has no input '" + key + "' (it takes: " + String.join(", ", names) + ")");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> items(TaskSpec ts, Map<String, Object> ctx, TaskExecution t) {
+        List<List<Object>> lists = new ArrayList<>();
+        for (WithItem w : ts.withItems()) {
+            Object v = engine.expressions.evaluate(w.expression(), ctx, scope(t));
+            if (v instanceof String s && !s.contains("{{")) {
+                Object again = engine.expressions.evaluate("{{ " + s + " }}", ctx, scope(t));
+                v = again;
+            }
+            if (!(v instanceof List<?> list)) {
+                throw new InvalidInputException("with-items", "with-items '" + w.variable() + "' must be a list, got " + describe(v));
+            }
+            lists.add((List<Object>) list);
+        }
+        int n = lists.getFirst().size();
+        for (int i = 1; i < lists.size(); i++) {
+            if (lists.get(i).size() != n) {
+                throw new InvalidInputException("with-items", "with-items lists have different lengths (" + n + " and " + lists.get(i).size() + ")");
+            }
+        }
+        if (n > MAX_ITEMS) throw new InvalidInputException("with-items", "with-items has " + n + " items; the limit is " + MAX_ITEMS);
+        List<Map<String, Object>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            for (int k = 0; k < lists.size(); k++) item.put(ts.withItems().get(k).variable(), lists.get(k).get(i));
+            out.add(item);
+        }
+        return out;
+    }
+
+    private static String describe(Object v) {
+        return v == null ? "null" : v instanceof String ? "a string" : v instanceof Map ? "a mapping" : v.getClass().getSimpleName().toLowerCase();
+    }
+
+    // ------------------------------------------------------------------ job results
+
+    void jobFinished(Job job, ActionResult result, long startedAt, String runner) {
+        TaskExecution t = engine.tasks.find(h, job.taskExecutionId()).orElseThrow();
+        taskCache.put(t.name(), t);
+        if (result instanceof ActionResult.Async) {
+            engine.jobs.mark(h, job.id(), JobState.RUNNING, true, runner, startedAt);
+            return;
+        }
+        boolean ok = result instanceof ActionResult.Success;
+        Object out = result instanceof ActionResult.Success s ? s.output() : ((ActionResult.Failure) result).output();
+        String error = result instanceof ActionResult.Failure f ? f.error() : null;
+        TaskSpec taskSpec = spec.task(t.name());
+        if (ok && taskSpec.action() != null && doc.actions().containsKey(taskSpec.action().name())) {
+            try {
+                out = adHocOutput(taskSpec.action().name(), out);
+            } catch (ExpressionException e) {
+                ok = false;
+                error = "cannot evaluate the output of action '" + taskSpec.action().name() + "': " + e.getMessage();
+            }
+        }
+        h.createUpdate("update job set state = :state, output = :output, error = :error, started_at = coalesce(started_at, :started), finished_at = :now, updated_at = :now, runner = coalesce(:runner, runner) where id = :id")
+                .bind("state", (ok ? JobState.SUCCEEDED : JobState.FAILED).name())
+                .bind("output", out == null ? null : io.trailboss.json.Json.write(out)).bind("error", error)
+                .bind("started", startedAt).bind("now", now).bind("runner", runner).bind("id", job.id()).execute();
+        if (t.state() != ExecutionState.RUNNING || job.attempt() != t.attempt() || state.isFinal()) return;
+        TaskSpec ts = spec.task(t.name());
+        TaskExecution updated = with(t, t.state(), t.stateInfo())
+                .items(t.itemsTotal(), t.itemsNext(), t.itemsDone() + 1, t.itemsFailed() + (ok ? 0 : 1)).build();
+        if (updated.itemsFailed() == 0 && updated.itemsNext() < updated.itemsTotal()) {
+            try {
+                updated = launch(updated, ts, 1);
+            } catch (ExpressionException | InvalidInputException e) {
+                save(updated);
+                finishTask(updated, ts, false, null, e.getMessage());
+                return;
+            }
+            if (updated.state() != ExecutionState.RUNNING) return;
+        }
+        save(updated);
+        if (updated.itemsDone() == updated.itemsNext() && (updated.itemsNext() == updated.itemsTotal() || updated.itemsFailed() > 0)) {
+            attemptDone(updated, ts);
+        }
+    }
+
+    /** Every job of the attempt is done: apply fail-on, retry and wait-after, then finish. */
+    private void attemptDone(TaskExecution t, TaskSpec ts) {
+        List<Job> jobs = engine.jobs.byTaskAttempt(h, t.id(), t.attempt());
+        boolean success = t.itemsFailed() == 0;
+        Object result;
+        String info = null;
+        if (!ts.withItems().isEmpty()) {
+            List<Object> results = new ArrayList<>();
+            for (Job j : jobs) results.add(j.state() == JobState.SUCCEEDED ? j.output() : j.error());
+            result = results;
+            if (!success) info = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).map(Job::error).findFirst().orElse("an item failed");
+        } else {
+            Job j = jobs.isEmpty() ? null : jobs.getLast();
+            if (j == null) {
+                result = null;
+            } else if (j.state() == JobState.SUCCEEDED) {
+                result = j.output();
+            } else {
+                result = j.output() != null ? j.output() : j.error();
+                info = j.error();
+            }
+        }
+        TaskExecution withResult = with(t, t.state(), t.stateInfo()).result(result).build();
+        Map<String, Object> ctx = dataContext(t);
+        EvaluationScope scope = scope(withResult);
+        try {
+            if (success && ts.failOn() != null && engine.expressions.test(ts.failOn(), ctx, scope)) {
+                success = false;
+                info = "failed by fail-on condition";
+            }
+            if (ts.retry() != null) {
+                long count = number(ts.retry().count(), ctx, withResult, "retry count");
+                boolean again;
+                if (!success) {
+                    boolean breakOn = ts.retry().breakOn() != null && engine.expressions.test(ts.retry().breakOn(), ctx, scope);
+                    again = t.attempt() < count && !breakOn;
+                } else {
+                    again = ts.retry().continueOn() != null && t.attempt() < count && engine.expressions.test(ts.retry().continueOn(), ctx, scope);
+                }
+                if (again) {
+                    long delay = ts.retry().delay() == null ? 0 : number(ts.retry().delay(), ctx, withResult, "retry delay") * 1000;
+                    TaskExecution next = with(withResult, ExecutionState.RUNNING, info).attempt(t.attempt() + 1).build();
+                    engine.timers.deleteForTask(h, t.id());
+                    if (delay > 0) {
+                        next = with(next, ExecutionState.DELAYED, "retrying in " + delay + " ms after attempt " + (t.attempt() + 1)).build();
+                        save(next);
+                        arm(next, Timer.TimerKind.RETRY, delay);
+                    } else {
+                        dispatch(next, ts);
+                    }
+                    return;
+                }
+            }
+            long waitAfter = seconds(ts.waitAfter(), ctx, withResult, "wait-after");
+            if (waitAfter > 0) {
+                engine.timers.deleteForTask(h, t.id());
+                save(with(withResult, ExecutionState.DELAYED, info).flag(success ? "after-success" : "after-error").build());
+                arm(withResult, Timer.TimerKind.WAIT_AFTER, waitAfter);
+                return;
+            }
+        } catch (ExpressionException e) {
+            success = false;
+            info = e.getMessage();
+        }
+        finishTask(withResult, ts, success, result, info);
+    }
+
+    // ------------------------------------------------------------------ finishing a task
+
+    private void finishTask(TaskExecution t, TaskSpec ts, boolean success, Object result, String info) {
+        engine.timers.deleteForTask(h, t.id());
+        TaskExecution done = with(t, success ? ExecutionState.SUCCESS : ExecutionState.ERROR, info).result(result).build();
+        Map<String, Object> ctx = dataContext(done);
+        Map<String, Object> published = new LinkedHashMap<>();
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) engine.expressions.evaluate(success ? ts.publish() : ts.publishOnError(), ctx, scope(done));
+            published.putAll(p);
+        } catch (ExpressionException e) {
+            success = false;
+            info = "cannot publish: " + e.getMessage();
+            done = with(done, ExecutionState.ERROR, info).build();
+        }
+        Map<String, Object> outbound = Maps.deepMerge(done.inContext(), published);
+        Map<String, Object> outCtx = Maps.deepMerge(ex.context(), outbound);
+        List<Transition> taken = new ArrayList<>();
+        boolean handled = false;
+        try {
+            if (spec.type() == WorkflowType.DIRECT) {
+                List<Transition> primary = taken(success ? ts.onSuccess() : ts.onError(), outCtx, done);
+                handled = !success && !primary.isEmpty();
+                taken.addAll(primary);
+                taken.addAll(taken(ts.onComplete(), outCtx, done));
+            }
+        } catch (ExpressionException e) {
+            success = false;
+            handled = false;
+            taken.clear();
+            done = with(done, ExecutionState.ERROR, "cannot evaluate a transition: " + e.getMessage()).build();
+        }
+        boolean leaf = taken.stream().noneMatch(tr -> tr instanceof Transition.GoTo);
+        done = with(done, done.state(), done.stateInfo()).published(published).finishedAt(now).handled(handled).leaf(leaf)
+                .result(ts.keepResult() ? done.result() : null).build();
+        save(done);
+        active--;
+        if (!success && !handled) errors++;
+        dirty = true;
+        if (spec.type() == WorkflowType.REVERSE && success) {
+            startReadyDependents(done, outbound);
+        }
+        for (Transition tr : taken) {
+            if (state.isFinal()) break;
+            switch (tr) {
+                case Transition.GoTo go -> arrive(spec.task(go.task()), done, outbound);
+                case Transition.Command cmd -> {
+                    switch (cmd.command()) {
+                        case FAIL -> finishExecution(ExecutionState.ERROR, cmd.message() != null ? cmd.message() : "failed by 'fail' in task '" + done.name() + "'");
+                        case SUCCEED -> finishExecution(ExecutionState.SUCCESS, cmd.message());
+                        case PAUSE -> pauseExecution(cmd.message() != null ? cmd.message() : "paused by task '" + done.name() + "'");
+                        case NOOP -> { }
+                    }
+                }
+            }
+        }
+        checkCompletion();
+    }
+
+    private List<Transition> taken(List<Transition> clause, Map<String, Object> ctx, TaskExecution t) {
+        List<Transition> out = new ArrayList<>();
+        for (Transition tr : clause) {
+            if (tr.guard() == null || engine.expressions.test(tr.guard(), ctx, scope(t))) out.add(tr);
+        }
+        return out;
+    }
+
+    private void startReadyDependents(TaskExecution done, Map<String, Object> outbound) {
+        Set<String> needed = reverseClosure(ex.params().get("task_name") instanceof String s ? s : null);
+        Map<String, ExecutionState> states = new HashMap<>();
+        Map<String, Map<String, Object>> contexts = new HashMap<>();
+        for (TaskExecution te : engine.tasks.byExecution(h, executionId)) {
+            states.put(te.name(), te.state());
+            contexts.put(te.name(), Maps.deepMerge(te.inContext(), te.published() == null ? Map.of() : te.published()));
+        }
+        states.put(done.name(), ExecutionState.SUCCESS);
+        contexts.put(done.name(), outbound);
+        for (String name : needed) {
+            TaskSpec ts = spec.task(name);
+            if (!ts.requires().contains(done.name()) || states.containsKey(name)) continue;
+            if (ts.requires().stream().allMatch(r -> states.get(r) == ExecutionState.SUCCESS)) {
+                Map<String, Object> ctx = new LinkedHashMap<>();
+                for (String r : ts.requires()) ctx = Maps.deepMerge(ctx, contexts.get(r));
+                createAndBegin(ts, ctx, null);
+                states.put(name, ExecutionState.RUNNING);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    void timerFired(Timer timer) {
+        TaskExecution t = engine.tasks.find(h, timer.taskExecutionId()).orElse(null);
+        if (t == null || t.state().isFinal() || t.attempt() != timer.attempt() || state.isFinal()) return;
+        taskCache.put(t.name(), t);
+        TaskSpec ts = spec.task(t.name());
+        switch (timer.kind()) {
+            case WAIT_BEFORE -> begin(with(t, ExecutionState.RUNNING, null).build(), ts);
+            case RETRY -> dispatch(with(t, ExecutionState.RUNNING, null).build(), ts);
+            case WAIT_AFTER -> finishTask(t, ts, t.hasFlag("after-success"), t.result(), t.stateInfo());
+            case TIMEOUT -> {
+                if (t.state() != ExecutionState.RUNNING) return;
+                for (Job j : engine.jobs.openByTask(h, t.id())) {
+                    engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "task timed out", now);
+                    if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
+                }
+                TaskExecution timedOut = with(t, ExecutionState.RUNNING, null)
+                        .items(t.itemsTotal(), t.itemsNext(), t.itemsNext(), Math.max(1, t.itemsFailed())).build();
+                save(timedOut);
+                String info = "task timed out after " + seconds(ts.timeout(), dataContext(t), t, "timeout") / 1000 + " s";
+                attemptDoneTimedOut(timedOut, ts, info);
+            }
+        }
+    }
+
+    private void attemptDoneTimedOut(TaskExecution t, TaskSpec ts, String info) {
+        // a timeout is a failure of the attempt: retry applies as for any failure
+        attemptDone(t, ts);
+        TaskExecution after = latest(t.name());
+        if (after != null && after.state() == ExecutionState.ERROR && after.id().equals(t.id()) && after.stateInfo() == null) {
+            save(with(after, ExecutionState.ERROR, info).build());
+        }
+    }
+
+    private void arm(TaskExecution t, Timer.TimerKind kind, long delayMillis) {
+        Timer timer = new Timer(UUID.randomUUID().toString(), now + delayMillis, kind, executionId, t.id(), t.attempt());
+        engine.timers.insert(h, timer, now);
+        effects.arm(timer);
+    }
+
+    // ------------------------------------------------------------------ execution-level changes
+
+    void pauseExecution(String why) {
+        if (state != ExecutionState.RUNNING) return;
+        state = ExecutionState.PAUSED;
+        stateInfo = why;
+        dirty = true;
+    }
+
+    void resume() {
+        if (state != ExecutionState.PAUSED) throw new ConflictException("execution " + executionId + " is " + state + ", not PAUSED");
+        state = ExecutionState.RUNNING;
+        stateInfo = null;
+        dirty = true;
+        for (TaskExecution t : engine.tasks.unfinished(h, executionId)) {
+            if (state != ExecutionState.RUNNING) break;
+            if (t.state() == ExecutionState.IDLE) {
+                taskCache.put(t.name(), t);
+                begin(t, spec.task(t.name()));
+            }
+        }
+        effects.rearmTimers(executionId);
+        checkCompletion();
+    }
+
+    void cancel(String why) {
+        if (state.isFinal()) throw new ConflictException("execution " + executionId + " is already " + state);
+        finishExecution(ExecutionState.CANCELLED, why == null ? "cancelled" : why);
+    }
+
+    /** Nothing runs and nothing waits to run: the workflow is done, successfully or not. */
+    private void checkCompletion() {
+        if (state != ExecutionState.RUNNING || active > 0) return;
+        if (waiting > 0) {
+            for (TaskExecution w : engine.tasks.inState(h, executionId, ExecutionState.WAITING)) {
+                Set<String> missing = new LinkedHashSet<>(spec.inbound().getOrDefault(w.name(), Set.of()));
+                missing.removeAll(w.arrived());
+                save(with(w, ExecutionState.ERROR, "join can no longer be satisfied: no transition will come from " + missing).finishedAt(now).build());
+                errors++;
+            }
+            waiting = 0;
+            dirty = true;
+        }
+        if (errors > 0) {
+            List<String> failed = new ArrayList<>();
+            for (TaskExecution t : engine.tasks.inState(h, executionId, ExecutionState.ERROR)) {
+                if (!t.errorHandled() && !failed.contains(t.name())) failed.add(t.name() + (t.stateInfo() == null ? "" : " (" + t.stateInfo() + ")"));
+            }
+            finishExecution(ExecutionState.ERROR, "failure caused by error in tasks: " + String.join(", ", failed));
+        } else {
+            finishExecution(ExecutionState.SUCCESS, null);
+        }
+    }
+
+    private void finishExecution(ExecutionState end, String info) {
+        Map<String, Object> finalContext = new LinkedHashMap<>(ex.context());
+        for (TaskExecution leaf : engine.tasks.leaves(h, executionId)) {
+            finalContext = Maps.deepMerge(finalContext, Maps.deepMerge(leaf.inContext(), leaf.published() == null ? Map.of() : leaf.published()));
+        }
+        Object out;
+        if (end == ExecutionState.SUCCESS) {
+            try {
+                out = spec.output() == null ? finalContext : engine.expressions.evaluate(spec.output(), finalContext, scope(null));
+            } catch (ExpressionException e) {
+                end = ExecutionState.ERROR;
+                info = "cannot evaluate output: " + e.getMessage();
+                out = Map.of("result", info);
+            }
+        } else {
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("result", info);
+            if (spec.outputOnError() != null && end == ExecutionState.ERROR) {
+                try {
+                    Object extra = engine.expressions.evaluate(spec.outputOnError(), finalContext, scope(null));
+                    if (extra instanceof Map<?, ?> m) m.forEach((k, v) -> err.put(String.valueOf(k), v));
+                } catch (ExpressionException e) {
+                    err.put("result", info + "; cannot evaluate output-on-error: " + e.getMessage());
+                }
+            }
+            out = err;
+        }
+        state = end;
+        stateInfo = info;
+        output = out;
+        finishedAt = now;
+        dirty = true;
+        // whatever still runs or waits is cancelled: the execution has ended
+        for (TaskExecution t : engine.tasks.unfinished(h, executionId)) {
+            save(with(t, ExecutionState.CANCELLED, "execution ended: " + end).finishedAt(now).build());
+            for (Job j : engine.jobs.openByTask(h, t.id())) {
+                engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "execution ended: " + end, now);
+                if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
+            }
+            engine.timers.deleteForTask(h, t.id());
+        }
+        active = 0;
+        waiting = 0;
+        if (ex.parentJobId() != null) effects.childFinished(ex.parentJobId());
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /** What {@code _} is for a task: the execution's context (input, vars) with the branch's publishes. */
+    private Map<String, Object> dataContext(TaskExecution t) {
+        return Maps.deepMerge(ex.context(), t.inContext());
+    }
+
+    private long seconds(Object value, Map<String, Object> ctx, TaskExecution t, String what) {
+        if (value == null) return 0;
+        Object v = engine.expressions.evaluate(value, ctx, scope(t));
+        double s;
+        try {
+            s = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            throw new ExpressionException(what + " must be a number of seconds, not '" + v + "'");
+        }
+        return Math.round(s * 1000);
+    }
+
+    private long number(Object value, Map<String, Object> ctx, TaskExecution t, String what) {
+        Object v = engine.expressions.evaluate(value, ctx, scope(t));
+        try {
+            return v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new ExpressionException(what + " must be a whole number, not '" + v + "'");
+        }
+    }
+
+    private TaskExecution latest(String name) {
+        TaskExecution cached = taskCache.get(name);
+        if (cached != null) return cached;
+        TaskExecution t = engine.tasks.latestByName(h, executionId, name).orElse(null);
+        if (t != null) taskCache.put(name, t);
+        return t;
+    }
+
+    private void save(TaskExecution task) {
+        TaskExecution t = new TaskBuilder(task).touched(now).build();
+        engine.tasks.update(h, t);
+        taskCache.put(t.name(), t);
+        effects.taskChanged(t);
+    }
+
+    private EvaluationScope scope(TaskExecution current) {
+        return new EvaluationScope() {
+            @Override
+            public Map<String, Object> task(String name) {
+                TaskExecution t = current != null && current.name().equals(name) ? current : latest(name);
+                return t == null ? null : TaskViews.view(t);
+            }
+
+            @Override
+            public String currentTask() {
+                return current == null ? null : current.name();
+            }
+
+            @Override
+            public Map<String, Object> execution() {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("id", ex.id());
+                e.put("name", ex.workflowName());
+                e.put("input", ex.input());
+                e.put("params", ex.params());
+                e.put("created_at", java.time.Instant.ofEpochMilli(ex.createdAt()).toString());
+                e.put("root_execution_id", ex.rootExecutionId());
+                return e;
+            }
+
+            @Override
+            public Map<String, Object> env() {
+                return ex.env();
+            }
+        };
+    }
+
+    private static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
+        return new TaskBuilder(t).state(s, info);
+    }
+
+    /** Copies a task execution with changes: records are immutable, the engine changes a copy. */
+    static final class TaskBuilder {
+        private TaskExecution t;
+
+        TaskBuilder(TaskExecution t) {
+            this.t = t;
+        }
+
+        TaskBuilder state(ExecutionState s, String info) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), s, info, t.inContext(), t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder result(Object r) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), r, t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder published(Map<String, Object> p) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), p, t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder inContext(Map<String, Object> c) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), c, t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder attempt(int a) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), a,
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder items(int total, int next, int done, int failed) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
+                    total, next, done, failed, t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder arrived(List<String> a) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), a, t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder flag(String f) {
+            String flags = t.hasFlag(f) ? t.flags() : (t.flags().isEmpty() ? f : t.flags() + " " + f);
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), flags, t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder handled(boolean handled) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), handled, t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder leaf(boolean leaf) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), leaf,
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder startedAt(Long at) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), at, t.finishedAt(), t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder finishedAt(Long at) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), at, t.updatedAt());
+            return this;
+        }
+
+        TaskBuilder touched(long at) {
+            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
+                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
+                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), at);
+            return this;
+        }
+
+        TaskExecution build() {
+            return t;
+        }
+    }
+}

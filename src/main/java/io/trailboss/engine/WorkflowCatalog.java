@@ -1,0 +1,134 @@
+package io.trailboss.engine;
+
+import io.trailboss.action.Action;
+import io.trailboss.definition.AdHocActionSpec;
+import io.trailboss.definition.DefinitionException;
+import io.trailboss.definition.DefinitionException.Problem;
+import io.trailboss.definition.DefinitionParser;
+import io.trailboss.definition.InputParam;
+import io.trailboss.definition.TaskSpec;
+import io.trailboss.definition.WorkflowDocument;
+import io.trailboss.definition.WorkflowSpec;
+import io.trailboss.model.Workflow;
+import io.trailboss.store.SourceStore;
+import io.trailboss.store.WorkflowStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/** Stored workflows: validated on the way in, kept with the exact document they came from. */
+public final class WorkflowCatalog {
+    private final Jdbi jdbi;
+    private final Engine engine;
+    private final WorkflowStore workflows = new WorkflowStore();
+    private final SourceStore sources = new SourceStore();
+
+    public WorkflowCatalog(Engine engine) {
+        this.engine = engine;
+        this.jdbi = engine.jdbi();
+    }
+
+    /** Parses and checks a document: syntax, structure, and that every action it names exists. */
+    public WorkflowDocument validate(String yaml) {
+        WorkflowDocument doc = DefinitionParser.parse(yaml);
+        List<Problem> problems = new ArrayList<>();
+        for (AdHocActionSpec a : doc.actions().values()) {
+            if (!doc.actions().containsKey(a.base()) && engine.actions.find(a.base()).isEmpty()) {
+                problems.add(new Problem(0, 0, "actions." + a.name(), "base action '" + a.base() + "' does not exist"));
+            }
+        }
+        for (WorkflowSpec wf : doc.workflows().values()) {
+            for (TaskSpec t : wf.tasks().values()) {
+                if (t.action() == null) continue;
+                String name = t.action().name();
+                String where = wf.name() + ".tasks." + t.name();
+                if (doc.actions().containsKey(name)) continue;
+                Optional<Action> action = engine.actions.find(name);
+                if (action.isEmpty()) {
+                    problems.add(new Problem(t.line(), t.column(), where, "unknown action '" + name + "'"));
+                    continue;
+                }
+                Map<String, Object> given = new LinkedHashMap<>(t.action().inlineParams());
+                given.putAll(t.input());
+                List<String> declared = action.get().parameters().stream().map(InputParam::name).toList();
+                for (String key : given.keySet()) {
+                    if (!declared.contains(key)) {
+                        problems.add(new Problem(t.line(), t.column(), where, "action '" + name + "' has no input '" + key + "'"
+                                + (declared.isEmpty() ? " (it takes none)" : " (it takes: " + String.join(", ", declared) + ")")));
+                    }
+                }
+                for (InputParam p : action.get().parameters()) {
+                    if (p.required() && !given.containsKey(p.name())) {
+                        problems.add(new Problem(t.line(), t.column(), where, "action '" + name + "' needs input '" + p.name() + "'"));
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) throw new DefinitionException(problems);
+        return doc;
+    }
+
+    /** Stores every workflow of the document; refuses (changing nothing) if any name is taken. */
+    public List<Workflow> create(String yaml) {
+        WorkflowDocument doc = validate(yaml);
+        return jdbi.inTransaction(h -> {
+            for (String name : doc.workflows().keySet()) {
+                if (workflows.byName(h, name).isPresent()) throw new ConflictException("workflow '" + name + "' already exists");
+            }
+            return save(h, doc, yaml, false);
+        });
+    }
+
+    /** Stores every workflow of the document, replacing the ones that exist. */
+    public List<Workflow> createOrUpdate(String yaml) {
+        WorkflowDocument doc = validate(yaml);
+        return jdbi.inTransaction(h -> save(h, doc, yaml, true));
+    }
+
+    private List<Workflow> save(org.jdbi.v3.core.Handle h, WorkflowDocument doc, String yaml, boolean replace) {
+        long now = engine.clock.millis();
+        String sha = sources.save(h, yaml, now);
+        engine.definitions.remember(sha, doc);
+        List<Workflow> out = new ArrayList<>();
+        for (WorkflowSpec spec : doc.workflows().values()) {
+            Optional<Workflow> existing = replace ? workflows.byName(h, spec.name()) : Optional.empty();
+            Workflow w = new Workflow(existing.map(Workflow::id).orElse(UUID.randomUUID().toString()), spec.name(), sha,
+                    spec.description(), spec.tags(), spec.inputSummary(), existing.map(Workflow::createdAt).orElse(now), now);
+            if (existing.isPresent()) workflows.update(h, w);
+            else workflows.insert(h, w);
+            out.add(w);
+        }
+        return out;
+    }
+
+    public Optional<Workflow> find(String idOrName) {
+        return jdbi.withHandle(h -> workflows.byIdOrName(h, idOrName));
+    }
+
+    public String source(Workflow w) {
+        return jdbi.withHandle(h -> sources.find(h, w.sourceSha()).orElseThrow());
+    }
+
+    public WorkflowSpec spec(Workflow w) {
+        return jdbi.withHandle(h -> engine.definitions.document(h, w.sourceSha()).workflows().get(w.name()));
+    }
+
+    public List<Workflow> list(int limit, int offset) {
+        return jdbi.withHandle(h -> workflows.list(h, limit, offset));
+    }
+
+    public long count() {
+        return jdbi.withHandle(workflows::count);
+    }
+
+    public void delete(String idOrName) {
+        jdbi.useTransaction(h -> {
+            Workflow w = workflows.byIdOrName(h, idOrName).orElseThrow(() -> new NotFoundException("workflow '" + idOrName + "' does not exist"));
+            workflows.delete(h, w.name());
+        });
+    }
+}

@@ -1,0 +1,124 @@
+package io.trailboss.expr;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Evaluates Jinja expressions and templates over plain data. The context holds only maps, lists
+ * and scalars (never Java objects with methods), file and classpath includes are refused, and
+ * output size is capped: templates cannot reach the JVM.
+ *
+ * <p>A string that is exactly one {@code {{ expression }}} keeps the expression's own type; any
+ * other string containing Jinja is rendered to text; strings without Jinja are returned as they are.
+ */
+public final class Expressions {
+    private static final Pattern SINGLE = Pattern.compile("^\\s*\\{\\{((?:(?!\\{\\{|\\}\\}).)*)\\}\\}\\s*$");
+    private static final long MAX_OUTPUT = 1024 * 1024;
+
+    private final Jinjava jinjava;
+
+    public Expressions() {
+        JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withMaxOutputSize(MAX_OUTPUT)
+                .withMaxRenderDepth(10)
+                .withFailOnUnknownTokens(false)
+                .withNestedInterpretationEnabled(false)
+                .build();
+        jinjava = new Jinjava(config);
+        jinjava.setResourceLocator((name, encoding, interpreter) -> {
+            throw new java.io.IOException("templates may not include other files");
+        });
+        Functions.signatures().forEach((name, params) ->
+                jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", name, Functions.class, name, params)));
+    }
+
+    /** True if the value (or anything inside it) contains a Jinja expression or statement. */
+    public static boolean hasExpression(Object value) {
+        return switch (value) {
+            case String s -> s.contains("{{") || s.contains("{%");
+            case Map<?, ?> m -> m.values().stream().anyMatch(Expressions::hasExpression);
+            case List<?> l -> l.stream().anyMatch(Expressions::hasExpression);
+            case null, default -> false;
+        };
+    }
+
+    /** Evaluates every string inside {@code value} (map keys are left alone). */
+    public Object evaluate(Object value, Object data, EvaluationScope scope) {
+        if (!hasExpression(value)) return value;
+        EvaluationScope previous = Functions.SCOPE.get();
+        Functions.SCOPE.set(scope);
+        try {
+            return walk(value, data);
+        } finally {
+            Functions.SCOPE.set(previous);
+        }
+    }
+
+    public boolean test(Object guard, Object data, EvaluationScope scope) {
+        return Values.truthy(evaluate(guard, data, scope));
+    }
+
+    private Object walk(Object value, Object data) {
+        return switch (value) {
+            case String s -> string(s, data);
+            case Map<?, ?> m -> {
+                Map<String, Object> out = new LinkedHashMap<>();
+                m.forEach((k, v) -> out.put(String.valueOf(k), walk(v, data)));
+                yield out;
+            }
+            case List<?> l -> {
+                List<Object> out = new ArrayList<>(l.size());
+                for (Object o : l) out.add(walk(o, data));
+                yield out;
+            }
+            case null, default -> value;
+        };
+    }
+
+    private Object string(String s, Object data) {
+        if (!s.contains("{{") && !s.contains("{%")) return s;
+        Matcher single = SINGLE.matcher(s);
+        JinjavaInterpreter interpreter = jinjava.newInterpreter();
+        Map<String, Object> bindings = new HashMap<>();
+        bindings.put("_", data);
+        interpreter.getContext().putAll(bindings);
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            Object result;
+            if (single.matches() && !s.contains("{%")) {
+                result = Values.plain(interpreter.resolveELExpression(single.group(1).trim(), 1));
+            } else {
+                result = interpreter.render(s);
+            }
+            failOnErrors(interpreter, s);
+            return result;
+        } catch (ExpressionException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() instanceof ExpressionException ee ? ee : e;
+            throw new ExpressionException("cannot evaluate '" + s + "': " + cause.getMessage());
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+    }
+
+    private static void failOnErrors(JinjavaInterpreter interpreter, String s) {
+        for (TemplateError error : interpreter.getErrors()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                String msg = error.getMessage();
+                if (error.getException() != null && error.getException().getCause() instanceof ExpressionException ee) msg = ee.getMessage();
+                throw new ExpressionException("cannot evaluate '" + s + "': " + msg);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.trailboss.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The one database: an embedded H2 file (PostgreSQL mode) by default, or PostgreSQL. Both get
+ * the same Flyway migrations and the same SQL.
+ */
+public final class Database implements AutoCloseable {
+    public enum Dialect { H2, POSTGRES }
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final String url;
+
+    private Database(String url, String user, String password, int poolSize) {
+        this.url = url;
+        this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRES : Dialect.H2;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) config.setUsername(user);
+        if (password != null) config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("trailboss");
+        config.setAutoCommit(true);
+        this.dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** An embedded H2 file database under {@code dir}, created on first use. */
+    public static Database embedded(Path dir) {
+        // WRITE_DELAY=0: a commit reaches the file before it is acknowledged, so kill -9 loses nothing.
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("trailboss") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+        return new Database(url, "sa", "", 16);
+    }
+
+    /** Any JDBC URL: {@code jdbc:postgresql://host:5432/db?user=..} or an H2 URL. */
+    public static Database connect(String url, String user, String password) {
+        return new Database(url, user, password, 16);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

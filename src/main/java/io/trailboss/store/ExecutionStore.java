@@ -1,0 +1,126 @@
+package io.trailboss.store;
+
+import io.trailboss.json.Json;
+import io.trailboss.model.Execution;
+import io.trailboss.model.ExecutionState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/** The execution table. Every engine transaction on an execution starts by locking its row. */
+public final class ExecutionStore {
+    private static final String COLUMNS = """
+            id, workflow_id, workflow_name, source_sha, state, state_info, input, params, context, output, description,
+            parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors, created_at, updated_at, finished_at""";
+    private static final String INSERT = """
+            insert into execution (id, workflow_id, workflow_name, source_sha, state, state_info, input, params, context,
+                output, description, parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors,
+                created_at, updated_at, finished_at)
+            values (:id, :workflowId, :workflowName, :sourceSha, :state, :stateInfo, :input, :params, :context,
+                :output, :description, :parentJobId, :rootExecutionId, :activeTasks, :waitingJoins, :unhandledErrors,
+                :createdAt, :updatedAt, :finishedAt)
+            """;
+    private static final String LOCK = "select " + COLUMNS + " from execution where id = :id for update";
+    private static final String FIND = "select " + COLUMNS + " from execution where id = :id";
+    private static final String UPDATE = """
+            update execution set state = :state, state_info = :stateInfo, output = :output, active_tasks = :activeTasks,
+                waiting_joins = :waitingJoins, unhandled_errors = :unhandledErrors, updated_at = :updatedAt,
+                finished_at = :finishedAt
+            where id = :id
+            """;
+    private static final String BY_PARENT_JOB = "select " + COLUMNS + " from execution where parent_job_id = :jobId";
+    private static final String UNFINISHED = "select id from execution where state in ('RUNNING', 'PAUSED')";
+
+    public void insert(Handle h, Execution e) {
+        h.createUpdate(INSERT)
+                .bind("id", e.id()).bind("workflowId", e.workflowId()).bind("workflowName", e.workflowName())
+                .bind("sourceSha", e.sourceSha()).bind("state", e.state().name()).bind("stateInfo", e.stateInfo())
+                .bind("input", Json.write(e.input())).bind("params", Json.write(e.params()))
+                .bind("context", Json.write(e.context())).bind("output", Rows.jsonOrNull(e.output()))
+                .bind("description", e.description()).bind("parentJobId", e.parentJobId())
+                .bind("rootExecutionId", e.rootExecutionId()).bind("activeTasks", e.activeTasks())
+                .bind("waitingJoins", e.waitingJoins()).bind("unhandledErrors", e.unhandledErrors())
+                .bind("createdAt", e.createdAt()).bind("updatedAt", e.updatedAt()).bind("finishedAt", e.finishedAt())
+                .execute();
+    }
+
+    /** Reads and row-locks an execution: engine transactions on one execution run one at a time. */
+    public Optional<Execution> lock(Handle h, String id) {
+        return h.createQuery(LOCK).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Execution> find(Handle h, String id) {
+        return h.createQuery(FIND).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Execution> byParentJob(Handle h, String jobId) {
+        return h.createQuery(BY_PARENT_JOB).bind("jobId", jobId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public List<String> unfinishedIds(Handle h) {
+        return h.createQuery(UNFINISHED).mapTo(String.class).list();
+    }
+
+    public void update(Handle h, Execution e) {
+        h.createUpdate(UPDATE)
+                .bind("id", e.id()).bind("state", e.state().name()).bind("stateInfo", e.stateInfo())
+                .bind("output", Rows.jsonOrNull(e.output())).bind("activeTasks", e.activeTasks())
+                .bind("waitingJoins", e.waitingJoins()).bind("unhandledErrors", e.unhandledErrors())
+                .bind("updatedAt", e.updatedAt()).bind("finishedAt", e.finishedAt())
+                .execute();
+    }
+
+    /** Filters for listing; null fields do not filter. */
+    public record Filter(String workflowName, ExecutionState state, Long createdAfter, Long createdBefore, String parentJobId) {
+        public static final Filter ALL = new Filter(null, null, null, null, null);
+    }
+
+    public List<Execution> list(Handle h, Filter f, int limit, int offset, boolean newestFirst) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from execution");
+        where(sql, f);
+        sql.append(" order by created_at ").append(newestFirst ? "desc" : "asc").append(", id limit :limit offset :offset");
+        Query q = h.createQuery(sql.toString()).bind("limit", limit).bind("offset", offset);
+        bind(q, f);
+        return q.map((rs, ctx) -> map(rs)).list();
+    }
+
+    public long count(Handle h, Filter f) {
+        StringBuilder sql = new StringBuilder("select count(*) from execution");
+        where(sql, f);
+        Query q = h.createQuery(sql.toString());
+        bind(q, f);
+        return q.mapTo(Long.class).one();
+    }
+
+    private static void where(StringBuilder sql, Filter f) {
+        List<String> conditions = new ArrayList<>();
+        if (f.workflowName() != null) conditions.add("workflow_name = :workflowName");
+        if (f.state() != null) conditions.add("state = :state");
+        if (f.createdAfter() != null) conditions.add("created_at >= :createdAfter");
+        if (f.createdBefore() != null) conditions.add("created_at < :createdBefore");
+        if (f.parentJobId() != null) conditions.add("parent_job_id = :parentJobId");
+        if (!conditions.isEmpty()) sql.append(" where ").append(String.join(" and ", conditions));
+    }
+
+    private static void bind(Query q, Filter f) {
+        if (f.workflowName() != null) q.bind("workflowName", f.workflowName());
+        if (f.state() != null) q.bind("state", f.state().name());
+        if (f.createdAfter() != null) q.bind("createdAfter", f.createdAfter());
+        if (f.createdBefore() != null) q.bind("createdBefore", f.createdBefore());
+        if (f.parentJobId() != null) q.bind("parentJobId", f.parentJobId());
+    }
+
+    private static Execution map(ResultSet rs) throws SQLException {
+        return new Execution(
+                rs.getString("id"), rs.getString("workflow_id"), rs.getString("workflow_name"), rs.getString("source_sha"),
+                ExecutionState.valueOf(rs.getString("state")), rs.getString("state_info"), Rows.map(rs, "input"),
+                Rows.map(rs, "params"), Rows.map(rs, "context"), Rows.json(rs, "output"), rs.getString("description"),
+                rs.getString("parent_job_id"), rs.getString("root_execution_id"), rs.getInt("active_tasks"),
+                rs.getInt("waiting_joins"), rs.getInt("unhandled_errors"), rs.getLong("created_at"),
+                rs.getLong("updated_at"), Rows.nullableLong(rs, "finished_at"));
+    }
+}

@@ -1,0 +1,103 @@
+package io.trailboss.store;
+
+import io.trailboss.json.Json;
+import io.trailboss.model.Job;
+import io.trailboss.model.JobState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** The job table: one row per action run, with its state, output and the runner that has it. */
+public final class JobStore {
+    private static final String COLUMNS = """
+            id, execution_id, task_execution_id, action, input, state, output, error, item_index, attempt, is_async, token,
+            child_execution_id, runner, created_at, started_at, finished_at, updated_at""";
+    private static final String INSERT = """
+            insert into job (id, execution_id, task_execution_id, action, input, state, output, error, item_index, attempt,
+                is_async, token, child_execution_id, runner, created_at, started_at, finished_at, updated_at)
+            values (:id, :executionId, :taskExecutionId, :action, :input, :state, :output, :error, :itemIndex, :attempt,
+                :async, :token, :childExecutionId, :runner, :createdAt, :startedAt, :finishedAt, :updatedAt)
+            """;
+    private static final String FINISH = """
+            update job set state = :state, output = :output, error = :error, finished_at = :now, updated_at = :now
+            where id = :id
+            """;
+    private static final String MARK = "update job set state = :state, is_async = :async, started_at = coalesce(started_at, :now), updated_at = :now, runner = :runner where id = :id";
+    private static final String LINK_CHILD = "update job set child_execution_id = :child, state = 'RUNNING', started_at = :now, updated_at = :now where id = :id";
+    private static final String FIND = "select " + COLUMNS + " from job where id = :id";
+    private static final String LOCK = "select " + COLUMNS + " from job where id = :id for update";
+    private static final String BY_TASK = "select " + COLUMNS + " from job where task_execution_id = :taskId order by attempt, item_index";
+    private static final String BY_TASK_ATTEMPT = "select " + COLUMNS + " from job where task_execution_id = :taskId and attempt = :attempt order by item_index";
+    private static final String OPEN_BY_TASK = "select " + COLUMNS + " from job where task_execution_id = :taskId and state in ('QUEUED', 'RUNNING')";
+    private static final String RUNNABLE = "select " + COLUMNS + " from job where state in ('QUEUED', 'RUNNING') and is_async = false and child_execution_id is null";
+    private static final String WAITING_ON_CHILD = "select " + COLUMNS + " from job where state = 'RUNNING' and child_execution_id is not null";
+
+    public void insertAll(Handle h, List<Job> jobs) {
+        if (jobs.isEmpty()) return;
+        PreparedBatch batch = h.prepareBatch(INSERT);
+        for (Job j : jobs) {
+            batch.bind("id", j.id()).bind("executionId", j.executionId()).bind("taskExecutionId", j.taskExecutionId())
+                    .bind("action", j.action()).bind("input", Json.write(j.input())).bind("state", j.state().name())
+                    .bind("output", Rows.jsonOrNull(j.output())).bind("error", j.error()).bind("itemIndex", j.itemIndex())
+                    .bind("attempt", j.attempt()).bind("async", j.async()).bind("token", j.token())
+                    .bind("childExecutionId", j.childExecutionId()).bind("runner", j.runner())
+                    .bind("createdAt", j.createdAt()).bind("startedAt", j.startedAt()).bind("finishedAt", j.finishedAt())
+                    .bind("updatedAt", j.updatedAt()).add();
+        }
+        batch.execute();
+    }
+
+    public void finish(Handle h, String id, JobState state, Object output, String error, long now) {
+        h.createUpdate(FINISH).bind("id", id).bind("state", state.name()).bind("output", Rows.jsonOrNull(output))
+                .bind("error", error).bind("now", now).execute();
+    }
+
+    public void mark(Handle h, String id, JobState state, boolean async, String runner, long now) {
+        h.createUpdate(MARK).bind("id", id).bind("state", state.name()).bind("async", async).bind("runner", runner).bind("now", now).execute();
+    }
+
+    public void linkChild(Handle h, String id, String childExecutionId, long now) {
+        h.createUpdate(LINK_CHILD).bind("id", id).bind("child", childExecutionId).bind("now", now).execute();
+    }
+
+    public Optional<Job> find(Handle h, String id) {
+        return h.createQuery(FIND).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Job> lock(Handle h, String id) {
+        return h.createQuery(LOCK).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public List<Job> byTask(Handle h, String taskId) {
+        return h.createQuery(BY_TASK).bind("taskId", taskId).map((rs, ctx) -> map(rs)).list();
+    }
+
+    public List<Job> byTaskAttempt(Handle h, String taskId, int attempt) {
+        return h.createQuery(BY_TASK_ATTEMPT).bind("taskId", taskId).bind("attempt", attempt).map((rs, ctx) -> map(rs)).list();
+    }
+
+    public List<Job> openByTask(Handle h, String taskId) {
+        return h.createQuery(OPEN_BY_TASK).bind("taskId", taskId).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Jobs a local runner must (re)run after a restart: queued, or running when the process died. */
+    public List<Job> runnable(Handle h) {
+        return h.createQuery(RUNNABLE).map((rs, ctx) -> map(rs)).list();
+    }
+
+    public List<Job> waitingOnChild(Handle h) {
+        return h.createQuery(WAITING_ON_CHILD).map((rs, ctx) -> map(rs)).list();
+    }
+
+    private static Job map(ResultSet rs) throws SQLException {
+        return new Job(
+                rs.getString("id"), rs.getString("execution_id"), rs.getString("task_execution_id"), rs.getString("action"),
+                Rows.map(rs, "input"), JobState.valueOf(rs.getString("state")), Rows.json(rs, "output"), rs.getString("error"),
+                rs.getInt("item_index"), rs.getInt("attempt"), rs.getBoolean("is_async"), rs.getString("token"),
+                rs.getString("child_execution_id"), rs.getString("runner"), rs.getLong("created_at"),
+                Rows.nullableLong(rs, "started_at"), Rows.nullableLong(rs, "finished_at"), rs.getLong("updated_at"));
+    }
+}
