@@ -1,2 +1,28 @@
 package io.trailboss.cli;
-public final class Main { public static void main(String[] a) {} }
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code trailboss}: the server, local runs, validation, and a client for a running server. */
+@Command(name = "trailboss", mixinStandardHelpOptions = true, version = "trailboss 0.1",
+        description = "Automation orchestrator: workflows, live runs, a searchable record.",
+        subcommands = {ServerCommand.class, RunCommand.class, ValidateCommand.class, WorkflowsCommand.class,
+                ExecutionsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        // "@file.json" is an input, not a picocli argument file
+        return new CommandLine(new Main()).setExpandAtFiles(false).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -63,6 +63,8 @@ public final class Engine implements AutoCloseable {
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<JobOutcome> outcomes = new LinkedBlockingQueue<>();
     private final List<Thread> workers = new ArrayList<>();
+    private final LinkedBlockingQueue<PendingStart> starts = new LinkedBlockingQueue<>();
+    private final Thread starter;
     private final TimerService timerService;
     private volatile JobRunner runner = jobs -> { };
     private volatile boolean running = true;
@@ -77,6 +79,7 @@ public final class Engine implements AutoCloseable {
             Thread t = Thread.ofPlatform().daemon().name("engine-" + i).start(this::applyOutcomes);
             workers.add(t);
         }
+        starter = Thread.ofPlatform().daemon().name("engine-starter").start(this::startBatches);
     }
 
     public void setRunner(JobRunner runner) {
@@ -109,24 +112,98 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ commands
 
+    /**
+     * Starts an execution; returns once it is committed. Starts that arrive together share one
+     * transaction (group commit): a single starter thread takes every waiting request, creates
+     * them all, commits once, then answers each caller. A batch that fails is redone one start
+     * per transaction, so one bad request never fails another.
+     */
     public Execution start(StartRequest request) {
+        if (Thread.currentThread() == starter || !running) return startNow(request);
+        PendingStart pending = new PendingStart(request, new java.util.concurrent.CompletableFuture<>());
+        starts.add(pending);
+        if (!running && starts.remove(pending)) throw new IllegalStateException("the engine is closed");
+        try {
+            return pending.result().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    private record PendingStart(StartRequest request, java.util.concurrent.CompletableFuture<Execution> result) {}
+
+    private Execution startNow(StartRequest request) {
         return inTransaction(h -> {
-            Definitions.Resolved wf = definitions.resolve(h, request.workflow(), null, null)
-                    .orElseThrow(() -> new NotFoundException("workflow '" + request.workflow() + "' does not exist"));
-            return createExecution(h, wf, request.input(), request.env(), request.description(), request.targetTask(), null, null);
+            Effects effects = new Effects();
+            return new Effects.Result<>(startIn(h, request, effects), effects);
         }).value();
     }
 
+    private Execution startIn(Handle h, StartRequest request, Effects effects) {
+        Definitions.Resolved wf = definitions.resolve(h, request.workflow(), null, null)
+                .orElseThrow(() -> new NotFoundException("workflow '" + request.workflow() + "' does not exist"));
+        return createExecution(h, wf, request.input(), request.env(), request.description(), request.targetTask(), null, null, effects);
+    }
+
+    private void startBatches() {
+        List<PendingStart> batch = new ArrayList<>(BATCH);
+        while (running) {
+            try {
+                PendingStart first = starts.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                starts.drainTo(batch, BATCH - 1);
+                startAll(batch);
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("starting executions failed", e);
+                for (PendingStart p : batch) p.result().completeExceptionally(e);
+            } finally {
+                batch.clear();
+            }
+        }
+        List<PendingStart> left = new ArrayList<>();
+        starts.drainTo(left);
+        for (PendingStart p : left) p.result().completeExceptionally(new IllegalStateException("the engine is closed"));
+    }
+
+    private void startAll(List<PendingStart> batch) {
+        if (batch.size() > 1) {
+            try {
+                List<Execution> started = inTransaction(h -> {
+                    Effects effects = new Effects();
+                    List<Execution> out = new ArrayList<>(batch.size());
+                    for (PendingStart p : batch) out.add(startIn(h, p.request(), effects));
+                    return new Effects.Result<>(out, effects);
+                }).value();
+                for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(started.get(i));
+                return;
+            } catch (RuntimeException batchFailed) {
+                // one of them is bad (unknown workflow, wrong input): each on its own, below
+            }
+        }
+        for (PendingStart p : batch) {
+            try {
+                p.result().complete(startNow(p.request()));
+            } catch (RuntimeException | Error e) {
+                p.result().completeExceptionally(e);
+            }
+        }
+    }
+
     /** Creates and starts an execution inside the caller's transaction. */
-    private Effects.Result<Execution> createExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
-            String description, String targetTask, Job parentJob, Execution parent) {
-        Effects effects = new Effects();
+    private Execution createExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
+            String description, String targetTask, Job parentJob, Execution parent, Effects effects) {
         Execution ex = newExecution(h, wf, input, env, description, targetTask, parentJob, parent, UUID.randomUUID().toString());
         Step step = new Step(this, h, ex, wf.document(), wf.spec(), ex.createdAt(), effects);
+        step.newExecution();
         step.start(targetTask);
         Execution result = step.flush();
         effects.executionChanged(result);
-        return new Effects.Result<>(result, effects);
+        return result;
     }
 
     private Execution newExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
@@ -183,6 +260,7 @@ public final class Engine implements AutoCloseable {
                     .orElseThrow(() -> new InvalidInputException("workflow", "workflow '" + name + "' does not exist"));
             Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId());
             Step step = new Step(this, h, child, wf.document(), wf.spec(), child.createdAt(), effects);
+            step.newExecution();
             step.start(null);
             effects.executionChanged(step.flush());
         } catch (InvalidInputException e) {
@@ -433,6 +511,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         running = false;
         timerService.close();
+        starter.interrupt();
         for (Thread t : workers) t.interrupt();
         for (Thread t : workers) {
             try {

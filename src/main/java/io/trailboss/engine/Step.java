@@ -127,6 +127,11 @@ final class Step {
 
     // ------------------------------------------------------------------ tasks
 
+    /** For an execution created in this transaction: it has no tasks yet, so no need to ask for the highest seq. */
+    void newExecution() {
+        if (seq < 0) seq = 0;
+    }
+
     private long nextSeq() {
         if (seq < 0) seq = engine.tasks.maxSeq(h, executionId);
         return ++seq;

@@ -35,9 +35,16 @@ public final class WorkflowCatalog {
     /** Parses and checks a document: syntax, structure, and that every action it names exists. */
     public WorkflowDocument validate(String yaml) {
         WorkflowDocument doc = DefinitionParser.parse(yaml);
+        List<Problem> problems = actionProblems(doc, engine.actions);
+        if (!problems.isEmpty()) throw new DefinitionException(problems);
+        return doc;
+    }
+
+    /** Every action a document names must exist, and get only the inputs it declares. */
+    public static List<Problem> actionProblems(WorkflowDocument doc, io.trailboss.action.ActionRegistry registry) {
         List<Problem> problems = new ArrayList<>();
         for (AdHocActionSpec a : doc.actions().values()) {
-            if (!doc.actions().containsKey(a.base()) && engine.actions.find(a.base()).isEmpty()) {
+            if (!doc.actions().containsKey(a.base()) && registry.find(a.base()).isEmpty()) {
                 problems.add(new Problem(0, 0, "actions." + a.name(), "base action '" + a.base() + "' does not exist"));
             }
         }
@@ -47,7 +54,7 @@ public final class WorkflowCatalog {
                 String name = t.action().name();
                 String where = wf.name() + ".tasks." + t.name();
                 if (doc.actions().containsKey(name)) continue;
-                Optional<Action> action = engine.actions.find(name);
+                Optional<Action> action = registry.find(name);
                 if (action.isEmpty()) {
                     problems.add(new Problem(t.line(), t.column(), where, "unknown action '" + name + "'"));
                     continue;
@@ -68,8 +75,7 @@ public final class WorkflowCatalog {
                 }
             }
         }
-        if (!problems.isEmpty()) throw new DefinitionException(problems);
-        return doc;
+        return problems;
     }
 
     /** Stores every workflow of the document; refuses (changing nothing) if any name is taken. */

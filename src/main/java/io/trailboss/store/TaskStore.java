@@ -40,7 +40,10 @@ public final class TaskStore {
             select %s from task_execution where execution_id = :executionId
             and state in ('IDLE', 'WAITING', 'RUNNING', 'DELAYED') order by seq
             """.formatted(COLUMNS);
-    private static final String MAX_SEQ = "select coalesce(max(seq), 0) from task_execution where execution_id = :executionId";
+    // "order by execution_id, seq desc limit 1" reads one entry of task_by_execution_seq on H2 and PostgreSQL
+    private static final String MAX_SEQ = """
+            select seq from task_execution where execution_id = :executionId order by execution_id, seq desc limit 1
+            """;
 
     public void insert(Handle h, TaskExecution t) {
         bindAll(h.createUpdate(INSERT), t).bind("executionId", t.executionId()).bind("name", t.name())
@@ -87,7 +90,7 @@ public final class TaskStore {
     }
 
     public long maxSeq(Handle h, String executionId) {
-        return h.createQuery(MAX_SEQ).bind("executionId", executionId).mapTo(Long.class).one();
+        return h.createQuery(MAX_SEQ).bind("executionId", executionId).mapTo(Long.class).findOne().orElse(0L);
     }
 
     private static TaskExecution map(ResultSet rs) throws SQLException {

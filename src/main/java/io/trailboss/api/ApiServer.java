@@ -1,0 +1,107 @@
+package io.trailboss.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.trailboss.app.Trailboss;
+import io.trailboss.definition.DefinitionException;
+import io.trailboss.engine.ConflictException;
+import io.trailboss.engine.InvalidInputException;
+import io.trailboss.engine.NotFoundException;
+import io.trailboss.json.Json;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP server: native API, Mistral-compatible API, OpenAPI document, problem+json errors. */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    public static final long MAX_BODY = 8L * 1024 * 1024;
+
+    private final Javalin app;
+
+    public ApiServer(Trailboss tb, String host, int port) {
+        String openApi = openApiJson();
+        app = Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            config.http.maxRequestSize = MAX_BODY;
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.startup.showJavalinBanner = false;
+            new NativeRoutes(tb).register(config.routes);
+            new MistralRoutes(tb).register(config.routes);
+            config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")));
+            config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
+            config.routes.exception(DefinitionException.class, (e, ctx) -> problem(ctx, 400, "invalid workflow definition", null, e.problems()));
+            config.routes.exception(InvalidInputException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(), e.field(), null));
+            config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, e.getMessage(), null, null));
+            config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, e.getMessage(), null, null));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage(), null, null));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+                problem(ctx, 500, "internal error: " + e.getClass().getSimpleName(), null, null);
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) problem(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path(), null, null);
+            });
+            config.routes.error(413, ctx -> problem(ctx, 413, "request body larger than " + MAX_BODY + " bytes", null, null));
+        });
+    }
+
+    public ApiServer start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static void problem(Context ctx, int status, String detail, String field, List<DefinitionException.Problem> problems) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", switch (status) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 409 -> "Conflict";
+            case 413 -> "Payload Too Large";
+            default -> status >= 500 ? "Internal Server Error" : "Error";
+        });
+        body.put("status", status);
+        body.put("detail", detail);
+        if (field != null) body.put("field", field);
+        if (problems != null) {
+            body.put("errors", problems.stream().map(p -> {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("line", p.line());
+                e.put("column", p.column());
+                e.put("path", p.path());
+                e.put("message", p.message());
+                return e;
+            }).toList());
+            body.put("detail", problems.stream().map(DefinitionException.Problem::toString).reduce((a, b) -> a + "; " + b).orElse(detail));
+        }
+        ctx.status(status).contentType("application/problem+json").result(Json.write(body));
+    }
+
+    private static String openApiJson() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.yaml")) {
+            Object doc = new ObjectMapper(new YAMLFactory()).readValue(in, Object.class);
+            return Json.write(doc);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the OpenAPI document", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

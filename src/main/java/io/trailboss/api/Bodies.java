@@ -1,0 +1,78 @@
+package io.trailboss.api;
+
+import io.javalin.http.Context;
+import io.trailboss.json.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reading request bodies and parameters strictly: unknown fields and wrong types are 400s. */
+final class Bodies {
+    private Bodies() {}
+
+    static Map<String, Object> object(Context ctx, Set<String> allowed) {
+        String body = ctx.body();
+        if (body.isBlank()) throw ApiException.badRequest(null, "the request body is empty; expected a JSON object");
+        Map<String, Object> map;
+        try {
+            map = Json.readMap(body);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(null, "the request body is not a JSON object: " + e.getMessage());
+        }
+        for (String key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                throw ApiException.badRequest(key, "unknown field '" + key + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+        return map;
+    }
+
+    static String string(Map<String, Object> body, String key, boolean required) {
+        Object v = body.get(key);
+        if (v == null) {
+            if (required) throw ApiException.badRequest(key, "field '" + key + "' is required");
+            return null;
+        }
+        if (!(v instanceof String s)) throw ApiException.badRequest(key, "field '" + key + "' must be a string");
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Map<String, Object> body, String key) {
+        Object v = body.get(key);
+        if (v == null) return Map.of();
+        if (!(v instanceof Map<?, ?> m)) throw ApiException.badRequest(key, "field '" + key + "' must be a JSON object");
+        return (Map<String, Object>) m;
+    }
+
+    static int intParam(Context ctx, String name, int otherwise, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) return otherwise;
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) throw ApiException.badRequest(name, "'" + name + "' must be between " + min + " and " + max);
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name, "'" + name + "' must be a whole number, not '" + v + "'");
+        }
+    }
+
+    static Long timeParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) return null;
+        try {
+            return java.time.OffsetDateTime.parse(v).toInstant().toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.Instant.parse(v).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e2) {
+                throw ApiException.badRequest(name, "'" + name + "' must be an ISO-8601 time such as 2026-01-31T12:00:00Z, not '" + v + "'");
+            }
+        }
+    }
+
+    /** A page of items with the total, as every list endpoint answers. */
+    static Map<String, Object> page(List<?> items, long total, int limit, int offset) {
+        return Map.of("items", items, "total", total, "limit", limit, "offset", offset);
+    }
+}

@@ -1,0 +1,237 @@
+package io.trailboss.api;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.trailboss.app.Trailboss;
+import io.trailboss.definition.WorkflowSpec;
+import io.trailboss.engine.NotFoundException;
+import io.trailboss.engine.StartRequest;
+import io.trailboss.json.Json;
+import io.trailboss.model.Execution;
+import io.trailboss.model.Job;
+import io.trailboss.model.JobState;
+import io.trailboss.model.TaskExecution;
+import io.trailboss.model.Workflow;
+import io.trailboss.store.ExecutionStore;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The subset of Mistral's REST API v2 that python-mistralclient uses for workflows, executions,
+ * tasks and action executions, with Mistral's field names, states and JSON-in-string fields.
+ */
+final class MistralRoutes {
+    private static final String BASE = "/mistral/v2";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private final Trailboss tb;
+
+    MistralRoutes(Trailboss tb) {
+        this.tb = tb;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/mistral", ctx -> ctx.json(Map.of("versions", List.of(Map.of("id", "v2.0", "status", "CURRENT", "links", List.of(Map.of("href", ctx.url() + "/v2", "rel", "self")))))));
+        r.get(BASE, ctx -> ctx.json(Map.of("uri", ctx.url())));
+        r.post(BASE + "/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())));
+        r.put(BASE + "/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())));
+        r.get(BASE + "/workflows", ctx -> {
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            ctx.json(Map.of("workflows", tb.catalog().list(limit, 0).stream().map(this::workflow).toList()));
+        });
+        r.get(BASE + "/workflows/{id}", ctx -> ctx.json(workflow(tb.catalog().find(ctx.pathParam("id"))
+                .orElseThrow(() -> new NotFoundException("workflow '" + ctx.pathParam("id") + "' does not exist")))));
+        r.delete(BASE + "/workflows/{id}", ctx -> {
+            tb.catalog().delete(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+
+        r.post(BASE + "/executions", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("workflow_name", "workflow_id", "workflow_namespace", "input", "params", "description", "id", "source_execution_id"));
+            String wf = body.get("workflow_id") instanceof String id ? id : Bodies.string(body, "workflow_name", true);
+            Map<String, Object> params = jsonObject(body.get("params"), "params");
+            Object env = params.get("env");
+            Object taskName = params.get("task_name");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> envMap = env instanceof Map<?, ?> m ? (Map<String, Object>) m : env instanceof String s ? jsonObject(s, "params.env") : Map.of();
+            Execution e = tb.engine().start(new StartRequest(wf, jsonObject(body.get("input"), "input"), envMap,
+                    Bodies.string(body, "description", false), taskName instanceof String t ? t : null));
+            ctx.status(201).json(execution(e));
+        });
+        r.get(BASE + "/executions", ctx -> {
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            ExecutionStore.Filter filter = new ExecutionStore.Filter(ctx.queryParam("workflow_name"), null, null, null, null);
+            ctx.json(Map.of("executions", tb.queries().executions(filter, limit, 0, false).stream().map(this::execution).toList()));
+        });
+        r.get(BASE + "/executions/{id}", ctx -> ctx.json(execution(execution(ctx.pathParam("id")))));
+        r.put(BASE + "/executions/{id}", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("state", "state_info", "description", "params", "env", "id"));
+            String state = Bodies.string(body, "state", true);
+            ctx.json(execution(NativeRoutes.control(tb.engine(), ctx.pathParam("id"), state)));
+        });
+        r.get(BASE + "/executions/{id}/tasks", ctx -> {
+            Execution e = execution(ctx.pathParam("id"));
+            ctx.json(Map.of("tasks", tb.queries().tasks(e.id()).stream().map(t -> task(t, e)).toList()));
+        });
+        r.get(BASE + "/tasks/{id}", ctx -> {
+            TaskExecution t = taskExecution(ctx.pathParam("id"));
+            ctx.json(task(t, execution(t.executionId())));
+        });
+        r.get(BASE + "/tasks/{id}/action_executions", ctx -> {
+            TaskExecution t = taskExecution(ctx.pathParam("id"));
+            Execution e = execution(t.executionId());
+            ctx.json(Map.of("action_executions", tb.queries().jobs(t.id()).stream().map(j -> action(j, t, e)).toList()));
+        });
+        r.get(BASE + "/action_executions/{id}", ctx -> {
+            Job j = job(ctx.pathParam("id"));
+            TaskExecution t = taskExecution(j.taskExecutionId());
+            ctx.json(action(j, t, execution(t.executionId())));
+        });
+        r.put(BASE + "/action_executions/{id}", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("state", "output", "id", "state_info"));
+            String state = Bodies.string(body, "state", true);
+            if (!state.equals("SUCCESS") && !state.equals("ERROR")) throw ApiException.badRequest("state", "'state' must be SUCCESS or ERROR");
+            Object output = body.get("output");
+            if (output instanceof String s) {
+                try {
+                    output = Json.read(s);
+                } catch (IllegalArgumentException notJson) {
+                    // a plain string output stays a string
+                }
+            }
+            String info = body.get("state_info") instanceof String s ? s : null;
+            var c = tb.engine().completeAsync(ctx.pathParam("id"), state.equals("SUCCESS"), output, state.equals("ERROR") ? (info != null ? info : String.valueOf(output)) : null);
+            TaskExecution t = taskExecution(c.job().taskExecutionId());
+            ctx.json(action(c.job(), t, execution(t.executionId())));
+        });
+    }
+
+    private Map<String, Object> workflow(Workflow w) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        WorkflowSpec spec = tb.catalog().spec(w);
+        v.put("id", w.id());
+        v.put("name", w.name());
+        v.put("namespace", "");
+        v.put("input", w.inputSummary());
+        v.put("interface", Json.write(Map.of("input", spec.input().stream().map(p -> p.required() ? (Object) p.name() : Map.of(p.name(), p.defaultValue() == null ? "" : p.defaultValue())).toList(),
+                "output", List.of())));
+        v.put("definition", tb.catalog().source(w));
+        v.put("tags", w.tags());
+        v.put("scope", "private");
+        v.put("project_id", "<default-project>");
+        v.put("created_at", time(w.createdAt()));
+        v.put("updated_at", time(w.updatedAt()));
+        return v;
+    }
+
+    private Map<String, Object> execution(Execution e) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", e.id());
+        v.put("workflow_id", e.workflowId());
+        v.put("workflow_name", e.workflowName());
+        v.put("workflow_namespace", "");
+        v.put("description", e.description() == null ? "" : e.description());
+        v.put("tags", List.of());
+        v.put("params", Json.write(e.params()));
+        v.put("state", e.state().name());
+        v.put("state_info", e.stateInfo());
+        v.put("input", Json.write(e.input()));
+        v.put("output", Json.write(e.output() == null ? Map.of() : e.output()));
+        v.put("created_at", time(e.createdAt()));
+        v.put("updated_at", time(e.updatedAt()));
+        v.put("project_id", "<default-project>");
+        v.put("root_execution_id", e.rootExecutionId().equals(e.id()) ? null : e.rootExecutionId());
+        v.put("task_execution_id", null);
+        return v;
+    }
+
+    private Map<String, Object> task(TaskExecution t, Execution e) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", t.id());
+        v.put("name", t.name());
+        v.put("type", "ACTION");
+        v.put("workflow_name", e.workflowName());
+        v.put("workflow_namespace", "");
+        v.put("workflow_id", e.workflowId());
+        v.put("workflow_execution_id", e.id());
+        v.put("state", t.state().name());
+        v.put("state_info", t.stateInfo());
+        v.put("result", Json.write(t.result()));
+        v.put("published", Json.write(t.published() == null ? Map.of() : t.published()));
+        v.put("runtime_context", Json.write(Map.of("retry_task_policy", Map.of("retry_no", t.attempt()))));
+        v.put("processed", t.state().isFinal());
+        v.put("reset", false);
+        v.put("created_at", time(t.createdAt()));
+        v.put("updated_at", time(t.updatedAt()));
+        v.put("started_at", time(t.startedAt()));
+        v.put("finished_at", time(t.finishedAt()));
+        v.put("project_id", "<default-project>");
+        return v;
+    }
+
+    private Map<String, Object> action(Job j, TaskExecution t, Execution e) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", j.id());
+        v.put("name", j.action());
+        v.put("workflow_name", e.workflowName());
+        v.put("workflow_namespace", "");
+        v.put("task_name", t.name());
+        v.put("task_execution_id", t.id());
+        v.put("state", switch (j.state()) {
+            case QUEUED, RUNNING -> "RUNNING";
+            case SUCCEEDED -> "SUCCESS";
+            case FAILED, LOST -> "ERROR";
+            case CANCELLED -> "CANCELLED";
+        });
+        v.put("state_info", j.error());
+        v.put("tags", List.of());
+        v.put("accepted", j.state().isFinal());
+        v.put("input", Json.write(j.input()));
+        v.put("output", Json.write(j.state() == JobState.FAILED ? Map.of("result", String.valueOf(j.error())) : Map.of("result", j.output() == null ? "" : j.output())));
+        v.put("params", "{}");
+        v.put("description", "");
+        v.put("created_at", time(j.createdAt()));
+        v.put("updated_at", time(j.updatedAt()));
+        v.put("project_id", "<default-project>");
+        return v;
+    }
+
+    private static Map<String, Object> jsonObject(Object value, String field) {
+        if (value == null) return Map.of();
+        if (value instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) m;
+            return map;
+        }
+        if (value instanceof String s) {
+            if (s.isBlank()) return Map.of();
+            try {
+                return Json.readMap(s);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(field, "'" + field + "' must be a JSON object: " + e.getMessage());
+            }
+        }
+        throw ApiException.badRequest(field, "'" + field + "' must be a JSON object");
+    }
+
+    private static String time(Long millis) {
+        return millis == null ? null : TIME.format(Instant.ofEpochMilli(millis));
+    }
+
+    private Execution execution(String id) {
+        return tb.queries().execution(id).orElseThrow(() -> new NotFoundException("execution '" + id + "' does not exist"));
+    }
+
+    private TaskExecution taskExecution(String id) {
+        return tb.queries().task(id).orElseThrow(() -> new NotFoundException("task execution '" + id + "' does not exist"));
+    }
+
+    private Job job(String id) {
+        return tb.queries().job(id).orElseThrow(() -> new NotFoundException("action execution '" + id + "' does not exist"));
+    }
+}

@@ -1,0 +1,127 @@
+package io.trailboss.api;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.trailboss.app.Trailboss;
+import io.trailboss.engine.Engine;
+import io.trailboss.engine.NotFoundException;
+import io.trailboss.engine.StartRequest;
+import io.trailboss.model.Execution;
+import io.trailboss.model.ExecutionState;
+import io.trailboss.model.Workflow;
+import io.trailboss.store.ExecutionStore;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Trailboss's own REST API under /api/v1. */
+final class NativeRoutes {
+    private final Trailboss tb;
+
+    NativeRoutes(Trailboss tb) {
+        this.tb = tb;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok")));
+        r.post("/api/v1/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(definition(ctx)).stream().map(Views::workflow).toList())));
+        r.put("/api/v1/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(definition(ctx)).stream().map(Views::workflow).toList())));
+        r.post("/api/v1/workflows/validate", ctx -> {
+            var doc = tb.catalog().validate(definition(ctx));
+            ctx.json(Map.of("valid", true, "workflows", List.copyOf(doc.workflows().keySet()), "actions", List.copyOf(doc.actions().keySet())));
+        });
+        r.get("/api/v1/workflows", ctx -> {
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+            ctx.json(Bodies.page(tb.catalog().list(limit, offset).stream().map(Views::workflow).toList(), tb.catalog().count(), limit, offset));
+        });
+        r.get("/api/v1/workflows/{name}", ctx -> {
+            Workflow w = workflow(ctx.pathParam("name"));
+            Map<String, Object> view = new java.util.LinkedHashMap<>(Views.workflow(w));
+            view.put("definition", tb.catalog().source(w));
+            ctx.json(view);
+        });
+        r.delete("/api/v1/workflows/{name}", ctx -> {
+            tb.catalog().delete(ctx.pathParam("name"));
+            ctx.status(204);
+        });
+
+        r.post("/api/v1/executions", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("workflow", "input", "env", "description", "task"));
+            Execution e = tb.engine().start(new StartRequest(Bodies.string(body, "workflow", true), Bodies.map(body, "input"),
+                    Bodies.map(body, "env"), Bodies.string(body, "description", false), Bodies.string(body, "task", false)));
+            ctx.status(201).json(Views.execution(e));
+        });
+        r.get("/api/v1/executions", ctx -> {
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+            String order = ctx.queryParam("order");
+            if (order != null && !order.equals("asc") && !order.equals("desc")) throw ApiException.badRequest("order", "'order' must be asc or desc");
+            ExecutionStore.Filter filter = new ExecutionStore.Filter(ctx.queryParam("workflow"), state(ctx.queryParam("state")),
+                    Bodies.timeParam(ctx, "created_after"), Bodies.timeParam(ctx, "created_before"), null);
+            var items = tb.queries().executions(filter, limit, offset, !"asc".equals(order)).stream().map(Views::execution).toList();
+            ctx.json(Bodies.page(items, tb.queries().countExecutions(filter), limit, offset));
+        });
+        r.get("/api/v1/executions/{id}", ctx -> ctx.json(Views.execution(execution(ctx.pathParam("id")))));
+        r.put("/api/v1/executions/{id}", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("state"));
+            ctx.json(Views.execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true))));
+        });
+        r.get("/api/v1/executions/{id}/tasks", ctx -> {
+            String id = execution(ctx.pathParam("id")).id();
+            ctx.json(Map.of("items", tb.queries().tasks(id).stream().map(Views::task).toList()));
+        });
+        r.get("/api/v1/tasks/{id}", ctx -> ctx.json(Views.task(tb.queries().task(ctx.pathParam("id"))
+                .orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist")))));
+        r.get("/api/v1/tasks/{id}/jobs", ctx -> {
+            tb.queries().task(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist"));
+            ctx.json(Map.of("items", tb.queries().jobs(ctx.pathParam("id")).stream().map(Views::job).toList()));
+        });
+        r.get("/api/v1/jobs/{id}", ctx -> ctx.json(Views.job(tb.queries().job(ctx.pathParam("id"))
+                .orElseThrow(() -> new NotFoundException("job '" + ctx.pathParam("id") + "' does not exist")))));
+        r.post("/api/v1/jobs/{id}/complete", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("state", "output", "error"));
+            String state = Bodies.string(body, "state", true);
+            if (!state.equals("SUCCESS") && !state.equals("ERROR")) throw ApiException.badRequest("state", "'state' must be SUCCESS or ERROR");
+            Engine.Completion c = tb.engine().completeAsync(ctx.pathParam("id"), state.equals("SUCCESS"), body.get("output"), Bodies.string(body, "error", false));
+            ctx.json(Map.of("changed", c.changed(), "job", Views.job(c.job())));
+        });
+    }
+
+    /** PAUSED, RUNNING (resume) or CANCELLED, as Mistral's PUT on an execution. */
+    static Execution control(Engine engine, String id, String state) {
+        return switch (state.toUpperCase(Locale.ROOT)) {
+            case "PAUSED" -> engine.pause(id);
+            case "RUNNING" -> engine.resume(id);
+            case "CANCELLED" -> engine.cancel(id);
+            default -> throw ApiException.badRequest("state", "'state' must be PAUSED, RUNNING or CANCELLED, not '" + state + "'");
+        };
+    }
+
+    /** A definition as raw YAML (any text type) or as JSON {"definition": "..."}. */
+    static String definition(Context ctx) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType();
+        if (type.startsWith("application/json")) {
+            return Bodies.string(Bodies.object(ctx, Set.of("definition")), "definition", true);
+        }
+        return ctx.body();
+    }
+
+    private Workflow workflow(String idOrName) {
+        return tb.catalog().find(idOrName).orElseThrow(() -> new NotFoundException("workflow '" + idOrName + "' does not exist"));
+    }
+
+    private Execution execution(String id) {
+        return tb.queries().execution(id).orElseThrow(() -> new NotFoundException("execution '" + id + "' does not exist"));
+    }
+
+    private static ExecutionState state(String s) {
+        if (s == null || s.isEmpty()) return null;
+        try {
+            return ExecutionState.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("state", "unknown state '" + s + "' (one of " + java.util.Arrays.toString(ExecutionState.values()) + ")");
+        }
+    }
+}

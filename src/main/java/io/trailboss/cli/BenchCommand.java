@@ -1,0 +1,17 @@
+package io.trailboss.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the engine on the embedded database and PostgreSQL; prints a table of figures. Options: --db h2|postgres|both, --pg-url URL, --quick.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", description = "options passed to the benchmark") List<String> args;
+
+    @Override
+    public Integer call() throws Exception {
+        return io.trailboss.bench.Bench.run(args == null ? new String[0] : args.toArray(String[]::new), System.out);
+    }
+}

@@ -1,0 +1,54 @@
+package io.trailboss.cli;
+
+import io.trailboss.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small HTTP client for the CLI's server commands; errors print the server's problem detail. */
+final class Client {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    Client(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    record Response(int status, String body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        Object json() {
+            return body.isEmpty() ? null : Json.read(body);
+        }
+    }
+
+    Response send(String method, String path, String contentType, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        if (contentType != null) b.header("Content-Type", contentType);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot reach the server at " + base + " (is `trailboss server` running? set --server or TRAILBOSS_URL)");
+        }
+        return new Response(r.statusCode(), r.body());
+    }
+
+    /** Prints a successful answer as indented JSON, or the problem on stderr; returns the exit code. */
+    static int print(Response r) throws IOException {
+        if (r.ok()) {
+            if (!r.body().isEmpty()) System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.json()));
+            return 0;
+        }
+        Object problem = r.json();
+        if (problem instanceof java.util.Map<?, ?> m && m.get("detail") != null) System.err.println("error " + r.status() + ": " + m.get("detail"));
+        else System.err.println("error " + r.status() + ": " + r.body());
+        return 1;
+    }
+}

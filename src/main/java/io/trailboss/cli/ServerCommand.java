@@ -1,0 +1,51 @@
+package io.trailboss.cli;
+
+import io.trailboss.api.ApiServer;
+import io.trailboss.app.Trailboss;
+import io.trailboss.store.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the server (API, engine, local runners).")
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "${env:TRAILBOSS_HOST:-127.0.0.1}", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:TRAILBOSS_PORT:-8080}", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data", defaultValue = "${env:TRAILBOSS_DATA:-data}", description = "Directory of the embedded database (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--db", defaultValue = "${env:TRAILBOSS_DB_URL}", description = "JDBC URL of a PostgreSQL database instead of the embedded one, e.g. jdbc:postgresql://127.0.0.1:5432/trailboss?user=trailboss")
+    String dbUrl;
+
+    @Override
+    public Integer call() throws Exception {
+        Database db;
+        if (dbUrl != null && !dbUrl.isBlank()) {
+            db = Database.connect(dbUrl, null, null);
+        } else {
+            Files.createDirectories(data);
+            db = Database.embedded(data);
+        }
+        Trailboss tb = new Trailboss(db, Clock.systemUTC());
+        ApiServer api = new ApiServer(tb, host, port).start();
+        tb.recover();
+        String where = dbUrl != null && !dbUrl.isBlank() ? "PostgreSQL" : "embedded H2 in " + data.toAbsolutePath();
+        System.out.println("trailboss listening on http://" + host + ":" + api.port() + " (database: " + where + ")");
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            tb.close();
+            stop.countDown();
+        }));
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,31 @@
+package io.trailboss.cli;
+
+import io.trailboss.action.ActionRegistry;
+import io.trailboss.definition.DefinitionException;
+import io.trailboss.definition.DefinitionParser;
+import io.trailboss.definition.WorkflowDocument;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a workflow file; prints each problem with its line and column. Exits 0 when valid.")
+final class ValidateCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "YAML file")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            WorkflowDocument doc = DefinitionParser.parse(Files.readString(file));
+            var problems = io.trailboss.engine.WorkflowCatalog.actionProblems(doc, ActionRegistry.standard());
+            if (!problems.isEmpty()) throw new DefinitionException(problems);
+            System.out.println(file + ": valid (" + String.join(", ", doc.workflows().keySet()) + ")");
+            return 0;
+        } catch (DefinitionException e) {
+            e.problems().forEach(p -> System.err.println(file + ": " + p));
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.trailboss.testing;
+
+import io.trailboss.api.ApiServer;
+import io.trailboss.app.Trailboss;
+import io.trailboss.json.Json;
+import io.trailboss.store.Database;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+
+/** A real server on a free port over a real database, and a tiny HTTP client for it. */
+public final class TestServer implements AutoCloseable {
+    public final Trailboss tb;
+    public final ApiServer api;
+    public final String base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public TestServer(Database db) {
+        tb = new Trailboss(db, Clock.systemUTC());
+        api = new ApiServer(tb, "127.0.0.1", 0).start();
+        tb.recover();
+        base = "http://127.0.0.1:" + api.port();
+    }
+
+    public record Answer(int status, String body, String contentType) {
+        public Object json() {
+            return Json.read(body);
+        }
+
+        @SuppressWarnings("unchecked")
+        public java.util.Map<String, Object> map() {
+            return (java.util.Map<String, Object>) json();
+        }
+    }
+
+    public Answer send(String method, String path, String contentType, String body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            if (contentType != null) b.header("Content-Type", contentType);
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Answer get(String path) {
+        return send("GET", path, null, null);
+    }
+
+    public Answer postJson(String path, Object body) {
+        return send("POST", path, "application/json", body instanceof String s ? s : Json.write(body));
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        tb.close();
+    }
+}
