@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -197,7 +196,7 @@ public final class Engine implements AutoCloseable {
     /** Creates and starts an execution inside the caller's transaction. */
     private Execution createExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
             String description, String targetTask, Job parentJob, Execution parent, Effects effects) {
-        Execution ex = newExecution(h, wf, input, env, description, targetTask, parentJob, parent, UUID.randomUUID().toString());
+        Execution ex = newExecution(h, wf, input, env, description, targetTask, parentJob, parent, Ids.next());
         Step step = new Step(this, h, ex, wf.document(), wf.spec(), ex.createdAt(), effects);
         step.newExecution();
         step.start(targetTask);

@@ -28,7 +28,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -138,7 +137,7 @@ final class Step {
     }
 
     private TaskExecution newTask(TaskSpec ts, Map<String, Object> inContext, ExecutionState taskState, List<String> arrived) {
-        TaskExecution t = new TaskExecution(UUID.randomUUID().toString(), executionId, ts.name(), taskState, null, inContext,
+        TaskExecution t = new TaskExecution(Ids.next(), executionId, ts.name(), taskState, null, inContext,
                 null, null, 0, 0, 0, 0, 0, arrived, "", false, false, nextSeq(), now, null, null, now);
         engine.tasks.insert(h, t);
         taskCache.put(t.name(), t);
@@ -178,7 +177,7 @@ final class Step {
         arrived.add(from.name());
         Map<String, Object> ctx = Maps.deepMerge(w.inContext(), outbound);
         boolean satisfied = switch (target.join().kind()) {
-            case ALL -> arrived.containsAll(spec.inbound().getOrDefault(target.name(), Set.of()));
+            case ALL -> new java.util.HashSet<>(arrived).containsAll(spec.inbound().getOrDefault(target.name(), Set.of())); // O(n), not O(n²)
             case ONE -> true;
             case COUNT -> new LinkedHashSet<>(arrived).size() >= target.join().count();
         };
@@ -290,7 +289,7 @@ final class Step {
     }
 
     private Job job(TaskExecution t, TaskSpec ts, int item, Map<String, Object> ctx) {
-        String id = UUID.randomUUID().toString();
+        String id = Ids.next();
         ActionCall call = ts.isSubWorkflow() ? ts.workflow() : ts.action() != null ? ts.action() : new ActionCall("std.noop", Map.of());
         Map<String, Object> raw = new LinkedHashMap<>(call.inlineParams());
         raw.putAll(ts.input());
@@ -309,7 +308,7 @@ final class Step {
         } catch (ExpressionException | InvalidInputException e) {
             error = e.getMessage();
         }
-        String child = ts.isSubWorkflow() && error == null ? UUID.randomUUID().toString() : null;
+        String child = ts.isSubWorkflow() && error == null ? Ids.next() : null;
         JobState jobState = error != null ? JobState.FAILED : child != null ? JobState.RUNNING : JobState.QUEUED;
         return new Job(id, executionId, t.id(), action, input, jobState, null, error, item, t.attempt(), false, null, child,
                 null, now, child != null ? now : null, error != null ? now : null, now);
@@ -487,7 +486,7 @@ final class Step {
                     again = ts.retry().continueOn() != null && t.attempt() < count && engine.expressions.test(ts.retry().continueOn(), ctx, scope);
                 }
                 if (again) {
-                    long delay = ts.retry().delay() == null ? 0 : number(ts.retry().delay(), ctx, withResult, "retry delay") * 1000;
+                    long delay = seconds(ts.retry().delay(), ctx, withResult, "retry delay");
                     TaskExecution next = with(withResult, ExecutionState.RUNNING, info).attempt(t.attempt() + 1).build();
                     engine.timers.deleteForTask(h, t.id());
                     if (delay > 0) {
@@ -624,7 +623,7 @@ final class Step {
                 TaskExecution timedOut = with(t, ExecutionState.RUNNING, null)
                         .items(t.itemsTotal(), t.itemsNext(), t.itemsNext(), Math.max(1, t.itemsFailed())).build();
                 save(timedOut);
-                String info = "task timed out after " + seconds(ts.timeout(), dataContext(t), t, "timeout") / 1000 + " s";
+                String info = "task timed out after " + seconds(ts.timeout(), dataContext(t), t, "timeout") / 1000.0 + " s";
                 attemptDoneTimedOut(timedOut, ts, info);
             }
         }
@@ -640,7 +639,7 @@ final class Step {
     }
 
     private void arm(TaskExecution t, Timer.TimerKind kind, long delayMillis) {
-        Timer timer = new Timer(UUID.randomUUID().toString(), now + delayMillis, kind, executionId, t.id(), t.attempt());
+        Timer timer = new Timer(Ids.next(), now + delayMillis, kind, executionId, t.id(), t.attempt());
         engine.timers.insert(h, timer, now);
         effects.arm(timer);
     }
@@ -708,6 +707,8 @@ final class Step {
         if (end == ExecutionState.SUCCESS) {
             try {
                 out = spec.output() == null ? finalContext : engine.expressions.evaluate(spec.output(), finalContext, scope(null));
+                // Mistral returns "output or ctx": an output that evaluates to nothing gives the whole context
+                if (!io.trailboss.expr.Values.truthy(out)) out = finalContext;
             } catch (ExpressionException e) {
                 end = ExecutionState.ERROR;
                 info = "cannot evaluate output: " + e.getMessage();
@@ -716,9 +717,12 @@ final class Step {
         } else {
             Map<String, Object> err = new LinkedHashMap<>();
             err.put("result", info);
-            if (spec.outputOnError() != null && end == ExecutionState.ERROR) {
+            if (end == ExecutionState.ERROR) {
                 try {
-                    Object extra = engine.expressions.evaluate(spec.outputOnError(), finalContext, scope(null));
+                    // as Mistral: {"result": msg} merged with output-on-error, or with the whole final
+                    // context when output-on-error is absent or evaluates to nothing
+                    Object extra = spec.outputOnError() == null ? null : engine.expressions.evaluate(spec.outputOnError(), finalContext, scope(null));
+                    if (!io.trailboss.expr.Values.truthy(extra)) extra = finalContext;
                     if (extra instanceof Map<?, ?> m) m.forEach((k, v) -> err.put(String.valueOf(k), v));
                 } catch (ExpressionException e) {
                     err.put("result", info + "; cannot evaluate output-on-error: " + e.getMessage());

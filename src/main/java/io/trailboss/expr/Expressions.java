@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
 public final class Expressions {
     private static final Pattern SINGLE = Pattern.compile("^\\s*\\{\\{((?:(?!\\{\\{|\\}\\}).)*)\\}\\}\\s*$");
     private static final long MAX_OUTPUT = 1024 * 1024;
+    // Mistral recognises Jinja only within one line ('{{.*}}|{%.*%}' without DOTALL): a string
+    // whose every expression spans a line break is plain text
+    private static final Pattern ANY_ON_ONE_LINE = Pattern.compile("\\{\\{.*\\}\\}|\\{%.*%\\}");
 
     private final Jinjava jinjava;
 
@@ -87,6 +90,7 @@ public final class Expressions {
 
     private Object string(String s, Object data) {
         if (!s.contains("{{") && !s.contains("{%")) return s;
+        if (!ANY_ON_ONE_LINE.matcher(s).find()) return s;
         Matcher single = SINGLE.matcher(s);
         JinjavaInterpreter interpreter = jinjava.newInterpreter();
         Map<String, Object> bindings = new HashMap<>();

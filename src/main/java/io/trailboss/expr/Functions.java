@@ -13,7 +13,12 @@ import java.util.UUID;
  */
 public final class Functions {
     static final ThreadLocal<EvaluationScope> SCOPE = ThreadLocal.withInitial(() -> EvaluationScope.NONE);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+    // PyYAML's safe_dump(default_flow_style=False), which Mistral's yaml_dump uses: block style,
+    // keys sorted, strings unquoted unless they need quotes
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private Functions() {}
 
@@ -35,8 +40,52 @@ public final class Functions {
         return Values.plain(Json.read(text));
     }
 
+    /** Mistral's json_dump is Python's {@code json.dumps(data, indent=4)}: the same text, byte for byte. */
     public static String json_dump(Object value) {
-        return Json.write(Values.plain(value));
+        StringBuilder out = new StringBuilder();
+        pythonJson(Values.plain(value), 0, out);
+        return out.toString();
+    }
+
+    private static void pythonJson(Object value, int depth, StringBuilder out) {
+        String inner = "\n" + "    ".repeat(depth + 1);
+        switch (value) {
+            case Map<?, ?> m when !m.isEmpty() -> {
+                out.append('{');
+                String sep = "";
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    out.append(sep).append(inner).append(asciiJson(String.valueOf(e.getKey()))).append(": ");
+                    pythonJson(e.getValue(), depth + 1, out);
+                    sep = ",";
+                }
+                out.append('\n').append("    ".repeat(depth)).append('}');
+            }
+            case java.util.List<?> l when !l.isEmpty() -> {
+                out.append('[');
+                String sep = "";
+                for (Object o : l) {
+                    out.append(sep).append(inner);
+                    pythonJson(o, depth + 1, out);
+                    sep = ",";
+                }
+                out.append('\n').append("    ".repeat(depth)).append(']');
+            }
+            case String s -> out.append(asciiJson(s));
+            case Double d when d.isNaN() -> out.append("NaN");
+            case Double d when d.isInfinite() -> out.append(d > 0 ? "Infinity" : "-Infinity");
+            case null, default -> out.append(Json.write(value));
+        }
+    }
+
+    /** A JSON string literal with non-ASCII escaped, as Python's json module writes by default. */
+    private static String asciiJson(String s) {
+        String json = Json.write(s);
+        StringBuilder out = new StringBuilder(json.length());
+        for (char c : json.toCharArray()) {
+            if (c < 0x80) out.append(c);
+            else out.append(String.format("\\u%04x", (int) c));
+        }
+        return out.toString();
     }
 
     public static Object yaml_parse(String text) {

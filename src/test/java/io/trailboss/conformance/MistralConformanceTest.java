@@ -176,11 +176,47 @@ class MistralConformanceTest {
                               on-success: b2
                             a2:
                               publish:
-                                a_sees_y: "{{ _.y }}"
+                                a_sees_y: "{{ _.y is defined }}"
                             b2:
                               publish:
-                                b_sees_x: "{{ _.x }}"
-                        """).output(map("x", 1, "y", 2, "a_sees_y", null, "b_sees_x", null)),
+                                b_sees_x: "{{ _.x is defined }}"
+                        """).output(map("x", 1, "y", 2, "a_sees_y", false, "b_sees_x", false)),
+
+                Case.of("an_expression_spanning_a_line_break_is_left_as_text", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              publish:
+                                multi: "{{ 1 +\\n 1 }}"
+                                mixed: "{{ 1 + 1 }} and {{ 2 +\\n 2 }}"
+                        """).output(map("multi", "{{ 1 +\n 1 }}", "mixed", "2 and 4")),
+
+                Case.of("dictionary_keys_are_not_evaluated", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              action: std.echo
+                              input:
+                                output:
+                                  "{{ 'key' }}": "{{ 'value' }}"
+                              publish:
+                                r: "{{ task().result }}"
+                        """).output(map("r", map("{{ 'key' }}", "value"))),
+
+                Case.of("task_and_execution_describe_themselves", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              publish:
+                                me: "{{ task().name }}"
+                                my_state: "{{ task().state }}"
+                                wf: "{{ execution().name }}"
+                                ex_id: "{{ execution().id }}"
+                        """).check(run -> assertThat(run.output()).containsEntry("me", "t1").containsEntry("my_state", "SUCCESS")
+                                .containsEntry("wf", "task_and_execution_describe_themselves").containsEntry("ex_id", run.executionId())),
 
                 Case.of("task_result_is_readable_by_name_from_a_later_task", """
                         version: '2.0'
@@ -221,7 +257,7 @@ class MistralConformanceTest {
                                 region: "{{ task().result }}"
                         """).env(Map.of("region", "eu-west")).output(map("region", "eu-west")),
 
-                Case.of("json_dump_writes_python_style_json_and_json_parse_reads_it_back", """
+                Case.of("json_dump_writes_json_as_python_indent_4_and_json_parse_reads_it_back", """
                         version: '2.0'
                         WF:
                           input:
@@ -236,7 +272,7 @@ class MistralConformanceTest {
                                 back: "{{ json_parse(_.text) }}"
                                 second: "{{ json_parse(_.text).b[1] }}"
                         """).input(map("obj", map("a", 1, "b", List.of(1, 2))))
-                        .output(map("obj", map("a", 1, "b", List.of(1, 2)), "text", "{\"a\": 1, \"b\": [1, 2]}",
+                        .output(map("obj", map("a", 1, "b", List.of(1, 2)), "text", "{\n    \"a\": 1,\n    \"b\": [\n        1,\n        2\n    ]\n}",
                                 "back", map("a", 1, "b", List.of(1, 2)), "second", 2)),
 
                 Case.of("yaml_dump_writes_block_yaml_and_yaml_parse_reads_it_back", """
@@ -324,6 +360,16 @@ class MistralConformanceTest {
                                 g: hello
                         """).input(Map.of("n", 1)).output(map("next", 2, "greeting", "hello")),
 
+                Case.of("an_explicit_output_that_evaluates_to_nothing_gives_the_whole_context", """
+                        version: '2.0'
+                        WF:
+                          output: {}
+                          tasks:
+                            t1:
+                              publish:
+                                p: 1
+                        """).output(map("p", 1)),
+
                 Case.of("output_on_error_is_merged_into_the_error_result", """
                         version: '2.0'
                         WF:
@@ -407,6 +453,38 @@ class MistralConformanceTest {
                               on-complete: after
                             after: {}
                         """).state(ERROR).tasks("t1", ERROR, "after", SUCCESS),
+
+                Case.of("on_error_and_on_complete_both_run_for_a_failed_task", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              action: std.fail
+                              on-error: handle
+                              on-complete: always
+                            handle: {}
+                            always: {}
+                        """).tasks("t1", ERROR, "handle", SUCCESS, "always", SUCCESS),
+
+                Case.of("pause_by_request_lets_running_tasks_finish_and_resume_continues", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              action: std.sleep seconds=0.3
+                              on-success: t2
+                            t2:
+                              action: std.echo output=resumed
+                              publish:
+                                r: "{{ task().result }}"
+                        """).drive(run -> {
+                            run.tb().engine().pause(run.executionId());
+                            await().atMost(Run.TIMEOUT).until(() -> run.task("t1").state() == SUCCESS);
+                            Thread.sleep(200);
+                            assertThat(run.execution().state()).isEqualTo(PAUSED);
+                            assertThat(run.all("t2").stream().filter(t -> t.state() != IDLE)).isEmpty();
+                            run.tb().engine().resume(run.executionId());
+                        }).tasks("t1", SUCCESS, "t2", SUCCESS).output(map("r", "resumed")),
 
                 Case.of("on_complete_runs_after_on_success", """
                         version: '2.0'
@@ -729,6 +807,22 @@ class MistralConformanceTest {
                             }
                         }),
 
+                Case.of("with_items_concurrency_may_be_an_expression", """
+                        version: '2.0'
+                        WF:
+                          input:
+                            - limit: 1
+                          tasks:
+                            t1:
+                              with-items: x in [1, 2, 3]
+                              concurrency: "{{ _.limit }}"
+                              action: std.sleep seconds=0.1
+                        """).check(run -> {
+                            List<Job> jobs = run.jobs("t1");
+                            assertThat(jobs).hasSize(3);
+                            for (int i = 1; i < jobs.size(); i++) assertThat(jobs.get(i).startedAt()).isGreaterThanOrEqualTo(jobs.get(i - 1).finishedAt());
+                        }),
+
                 Case.of("with_items_over_an_empty_list_gives_an_empty_result", """
                         version: '2.0'
                         WF:
@@ -741,6 +835,37 @@ class MistralConformanceTest {
                               publish:
                                 r: "{{ task().result }}"
                         """).input(map("xs", List.of())).output(map("xs", List.of(), "r", List.of())),
+
+                Case.of("with_items_retry_reruns_every_item", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              with-items: x in [1, 2]
+                              action: std.fail
+                              retry:
+                                count: 1
+                        """).state(ERROR).check(run -> assertThat(run.jobs("t1")).hasSize(4)),
+
+                Case.of("with_items_over_a_sub_workflow_collects_each_output_in_order", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              with-items: n in [1, 2, 3]
+                              workflow: WF_square
+                              input:
+                                n: "{{ _.n }}"
+                              publish:
+                                squares: "{{ task().result | map(attribute='sq') | list }}"
+                        WF_square:
+                          input:
+                            - n
+                          output:
+                            sq: "{{ _.n * _.n }}"
+                          tasks:
+                            t: {}
+                        """).output(map("squares", List.of(1, 4, 9))),
 
                 Case.of("with_items_fails_the_task_when_one_item_fails", """
                         version: '2.0'
@@ -856,6 +981,21 @@ class MistralConformanceTest {
                             assertThat(run.task("t1").stateInfo()).contains("timed out");
                         }),
 
+                Case.of("a_timeout_is_a_failed_attempt_that_retry_repeats", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              action: std.sleep seconds=3
+                              timeout: 0.2
+                              retry:
+                                count: 1
+                        """).state(ERROR).tasks("t1", ERROR).check(run -> {
+                            assertThat(run.jobs("t1")).hasSize(2);
+                            Execution ex = run.execution();
+                            assertThat(ex.finishedAt() - ex.createdAt()).isLessThan(2500);
+                        }),
+
                 Case.of("pause_before_pauses_the_execution_until_resumed", """
                         version: '2.0'
                         WF:
@@ -922,6 +1062,32 @@ class MistralConformanceTest {
                             unrelated: {}
                         """).target("c").tasks("a", SUCCESS, "b", SUCCESS, "c", SUCCESS).absent("unrelated").output(map("a", 1, "b", 2, "c", 3)),
 
+                Case.of("reverse_workflow_stops_when_a_required_task_fails", """
+                        version: '2.0'
+                        WF:
+                          type: reverse
+                          tasks:
+                            a:
+                              action: std.fail
+                            b:
+                              requires: [a]
+                        """).target("b").state(ERROR).tasks("a", ERROR).absent("b"),
+
+                Case.of("async_action_completed_with_an_error_fails_the_task", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            wait:
+                              action: std.async_noop
+                              on-success: never
+                            never: {}
+                        """).drive(run -> {
+                            await().atMost(Run.TIMEOUT).until(() -> !run.all("wait").isEmpty() && run.jobs("wait").stream().anyMatch(Job::async));
+                            Job job = run.jobs("wait").getFirst();
+                            assertThat(run.tb().engine().completeAsync(job.id(), false, null, "remote said no").changed()).isTrue();
+                        }).state(ERROR).tasks("wait", ERROR).absent("never")
+                        .check(run -> assertThat(run.task("wait").stateInfo()).contains("remote said no")),
+
                 Case.of("sub_workflow_in_the_same_document_returns_its_output_as_the_task_result", """
                         version: '2.0'
                         WF:
@@ -974,6 +1140,19 @@ class MistralConformanceTest {
                             t:
                               action: std.fail
                         """).state(ERROR).tasks("call", ERROR).absent("never"),
+
+                Case.of("sub_workflow_missing_a_required_input_fails_the_calling_task", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            call:
+                              workflow: WF_child
+                        WF_child:
+                          input:
+                            - needed
+                          tasks:
+                            t: {}
+                        """).state(ERROR).tasks("call", ERROR).check(run -> assertThat(run.task("call").stateInfo()).contains("needed")),
 
                 Case.of("sub_workflow_sees_the_env_of_its_parent", """
                         version: '2.0'
