@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
                 @Override
                 public void taskChanged(TaskExecution t) {
                     synchronized (out) {
-                        out.printf("  %-24s %-9s%s%n", t.name(), t.state(), t.stateInfo() == null ? "" : "  " + t.stateInfo());
+                        out.printf("  %-24s %s%s%n", t.name(), t.state(), t.stateInfo() == null ? "" : "  " + t.stateInfo());
                     }
                 }
 
@@ -69,6 +69,7 @@ final class RunCommand implements Callable<Integer> {
                     if (e.id().equals(root[0]) && e.state().isFinal()) finished.complete(e);
                 }
             });
+            out.println("running " + name);
             Execution started;
             try {
                 started = tb.engine().start(new StartRequest(name, Inputs.parse(inputs), java.util.Map.of(), null, task));
@@ -77,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
                 return 2;
             }
             root[0] = started.id();
-            out.println("execution " + started.id() + " of " + name);
+            out.println("execution " + started.id());
             Execution done = started.state().isFinal() ? started : tb.queries().execution(started.id()).filter(e -> e.state().isFinal()).orElseGet(finished::join);
             out.println("state: " + done.state() + (done.stateInfo() == null ? "" : " (" + done.stateInfo() + ")"));
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(done.output()));

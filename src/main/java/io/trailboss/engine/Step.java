@@ -58,6 +58,9 @@ final class Step {
     private boolean dirty;
     private long seq = -1;
     private final Map<String, TaskExecution> taskCache = new HashMap<>();
+    /** Task rows changed or created by this step and not yet written (see {@link #writeTasks()}). */
+    private final Map<String, TaskExecution> unwritten = new LinkedHashMap<>();
+    private final Set<String> uninserted = new java.util.HashSet<>();
 
     Step(Engine engine, Handle h, Execution ex, WorkflowDocument doc, WorkflowSpec spec, long now, Effects effects) {
         this.engine = engine;
@@ -83,6 +86,7 @@ final class Step {
 
     /** Writes the execution row if anything about it changed, and queues the listener call. */
     Execution flush() {
+        writeTasks();
         if (dirty) {
             ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, ex.input(),
                     ex.params(), ex.context(), output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active,
@@ -139,7 +143,8 @@ final class Step {
     private TaskExecution newTask(TaskSpec ts, Map<String, Object> inContext, ExecutionState taskState, List<String> arrived) {
         TaskExecution t = new TaskExecution(Ids.next(), executionId, ts.name(), taskState, null, inContext,
                 null, null, 0, 0, 0, 0, 0, arrived, "", false, false, nextSeq(), now, null, null, now);
-        engine.tasks.insert(h, t);
+        unwritten.put(t.id(), t);
+        uninserted.add(t.id());
         taskCache.put(t.name(), t);
         return t;
     }
@@ -269,6 +274,7 @@ final class Step {
             }
             jobs.add(job);
         }
+        writeTasks(); // a job row references its task row
         engine.jobs.insertAll(h, jobs);
         for (Job job : jobs) {
             if (job.state() == JobState.QUEUED) effects.dispatch(job);
@@ -404,7 +410,8 @@ final class Step {
     // ------------------------------------------------------------------ job results
 
     void jobFinished(Job job, ActionResult result, long startedAt, String runner) {
-        TaskExecution t = engine.tasks.find(h, job.taskExecutionId()).orElseThrow();
+        TaskExecution t = unwritten.containsKey(job.taskExecutionId()) ? unwritten.get(job.taskExecutionId())
+                : tasks().find(h, job.taskExecutionId()).orElseThrow();
         taskCache.put(t.name(), t);
         if (result instanceof ActionResult.Async) {
             engine.jobs.mark(h, job.id(), JobState.RUNNING, true, runner, startedAt);
@@ -585,7 +592,7 @@ final class Step {
         Set<String> needed = reverseClosure(ex.params().get("task_name") instanceof String s ? s : null);
         Map<String, ExecutionState> states = new HashMap<>();
         Map<String, Map<String, Object>> contexts = new HashMap<>();
-        for (TaskExecution te : engine.tasks.byExecution(h, executionId)) {
+        for (TaskExecution te : tasks().byExecution(h, executionId)) {
             states.put(te.name(), te.state());
             contexts.put(te.name(), Maps.deepMerge(te.inContext(), te.published() == null ? Map.of() : te.published()));
         }
@@ -606,7 +613,7 @@ final class Step {
     // ------------------------------------------------------------------ timers
 
     void timerFired(Timer timer) {
-        TaskExecution t = engine.tasks.find(h, timer.taskExecutionId()).orElse(null);
+        TaskExecution t = tasks().find(h, timer.taskExecutionId()).orElse(null);
         if (t == null || t.state().isFinal() || t.attempt() != timer.attempt() || state.isFinal()) return;
         taskCache.put(t.name(), t);
         TaskSpec ts = spec.task(t.name());
@@ -658,7 +665,7 @@ final class Step {
         state = ExecutionState.RUNNING;
         stateInfo = null;
         dirty = true;
-        for (TaskExecution t : engine.tasks.unfinished(h, executionId)) {
+        for (TaskExecution t : tasks().unfinished(h, executionId)) {
             if (state != ExecutionState.RUNNING) break;
             if (t.state() == ExecutionState.IDLE) {
                 taskCache.put(t.name(), t);
@@ -678,7 +685,7 @@ final class Step {
     private void checkCompletion() {
         if (state != ExecutionState.RUNNING || active > 0) return;
         if (waiting > 0) {
-            for (TaskExecution w : engine.tasks.inState(h, executionId, ExecutionState.WAITING)) {
+            for (TaskExecution w : tasks().inState(h, executionId, ExecutionState.WAITING)) {
                 Set<String> missing = new LinkedHashSet<>(spec.inbound().getOrDefault(w.name(), Set.of()));
                 missing.removeAll(w.arrived());
                 save(with(w, ExecutionState.ERROR, "join can no longer be satisfied: no transition will come from " + missing).finishedAt(now).build());
@@ -689,7 +696,7 @@ final class Step {
         }
         if (errors > 0) {
             List<String> failed = new ArrayList<>();
-            for (TaskExecution t : engine.tasks.inState(h, executionId, ExecutionState.ERROR)) {
+            for (TaskExecution t : tasks().inState(h, executionId, ExecutionState.ERROR)) {
                 if (!t.errorHandled() && !failed.contains(t.name())) failed.add(t.name() + (t.stateInfo() == null ? "" : " (" + t.stateInfo() + ")"));
             }
             finishExecution(ExecutionState.ERROR, "failure caused by error in tasks: " + String.join(", ", failed));
@@ -700,7 +707,7 @@ final class Step {
 
     private void finishExecution(ExecutionState end, String info) {
         Map<String, Object> finalContext = new LinkedHashMap<>(ex.context());
-        for (TaskExecution leaf : engine.tasks.leaves(h, executionId)) {
+        for (TaskExecution leaf : tasks().leaves(h, executionId)) {
             finalContext = Maps.deepMerge(finalContext, Maps.deepMerge(leaf.inContext(), leaf.published() == null ? Map.of() : leaf.published()));
         }
         Object out;
@@ -736,7 +743,7 @@ final class Step {
         finishedAt = now;
         dirty = true;
         // whatever still runs or waits is cancelled: the execution has ended
-        for (TaskExecution t : engine.tasks.unfinished(h, executionId)) {
+        for (TaskExecution t : tasks().unfinished(h, executionId)) {
             save(with(t, ExecutionState.CANCELLED, "execution ended: " + end).finishedAt(now).build());
             for (Job j : engine.jobs.openByTask(h, t.id())) {
                 engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "execution ended: " + end, now);
@@ -780,16 +787,37 @@ final class Step {
     private TaskExecution latest(String name) {
         TaskExecution cached = taskCache.get(name);
         if (cached != null) return cached;
-        TaskExecution t = engine.tasks.latestByName(h, executionId, name).orElse(null);
+        TaskExecution t = tasks().latestByName(h, executionId, name).orElse(null);
         if (t != null) taskCache.put(name, t);
         return t;
     }
 
     private void save(TaskExecution task) {
         TaskExecution t = new TaskBuilder(task).touched(now).build();
-        engine.tasks.update(h, t);
+        unwritten.put(t.id(), t);
         taskCache.put(t.name(), t);
         effects.taskChanged(t);
+    }
+
+    /**
+     * Writes the task rows this step created or changed. A task often changes several times in
+     * one transaction (item counts, result, state, the next task's start); it is written once,
+     * before anything reads task rows back ({@link #tasks()}), before jobs that reference it are
+     * inserted, and at {@link #flush()}. Read task rows only through {@link #tasks()}.
+     */
+    private void writeTasks() {
+        if (unwritten.isEmpty()) return;
+        for (TaskExecution t : unwritten.values()) {
+            if (uninserted.remove(t.id())) engine.tasks.insert(h, t);
+            else engine.tasks.update(h, t);
+        }
+        unwritten.clear();
+    }
+
+    /** The task table, with this step's pending writes applied first. */
+    private io.trailboss.store.TaskStore tasks() {
+        writeTasks();
+        return engine.tasks;
     }
 
     private EvaluationScope scope(TaskExecution current) {

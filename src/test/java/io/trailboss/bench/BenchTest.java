@@ -1,0 +1,40 @@
+package io.trailboss.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark runs end to end and prints every figure (timings are not asserted: machines vary). */
+class BenchTest {
+    @Test
+    void quick_run_on_h2_prints_every_figure() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--quick", "--db", "h2"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains(
+                "chain of 10 tasks",
+                "chain of 50 tasks",
+                "task-to-task latency p50 (chain of 50)",
+                "task-to-task latency p99 (chain of 50)",
+                "10 parallel tasks joined (join: all)",
+                "50 parallel tasks joined (join: all)",
+                "with-items over 10 items",
+                "with-items over 50 items",
+                "one-task executions/s (8 clients",
+                "Mistral 15 (reference*)",
+                "measured earlier on the same kind of machine");
+        assertThat(out).doesNotContain("?");
+    }
+
+    @Test
+    void rejects_an_unknown_database() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--db", "oracle"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--db must be h2, postgres or both");
+    }
+}
