@@ -11,5 +11,13 @@ public interface Action {
     /** Declared parameters: required ones have no default. Inputs not declared here are refused. */
     List<InputParam> parameters();
 
+    /**
+     * True for actions that finish at once without side effects (noop, echo): their jobs are not
+     * marked RUNNING first, which saves a commit per job.
+     */
+    default boolean instant() {
+        return false;
+    }
+
     ActionResult run(Map<String, Object> input, ActionContext context) throws Exception;
 }

@@ -26,6 +26,8 @@ public final class StandardActions {
     }
 
     static final class Noop implements Action {
+        public boolean instant() { return true; }
+
         public String name() { return "std.noop"; }
 
         public List<InputParam> parameters() { return List.of(); }
@@ -36,6 +38,8 @@ public final class StandardActions {
     }
 
     static final class Echo implements Action {
+        public boolean instant() { return true; }
+
         public String name() { return "std.echo"; }
 
         public List<InputParam> parameters() { return List.of(optional("output", null)); }
@@ -46,6 +50,8 @@ public final class StandardActions {
     }
 
     static final class Fail implements Action {
+        public boolean instant() { return true; }
+
         public String name() { return "std.fail"; }
 
         public List<InputParam> parameters() { return List.of(optional("error_data", null)); }
@@ -75,6 +81,8 @@ public final class StandardActions {
     }
 
     static final class AsyncNoop implements Action {
+        public boolean instant() { return true; }
+
         public String name() { return "std.async_noop"; }
 
         public List<InputParam> parameters() { return List.of(); }

@@ -25,8 +25,12 @@ public final class ApiServer implements AutoCloseable {
     public static final long MAX_BODY = 8L * 1024 * 1024;
 
     private final Javalin app;
+    private final Trailboss tb;
+    private final String host;
 
     public ApiServer(Trailboss tb, String host, int port) {
+        this.tb = tb;
+        this.host = host;
         String openApi = openApiJson();
         app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
@@ -36,6 +40,8 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             new NativeRoutes(tb).register(config.routes);
             new MistralRoutes(tb).register(config.routes);
+            new TargetRoutes(tb).register(config.routes);
+            new LogRoutes(tb).register(config.routes);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")));
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
@@ -57,6 +63,7 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer start() {
         app.start();
+        tb.serverUrl("http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + app.port());
         return this;
     }
 

@@ -1,11 +1,15 @@
 package io.trailboss.app;
 
 import io.trailboss.action.ActionRegistry;
+import io.trailboss.action.ShellAction;
+import java.util.Map;
 import io.trailboss.engine.Engine;
 import io.trailboss.engine.LocalRunner;
 import io.trailboss.engine.Queries;
 import io.trailboss.engine.WorkflowCatalog;
 import io.trailboss.store.Database;
+import io.trailboss.target.SecretBox;
+import io.trailboss.target.Targets;
 import java.time.Clock;
 
 /** The wired product: database, engine, local runner, catalog. Plain constructor wiring. */
@@ -14,12 +18,24 @@ public final class Trailboss implements AutoCloseable {
     private final Engine engine;
     private final WorkflowCatalog catalog;
     private final Queries queries;
+    private final Targets targets;
+    private final LocalRunner localRunner;
+    private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
+    /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
     public Trailboss(Database database, Clock clock) {
+        this(database, clock, SecretBox.fromEnvironmentOrEphemeral());
+    }
+
+    /** {@code secrets} seals secret params at rest (the server passes a key file under its data directory). */
+    public Trailboss(Database database, Clock clock, SecretBox secrets) {
         this.database = database;
+        this.targets = new Targets(database, clock, secrets);
         ActionRegistry actions = ActionRegistry.standard();
+        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
         this.engine = new Engine(database, clock, actions);
-        engine.setRunner(new LocalRunner(engine, actions, clock, 512, "local"));
+        this.localRunner = new LocalRunner(engine, actions, clock, 512, "local");
+        engine.setRunner(localRunner);
         this.catalog = new WorkflowCatalog(engine);
         this.queries = new Queries(engine);
     }
@@ -28,6 +44,15 @@ public final class Trailboss implements AutoCloseable {
     public Trailboss recover() {
         engine.recover();
         return this;
+    }
+
+    /** The URL scripts use to call back (their environment's TRAILBOSS_SERVER). */
+    public void serverUrl(String url) {
+        serverUrl.set(url);
+    }
+
+    public LocalRunner localRunner() {
+        return localRunner;
     }
 
     public Database database() {
@@ -44,6 +69,11 @@ public final class Trailboss implements AutoCloseable {
 
     public Queries queries() {
         return queries;
+    }
+
+    /** Targets, profiles, param declarations and param resolution. */
+    public Targets targets() {
+        return targets;
     }
 
     @Override

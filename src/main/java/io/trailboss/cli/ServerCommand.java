@@ -3,6 +3,7 @@ package io.trailboss.cli;
 import io.trailboss.api.ApiServer;
 import io.trailboss.app.Trailboss;
 import io.trailboss.store.Database;
+import io.trailboss.target.SecretBox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +20,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:TRAILBOSS_PORT:-8080}", description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data", defaultValue = "${env:TRAILBOSS_DATA:-data}", description = "Directory of the embedded database (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "${env:TRAILBOSS_DATA:-data}", description = "Directory of the embedded database and of secret.key, the key of secret params unless TRAILBOSS_SECRET_KEY is set (default: ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(names = "--db", defaultValue = "${env:TRAILBOSS_DB_URL}", description = "JDBC URL of a PostgreSQL database instead of the embedded one, e.g. jdbc:postgresql://127.0.0.1:5432/trailboss?user=trailboss")
@@ -34,7 +35,7 @@ final class ServerCommand implements Callable<Integer> {
             Files.createDirectories(data);
             db = Database.embedded(data);
         }
-        Trailboss tb = new Trailboss(db, Clock.systemUTC());
+        Trailboss tb = new Trailboss(db, Clock.systemUTC(), SecretBox.load(data.resolve("secret.key")));
         ApiServer api = new ApiServer(tb, host, port).start();
         tb.recover();
         String where = dbUrl != null && !dbUrl.isBlank() ? "PostgreSQL" : "embedded H2 in " + data.toAbsolutePath();

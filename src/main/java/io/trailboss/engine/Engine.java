@@ -58,6 +58,7 @@ public final class Engine implements AutoCloseable {
     final Definitions definitions = new Definitions(sources, workflows);
     final Expressions expressions = new Expressions();
     final ActionRegistry actions;
+    private final JobLogs jobLogs;
 
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<JobOutcome> outcomes = new LinkedBlockingQueue<>();
@@ -73,6 +74,7 @@ public final class Engine implements AutoCloseable {
         this.clock = clock;
         this.actions = actions;
         this.timerService = new TimerService(clock, this::fireTimer);
+        this.jobLogs = new JobLogs(jdbi, clock, new LogHub(), JobLogs.DEFAULT_CAP);
         int workerCount = Math.max(2, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < workerCount; i++) {
             Thread t = Thread.ofPlatform().daemon().name("engine-" + i).start(this::applyOutcomes);
@@ -103,6 +105,10 @@ public final class Engine implements AutoCloseable {
 
     public ActionRegistry actions() {
         return actions;
+    }
+
+    public JobLogs jobLogs() {
+        return jobLogs;
     }
 
     public TimerService timerService() {
@@ -328,6 +334,11 @@ public final class Engine implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ job outcomes
+
+    /** A runner took a job: it shows RUNNING (committed before the action starts, so no outcome can race it). */
+    public void jobStarted(String jobId, String runner) {
+        jdbi.useHandle(h -> jobs.start(h, jobId, runner, clock.millis()));
+    }
 
     /** Called by runners. Outcomes are queued and applied in batches by the engine's workers. */
     public void jobDone(JobOutcome outcome) {

@@ -7,6 +7,10 @@ import io.trailboss.action.ActionRegistry;
 import io.trailboss.model.Job;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -19,6 +23,7 @@ public final class LocalRunner implements JobRunner {
     private final Clock clock;
     private final Semaphore slots;
     private final String name;
+    private final Map<String, BlockingQueue<String>> inputs = new ConcurrentHashMap<>();
 
     public LocalRunner(Engine engine, ActionRegistry actions, Clock clock, int limit, String name) {
         this.engine = engine;
@@ -26,6 +31,12 @@ public final class LocalRunner implements JobRunner {
         this.clock = clock;
         this.slots = new Semaphore(limit);
         this.name = name;
+    }
+
+    /** Sends text to a running job's standard input; false if this runner is not running the job. */
+    public boolean send(String jobId, String text) {
+        BlockingQueue<String> input = inputs.get(jobId);
+        return input != null && input.offer(text);
     }
 
     @Override
@@ -41,17 +52,24 @@ public final class LocalRunner implements JobRunner {
         }
         long started = clock.millis();
         ActionResult result;
+        BlockingQueue<String> input = new LinkedBlockingQueue<>();
+        inputs.put(job.id(), input);
         try {
             Action action = actions.find(job.action()).orElse(null);
+            if (action != null && !action.instant()) engine.jobStarted(job.id(), name);
+            ActionContext context = new ActionContext(job.id(), job.executionId(), null, job.token(),
+                    text -> engine.jobLogs().append(job.executionId(), job.id(), text), input);
             result = action == null
                     ? new ActionResult.Failure("unknown action '" + job.action() + "'", null)
-                    : action.run(job.input(), new ActionContext(job.id(), job.executionId(), null, job.token()));
+                    : action.run(job.input(), context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result = new ActionResult.Failure("interrupted", null);
         } catch (Exception | StackOverflowError e) {
             result = new ActionResult.Failure(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         } finally {
+            inputs.remove(job.id());
+            engine.jobLogs().closed(job.id());
             slots.release();
         }
         engine.jobDone(new JobOutcome(job.id(), job.executionId(), result, started, name));

@@ -523,7 +523,7 @@ final class Step {
     // ------------------------------------------------------------------ finishing a task
 
     private void finishTask(TaskExecution t, TaskSpec ts, boolean success, Object result, String info) {
-        engine.timers.deleteForTask(h, t.id());
+        if (mayHaveTimers(ts)) engine.timers.deleteForTask(h, t.id());
         TaskExecution done = with(t, success ? ExecutionState.SUCCESS : ExecutionState.ERROR, info).result(result).build();
         Map<String, Object> ctx = dataContext(done);
         Map<String, Object> published = new LinkedHashMap<>();
@@ -643,6 +643,11 @@ final class Step {
         if (after != null && after.state() == ExecutionState.ERROR && after.id().equals(t.id()) && after.stateInfo() == null) {
             save(with(after, ExecutionState.ERROR, info).build());
         }
+    }
+
+    /** Only a task with a wait, a timeout or a retry ever arms a timer (a stray timer would find the task final and do nothing). */
+    private static boolean mayHaveTimers(TaskSpec ts) {
+        return ts.waitBefore() != null || ts.waitAfter() != null || ts.timeout() != null || ts.retry() != null;
     }
 
     private void arm(TaskExecution t, Timer.TimerKind kind, long delayMillis) {

@@ -26,6 +26,10 @@ public final class JobStore {
             where id = :id
             """;
     private static final String MARK = "update job set state = :state, is_async = :async, started_at = coalesce(started_at, :now), updated_at = :now, runner = :runner where id = :id";
+    private static final String START = """
+            update job set state = 'RUNNING', started_at = :now, updated_at = :now, runner = :runner
+            where id = :id and state = 'QUEUED'
+            """;
     private static final String LINK_CHILD = "update job set child_execution_id = :child, state = 'RUNNING', started_at = :now, updated_at = :now where id = :id";
     private static final String FIND = "select " + COLUMNS + " from job where id = :id";
     private static final String LOCK = "select " + COLUMNS + " from job where id = :id for update";
@@ -57,6 +61,11 @@ public final class JobStore {
 
     public void mark(Handle h, String id, JobState state, boolean async, String runner, long now) {
         h.createUpdate(MARK).bind("id", id).bind("state", state.name()).bind("async", async).bind("runner", runner).bind("now", now).execute();
+    }
+
+    /** Marks a queued job as started by {@code runner}; a job no longer queued is left alone. */
+    public boolean start(Handle h, String id, String runner, long now) {
+        return h.createUpdate(START).bind("id", id).bind("runner", runner).bind("now", now).execute() > 0;
     }
 
     public void linkChild(Handle h, String id, String childExecutionId, long now) {

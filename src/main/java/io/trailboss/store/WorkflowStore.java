@@ -45,6 +45,8 @@ public final class WorkflowStore {
 
     /** A workflow by id or, failing that, by name (the API accepts either). */
     public Optional<Workflow> byIdOrName(Handle h, String idOrName) {
+        // ids are UUIDs: anything else can only be a name, and needs no look-up by id
+        if (idOrName == null || idOrName.length() != 36 || idOrName.charAt(8) != '-') return byName(h, idOrName);
         Optional<Workflow> byId = h.createQuery(BY_ID).bind("id", idOrName).map((rs, ctx) -> map(rs)).findOne();
         return byId.isPresent() ? byId : byName(h, idOrName);
     }

@@ -1,0 +1,154 @@
+package io.trailboss.action;
+
+import io.trailboss.definition.InputParam;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code shell}: runs a script (already rendered for its target) with {@code /bin/sh}, or with the
+ * interpreter its {@code #!} line names. Output goes to the job log as it comes: at once when a
+ * line ends, and at least once a second for a partial line (a prompt). Text sent to the job is
+ * written to the script's standard input. Optional {@code files} are written next to the script.
+ *
+ * <p>Exit code 0 is success; any other code fails the job, with the code in the result.
+ */
+public final class ShellAction implements Action {
+    private static final int KEEP_OUTPUT = 64 * 1024;
+
+    private final java.util.function.Supplier<Map<String, String>> environment;
+
+    /** {@code environment}: variables every script gets (for example the server's URL). */
+    public ShellAction(java.util.function.Supplier<Map<String, String>> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public String name() {
+        return "shell";
+    }
+
+    @Override
+    public List<InputParam> parameters() {
+        return List.of(new InputParam("script", true, null), new InputParam("files", false, null), new InputParam("env", false, null));
+    }
+
+    @Override
+    public ActionResult run(Map<String, Object> input, ActionContext context) throws Exception {
+        Path dir = Files.createTempDirectory("trailboss-job-");
+        try {
+            String script = String.valueOf(input.get("script"));
+            Path file = dir.resolve("script");
+            Files.writeString(file, script);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+            if (input.get("files") instanceof Map<?, ?> files) {
+                for (var e : files.entrySet()) {
+                    Path target = dir.resolve(String.valueOf(e.getKey())).normalize();
+                    if (!target.startsWith(dir)) return new ActionResult.Failure("file '" + e.getKey() + "' would be written outside the job's directory", null);
+                    Files.createDirectories(target.getParent());
+                    Files.writeString(target, String.valueOf(e.getValue()));
+                }
+            }
+            List<String> command = script.startsWith("#!") ? List.of(file.toString()) : List.of("/bin/sh", file.toString());
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(environment.get());
+            pb.environment().put("TRAILBOSS_JOB_ID", context.jobId());
+            pb.environment().put("TRAILBOSS_EXECUTION_ID", context.executionId());
+            if (context.token() != null) pb.environment().put("TRAILBOSS_TOKEN", context.token());
+            if (input.get("env") instanceof Map<?, ?> env) env.forEach((k, v) -> pb.environment().put(String.valueOf(k), String.valueOf(v)));
+            Process process = pb.start();
+            Thread feeder = Thread.startVirtualThread(() -> feed(context, process.getOutputStream()));
+            StringBuilder kept = new StringBuilder();
+            try {
+                relay(process.getInputStream(), context, kept);
+                int code = process.waitFor();
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("exit_code", code);
+                result.put("output", kept.toString());
+                return code == 0 ? new ActionResult.Success(result) : new ActionResult.Failure("script exited with code " + code, result);
+            } catch (InterruptedException e) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+                throw e;
+            } finally {
+                feeder.interrupt();
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Copies output to the log: everything up to the last complete line as soon as it is read, and a
+     * pending partial line (a prompt, a progress bar) once it is a second old.
+     */
+    private static void relay(InputStream in, ActionContext context, StringBuilder kept) throws IOException {
+        Object lock = new Object();
+        StringBuilder pending = new StringBuilder();
+        long[] since = {0};
+        Thread flusher = Thread.startVirtualThread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(100);
+                    synchronized (lock) {
+                        if (pending.length() > 0 && System.currentTimeMillis() - since[0] >= 1000) emit(context, pending, pending.length(), kept);
+                    }
+                }
+            } catch (InterruptedException done) {
+                // the process ended
+            }
+        });
+        try (java.io.Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] chars = new char[8192];
+            int n;
+            while ((n = reader.read(chars)) >= 0) {
+                synchronized (lock) {
+                    if (pending.length() == 0) since[0] = System.currentTimeMillis();
+                    pending.append(chars, 0, n);
+                    int lastLineEnd = pending.lastIndexOf("\n");
+                    if (lastLineEnd >= 0) {
+                        emit(context, pending, lastLineEnd + 1, kept);
+                        since[0] = System.currentTimeMillis();
+                    }
+                }
+            }
+        } finally {
+            flusher.interrupt();
+            synchronized (lock) {
+                if (pending.length() > 0) emit(context, pending, pending.length(), kept);
+            }
+        }
+    }
+
+    private static void emit(ActionContext context, StringBuilder pending, int length, StringBuilder kept) {
+        String text = pending.substring(0, length);
+        pending.delete(0, length);
+        context.log().accept(text);
+        kept.append(text);
+        if (kept.length() > KEEP_OUTPUT) kept.delete(0, kept.length() - KEEP_OUTPUT);
+    }
+
+    private static void feed(ActionContext context, OutputStream stdin) {
+        try (OutputStream out = stdin) {
+            while (true) {
+                String text = context.input().take();
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (InterruptedException | IOException closed) {
+            // the script ended or closed its input
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.trailboss.api;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.sse.SseClient;
+import io.trailboss.app.Trailboss;
+import io.trailboss.engine.NotFoundException;
+import io.trailboss.json.Json;
+import io.trailboss.model.Job;
+import io.trailboss.model.TaskExecution;
+import io.trailboss.store.JobLogStore.Chunk;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Job logs: the whole log, live streams (SSE) of one job or a whole execution, and text sent to a
+ * running job's standard input. A stream sends the stored history first, then live chunks, and
+ * an {@code end} event once the job (or the execution) is over. Clients must ask for
+ * {@code Accept: text/event-stream}.
+ */
+final class LogRoutes {
+    private final Trailboss tb;
+
+    LogRoutes(Trailboss tb) {
+        this.tb = tb;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/api/v1/jobs/{id}/log", ctx -> {
+            Job job = job(ctx.pathParam("id"));
+            List<Chunk> chunks = tb.engine().jobLogs().read(job.id(), Bodies.intParam(ctx, "from", 0, 0, Integer.MAX_VALUE));
+            if ("json".equals(ctx.queryParam("format"))) {
+                ctx.json(Map.of("job_id", job.id(), "chunks", chunks.stream().map(c -> view(job.id(), c)).toList()));
+            } else {
+                StringBuilder text = new StringBuilder();
+                chunks.forEach(c -> text.append(c.text()));
+                ctx.contentType("text/plain; charset=utf-8").result(text.toString());
+            }
+        });
+        r.post("/api/v1/jobs/{id}/input", ctx -> {
+            Job job = job(ctx.pathParam("id"));
+            Map<String, Object> body = Bodies.object(ctx, Set.of("text"));
+            String text = Bodies.string(body, "text", true);
+            if (!tb.localRunner().send(job.id(), text)) {
+                throw new io.trailboss.engine.ConflictException("job '" + job.id() + "' is not running (it is " + job.state() + ")");
+            }
+            ctx.status(202).json(Map.of("sent", true));
+        });
+        r.sse("/api/v1/jobs/{id}/log/stream", client -> {
+            Job job;
+            try {
+                job = job(client.ctx().pathParam("id"));
+            } catch (NotFoundException e) {
+                client.sendEvent("error", Json.write(Map.of("detail", e.getMessage())));
+                client.close();
+                return;
+            }
+            stream(client, List.of(job.id()), job.id(), null, job.state().isFinal());
+        });
+        r.sse("/api/v1/executions/{id}/log/stream", client -> {
+            String id = client.ctx().pathParam("id");
+            if (tb.queries().execution(id).isEmpty()) {
+                client.sendEvent("error", Json.write(Map.of("detail", "execution '" + id + "' does not exist")));
+                client.close();
+                return;
+            }
+            List<String> jobs = tb.queries().tasks(id).stream().map(TaskExecution::id).flatMap(t -> tb.queries().jobs(t).stream()).map(Job::id).toList();
+            stream(client, jobs, null, id, false);
+        });
+    }
+
+    /**
+     * Subscribes first, then sends the stored history, then live chunks; sequence numbers drop the
+     * chunks that arrive live while the history is being sent.
+     */
+    private void stream(SseClient client, List<String> historyJobs, String jobId, String executionId, boolean alreadyOver) {
+        LinkedBlockingQueue<Map<String, Object>> live = new LinkedBlockingQueue<>();
+        var hub = tb.engine().jobLogs().hub();
+        Runnable unsubscribe = jobId != null
+                ? hub.followJob(jobId, (job, chunk) -> live.add(chunk == null ? END : view(job, chunk)))
+                : hub.followExecution(executionId, (job, chunk) -> live.add(view(job, chunk)));
+        client.keepAlive();
+        client.onClose(unsubscribe);
+        Map<String, Integer> sent = new HashMap<>();
+        for (String job : historyJobs) {
+            for (Chunk c : tb.engine().jobLogs().read(job, 0)) {
+                client.sendEvent("log", Json.write(view(job, c)), job + ":" + c.seq());
+                sent.put(job, c.seq());
+            }
+        }
+        if (alreadyOver) {
+            client.sendEvent("end", "{}");
+            unsubscribe.run();
+            client.close();
+            return;
+        }
+        Thread.startVirtualThread(() -> {
+            try {
+                while (!client.terminated()) {
+                    Map<String, Object> next = live.poll(executionId != null ? 1 : 15, TimeUnit.SECONDS);
+                    if (next == END || (next == null && executionId != null && executionOver(executionId))) {
+                        // the job (or execution) is over: whatever it logged has been sent
+                        client.sendEvent("end", "{}");
+                        client.close();
+                        return;
+                    }
+                    if (next == null) {
+                        client.sendComment("keep-alive");
+                        continue;
+                    }
+                    String job = (String) next.get("job_id");
+                    int seq = (Integer) next.get("seq");
+                    if (seq <= sent.getOrDefault(job, -1)) continue;
+                    sent.put(job, seq);
+                    client.sendEvent("log", Json.write(next), job + ":" + seq);
+                }
+            } catch (InterruptedException | RuntimeException closed) {
+                // the client went away
+            } finally {
+                unsubscribe.run();
+            }
+        });
+    }
+
+    private static final Map<String, Object> END = Map.of();
+
+    private boolean executionOver(String id) {
+        return tb.queries().execution(id).map(e -> e.state().isFinal()).orElse(true);
+    }
+
+    private static Map<String, Object> view(String jobId, Chunk c) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("job_id", jobId);
+        v.put("seq", c.seq());
+        v.put("at", Views.time(c.at()));
+        v.put("text", c.text());
+        return v;
+    }
+
+    private Job job(String id) {
+        return tb.queries().job(id).orElseThrow(() -> new NotFoundException("job '" + id + "' does not exist"));
+    }
+}

@@ -1,0 +1,170 @@
+package io.trailboss.store;
+
+import io.trailboss.json.Json;
+import io.trailboss.target.Target;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/** The target table and its labels (target_label): one row per target, one per label. */
+public final class TargetStore {
+    private static final String COLUMNS = "t.id, t.kind, t.name, t.parent_id, t.params, t.profiles, t.stage, t.created_at, t.updated_at";
+    private static final String INSERT = """
+            insert into target (id, kind, name, parent_id, params, profiles, stage, created_at, updated_at)
+            values (:id, :kind, :name, :parentId, :params, :profiles, :stage, :createdAt, :updatedAt)
+            """;
+    private static final String UPDATE = """
+            update target set kind = :kind, name = :name, parent_id = :parentId, params = :params, profiles = :profiles,
+                   stage = :stage, updated_at = :updatedAt
+            where id = :id
+            """;
+    private static final String BY_ID = "select " + COLUMNS + " from target t where t.id = :id";
+    private static final String BY_NAME = "select " + COLUMNS + " from target t where t.name = :name";
+    private static final String LOCK = "select " + COLUMNS + " from target t where t.id = :id for update";
+    private static final String ALL = "select " + COLUMNS + " from target t order by t.name";
+    private static final String CHILDREN = "select count(*) from target where parent_id = :id";
+    private static final String LABELS = "select name, label_value from target_label where target_id = :id order by name";
+    private static final String LABELS_OF_MANY = "select target_id, name, label_value from target_label where target_id in (<ids>) order by name";
+    private static final String INSERT_LABEL = "insert into target_label (target_id, name, label_value) values (:id, :name, :value)";
+    private static final String DELETE_LABELS = "delete from target_label where target_id = :id";
+    private static final String DELETE = "delete from target where id = :id";
+
+    /** Filters for listing; null fields and an empty label map do not filter. */
+    public record Filter(String kind, Map<String, String> labels, String parentId) {
+        public static final Filter ALL = new Filter(null, Map.of(), null);
+    }
+
+    public void insert(Handle h, Target t) {
+        h.createUpdate(INSERT).bind("id", t.id()).bind("kind", t.kind()).bind("name", t.name()).bind("parentId", t.parentId())
+                .bind("params", Json.write(t.params())).bind("profiles", Json.write(t.profiles())).bind("stage", t.stage())
+                .bind("createdAt", t.createdAt()).bind("updatedAt", t.updatedAt()).execute();
+        insertLabels(h, t);
+    }
+
+    public void update(Handle h, Target t) {
+        h.createUpdate(UPDATE).bind("id", t.id()).bind("kind", t.kind()).bind("name", t.name()).bind("parentId", t.parentId())
+                .bind("params", Json.write(t.params())).bind("profiles", Json.write(t.profiles())).bind("stage", t.stage())
+                .bind("updatedAt", t.updatedAt()).execute();
+        h.createUpdate(DELETE_LABELS).bind("id", t.id()).execute();
+        insertLabels(h, t);
+    }
+
+    private static void insertLabels(Handle h, Target t) {
+        if (t.labels().isEmpty()) return;
+        var batch = h.prepareBatch(INSERT_LABEL);
+        t.labels().forEach((k, v) -> batch.bind("id", t.id()).bind("name", k).bind("value", v).add());
+        batch.execute();
+    }
+
+    public Optional<Target> byId(Handle h, String id) {
+        return h.createQuery(BY_ID).bind("id", id).map((rs, ctx) -> map(rs)).findOne().map(t -> withLabels(h, t));
+    }
+
+    public Optional<Target> byName(Handle h, String name) {
+        return h.createQuery(BY_NAME).bind("name", name).map((rs, ctx) -> map(rs)).findOne().map(t -> withLabels(h, t));
+    }
+
+    /** A target by id or, failing that, by name (the API accepts either). */
+    public Optional<Target> byIdOrName(Handle h, String idOrName) {
+        Optional<Target> byId = byId(h, idOrName);
+        return byId.isPresent() ? byId : byName(h, idOrName);
+    }
+
+    /** Locks a target's row until the transaction ends and reads it. */
+    public Optional<Target> lock(Handle h, String id) {
+        return h.createQuery(LOCK).bind("id", id).map((rs, ctx) -> map(rs)).findOne().map(t -> withLabels(h, t));
+    }
+
+    public List<Target> list(Handle h, Filter f, int limit, int offset) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from target t");
+        where(sql, f);
+        sql.append(" order by t.name limit :limit offset :offset");
+        Query q = h.createQuery(sql.toString()).bind("limit", limit).bind("offset", offset);
+        bind(q, f);
+        return withLabels(h, q.map((rs, ctx) -> map(rs)).list());
+    }
+
+    public long count(Handle h, Filter f) {
+        StringBuilder sql = new StringBuilder("select count(*) from target t");
+        where(sql, f);
+        Query q = h.createQuery(sql.toString());
+        bind(q, f);
+        return q.mapTo(Long.class).one();
+    }
+
+    /** Every target (for checks that span all of them, such as a new schema for a param). */
+    public List<Target> all(Handle h) {
+        return withLabels(h, h.createQuery(ALL).map((rs, ctx) -> map(rs)).list());
+    }
+
+    public long children(Handle h, String id) {
+        return h.createQuery(CHILDREN).bind("id", id).mapTo(Long.class).one();
+    }
+
+    /** Names of targets whose profile list names {@code profile}. */
+    public List<String> usingProfile(Handle h, String profile) {
+        String quoted = Json.write(profile);
+        // a cheap pre-filter on the JSON text; the exact check is on the parsed list
+        return h.createQuery("select " + COLUMNS + " from target t where t.profiles like :pattern order by t.name")
+                .bind("pattern", "%" + quoted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+                .map((rs, ctx) -> map(rs)).list().stream()
+                .filter(t -> t.profiles().contains(profile)).map(Target::name).toList();
+    }
+
+    public boolean delete(Handle h, String id) {
+        h.createUpdate(DELETE_LABELS).bind("id", id).execute();
+        return h.createUpdate(DELETE).bind("id", id).execute() > 0;
+    }
+
+    private static void where(StringBuilder sql, Filter f) {
+        List<String> conditions = new ArrayList<>();
+        if (f.kind() != null) conditions.add("t.kind = :kind");
+        if (f.parentId() != null) conditions.add("t.parent_id = :parentId");
+        for (int i = 0; i < f.labels().size(); i++) {
+            conditions.add("exists (select 1 from target_label l where l.target_id = t.id and l.name = :ln" + i + " and l.label_value = :lv" + i + ")");
+        }
+        if (!conditions.isEmpty()) sql.append(" where ").append(String.join(" and ", conditions));
+    }
+
+    private static void bind(Query q, Filter f) {
+        if (f.kind() != null) q.bind("kind", f.kind());
+        if (f.parentId() != null) q.bind("parentId", f.parentId());
+        int i = 0;
+        for (Map.Entry<String, String> e : new TreeMap<>(f.labels()).entrySet()) {
+            q.bind("ln" + i, e.getKey()).bind("lv" + i, e.getValue());
+            i++;
+        }
+    }
+
+    private static Target withLabels(Handle h, Target t) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        h.createQuery(LABELS).bind("id", t.id()).map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getString("label_value")))
+                .forEach(e -> labels.put(e.getKey(), e.getValue()));
+        return copy(t, labels);
+    }
+
+    private static List<Target> withLabels(Handle h, List<Target> targets) {
+        if (targets.isEmpty()) return targets;
+        Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+        h.createQuery(LABELS_OF_MANY).bindList("ids", targets.stream().map(Target::id).toList())
+                .map((rs, ctx) -> new String[] {rs.getString("target_id"), rs.getString("name"), rs.getString("label_value")})
+                .forEach(r -> labels.computeIfAbsent(r[0], k -> new LinkedHashMap<>()).put(r[1], r[2]));
+        return targets.stream().map(t -> copy(t, labels.getOrDefault(t.id(), Map.of()))).toList();
+    }
+
+    private static Target copy(Target t, Map<String, String> labels) {
+        return new Target(t.id(), t.kind(), t.name(), t.parentId(), labels, t.params(), t.profiles(), t.stage(), t.createdAt(), t.updatedAt());
+    }
+
+    private static Target map(ResultSet rs) throws SQLException {
+        return new Target(rs.getString("id"), rs.getString("kind"), rs.getString("name"), rs.getString("parent_id"), Map.of(),
+                Rows.map(rs, "params"), Rows.strings(rs, "profiles"), rs.getString("stage"), rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+}
