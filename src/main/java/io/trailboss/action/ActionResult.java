@@ -6,6 +6,9 @@ public sealed interface ActionResult {
 
     record Failure(String error, Object output) implements ActionResult {}
 
+    /** The runner that had the job is gone (its lease expired): the job failed without a result. */
+    record Lost(String reason) implements ActionResult {}
+
     /** The action handed work to another system; the job stays RUNNING until completed by the API. */
     record Async() implements ActionResult {}
 }

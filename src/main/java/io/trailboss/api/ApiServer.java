@@ -47,6 +47,11 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
             config.routes.exception(DefinitionException.class, (e, ctx) -> problem(ctx, 400, "invalid workflow definition", null, e.problems()));
             config.routes.exception(InvalidInputException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(), e.field(), null));
+            config.routes.exception(io.trailboss.target.TargetException.class, (e, ctx) -> problem(ctx, switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+            }, e.getMessage(), e.field(), null));
             config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, e.getMessage(), null, null));
             config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, e.getMessage(), null, null));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage(), null, null));

@@ -76,17 +76,32 @@ final class NativeRoutes {
                 .orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist")))));
         r.get("/api/v1/tasks/{id}/jobs", ctx -> {
             tb.queries().task(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist"));
-            ctx.json(Map.of("items", tb.queries().jobs(ctx.pathParam("id")).stream().map(Views::job).toList()));
+            ctx.json(Map.of("items", tb.queries().jobs(ctx.pathParam("id")).stream().map(this::job).toList()));
         });
-        r.get("/api/v1/jobs/{id}", ctx -> ctx.json(Views.job(tb.queries().job(ctx.pathParam("id"))
+        r.get("/api/v1/jobs/{id}", ctx -> ctx.json(job(tb.queries().job(ctx.pathParam("id"))
                 .orElseThrow(() -> new NotFoundException("job '" + ctx.pathParam("id") + "' does not exist")))));
+        r.get("/api/v1/targets/{name}/jobs", ctx -> {
+            String name = tb.targets().get(ctx.pathParam("name")).name();
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+            ctx.json(Map.of("items", tb.queries().jobsOnTarget(name, limit, offset).stream().map(this::job).toList(), "limit", limit, "offset", offset));
+        });
         r.post("/api/v1/jobs/{id}/complete", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "output", "error"));
             String state = Bodies.string(body, "state", true);
             if (!state.equals("SUCCESS") && !state.equals("ERROR")) throw ApiException.badRequest("state", "'state' must be SUCCESS or ERROR");
             Engine.Completion c = tb.engine().completeAsync(ctx.pathParam("id"), state.equals("SUCCESS"), body.get("output"), Bodies.string(body, "error", false));
-            ctx.json(Map.of("changed", c.changed(), "job", Views.job(c.job())));
+            ctx.json(Map.of("changed", c.changed(), "job", job(c.job())));
         });
+    }
+
+    /** A job as the API shows it: secret params of its target masked wherever they appear. */
+    private Map<String, Object> job(io.trailboss.model.Job j) {
+        Map<String, Object> view = Views.job(j);
+        if (j.target() == null) return view;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> masked = (Map<String, Object>) io.trailboss.engine.Secrets.mask(view, tb.engine().secretsOf(j.target()));
+        return masked;
     }
 
     /** PAUSED, RUNNING (resume) or CANCELLED, as Mistral's PUT on an execution. */

@@ -80,6 +80,9 @@ final class Views {
         v.put("async", j.async());
         v.put("child_execution_id", j.childExecutionId());
         v.put("runner", j.runner());
+        v.put("target", j.target());
+        v.put("previous_job_id", j.previousJobId());
+        v.put("exit_code", j.exitCode());
         v.put("created_at", time(j.createdAt()));
         v.put("started_at", time(j.startedAt()));
         v.put("finished_at", time(j.finishedAt()));

@@ -36,6 +36,7 @@ public final class Trailboss implements AutoCloseable {
         this.engine = new Engine(database, clock, actions);
         this.localRunner = new LocalRunner(engine, actions, clock, 512, "local");
         engine.setRunner(localRunner);
+        engine.setTargets(new TargetsDirectory(targets));
         this.catalog = new WorkflowCatalog(engine);
         this.queries = new Queries(engine);
     }

@@ -21,7 +21,7 @@ public final class DefinitionParser {
     private static final Set<String> TASK_KEYS = Set.of(
             "description", "action", "workflow", "input", "publish", "publish-on-error", "on-success", "on-error",
             "on-complete", "join", "with-items", "concurrency", "retry", "wait-before", "wait-after", "timeout",
-            "pause-before", "fail-on", "keep-result", "tags", "requires", "safe-rerun");
+            "pause-before", "fail-on", "keep-result", "tags", "requires", "safe-rerun", "targets");
     private static final Set<String> TASK_DEFAULT_KEYS = Set.of(
             "on-success", "on-error", "on-complete", "retry", "wait-before", "wait-after", "timeout", "pause-before",
             "concurrency", "requires", "safe-rerun", "fail-on");
@@ -226,8 +226,27 @@ public final class DefinitionParser {
                 booleanValue(t.get("keep-result"), true),
                 stringList(t.get("tags"), "tags"),
                 requires,
+                targetSelector(t.get("targets")),
                 t.line(),
                 t.column());
+    }
+
+    private static final Set<String> SELECTOR_KEYS = Set.of("labels", "kind");
+
+    /** {@code targets}: a name, a list of names, or a mapping with labels and/or kind. */
+    private Object targetSelector(YamlNode node) {
+        if (node == null) return null;
+        Object v = node.plain();
+        if (v instanceof String s && !s.isBlank()) return s;
+        if (v instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(x -> x instanceof String)) return v;
+        if (node instanceof YamlNode.Mapping m) {
+            unknownKeys(m, SELECTOR_KEYS, "targets");
+            if (m.get("labels") != null && !(m.get("labels") instanceof YamlNode.Mapping)) problem(m.get("labels"), "'labels' must map label names to values");
+            if (m.entries().isEmpty()) problem(m, "a target selector needs 'labels' or 'kind'");
+            return v;
+        }
+        problem(node, "targets must be a target name, a list of names, or {labels: {...}, kind: ...}");
+        return null;
     }
 
     /** A task's own value, or the workflow's task-defaults value when the task gives none. */

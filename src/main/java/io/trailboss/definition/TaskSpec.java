@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * One task of a workflow. Policy fields (retry, waits, timeout, pause-before, concurrency) hold
  * literals or expressions, evaluated when the task runs. Task defaults are already applied.
+ * {@code targets} (a name, a list of names, or {labels, kind}) makes one job per target.
  */
 public record TaskSpec(
         String name,
@@ -30,6 +31,7 @@ public record TaskSpec(
         boolean keepResult,
         List<String> tags,
         List<String> requires,
+        Object targets,
         int line,
         int column) {
 

@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable {
     private final Thread starter;
     private final TimerService timerService;
     private volatile JobRunner runner = jobs -> { };
+    volatile TargetDirectory targets = TargetDirectory.NONE;
     private volatile boolean running = true;
 
     public Engine(Database db, Clock clock, ActionRegistry actions) {
@@ -85,6 +86,19 @@ public final class Engine implements AutoCloseable {
 
     public void setRunner(JobRunner runner) {
         this.runner = runner;
+    }
+
+    /** The secret values a job on this target may see (to mask them in its log and output). */
+    public List<String> secretsOf(String target) {
+        try {
+            return targets.select(target).stream().flatMap(t -> t.secrets().stream()).toList();
+        } catch (InvalidInputException gone) {
+            return List.of();
+        }
+    }
+
+    public void setTargets(TargetDirectory targets) {
+        this.targets = targets;
     }
 
     public void addListener(EngineListener listener) {

@@ -33,6 +33,14 @@ public final class LocalRunner implements JobRunner {
         this.name = name;
     }
 
+    private static ActionResult maskOutput(ActionResult result, List<String> secrets) {
+        return switch (result) {
+            case ActionResult.Success s -> new ActionResult.Success(Secrets.mask(s.output(), secrets));
+            case ActionResult.Failure f -> new ActionResult.Failure(Secrets.mask(f.error(), secrets), Secrets.mask(f.output(), secrets));
+            default -> result;
+        };
+    }
+
     /** Sends text to a running job's standard input; false if this runner is not running the job. */
     public boolean send(String jobId, String text) {
         BlockingQueue<String> input = inputs.get(jobId);
@@ -57,8 +65,10 @@ public final class LocalRunner implements JobRunner {
         try {
             Action action = actions.find(job.action()).orElse(null);
             if (action != null && !action.instant()) engine.jobStarted(job.id(), name);
+            // a job on a target may see its secret params: they never reach the log
+            List<String> secrets = job.target() == null ? List.of() : engine.secretsOf(job.target());
             ActionContext context = new ActionContext(job.id(), job.executionId(), null, job.token(),
-                    text -> engine.jobLogs().append(job.executionId(), job.id(), text), input);
+                    text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input);
             result = action == null
                     ? new ActionResult.Failure("unknown action '" + job.action() + "'", null)
                     : action.run(job.input(), context);
@@ -72,6 +82,7 @@ public final class LocalRunner implements JobRunner {
             engine.jobLogs().closed(job.id());
             slots.release();
         }
+        if (job.target() != null) result = maskOutput(result, engine.secretsOf(job.target()));
         engine.jobDone(new JobOutcome(job.id(), job.executionId(), result, started, name));
     }
 }

@@ -39,6 +39,11 @@ public final class Queries {
         return engine.jdbi.withHandle(h -> engine.jobs.byTask(h, taskExecutionId));
     }
 
+    /** A target's jobs, newest first: its history (each job links to the one before). */
+    public List<Job> jobsOnTarget(String target, int limit, int offset) {
+        return engine.jdbi.withHandle(h -> engine.jobs.byTarget(h, target, limit, offset));
+    }
+
     public Optional<Job> job(String id) {
         return engine.jdbi.withHandle(h -> engine.jobs.find(h, id));
     }

@@ -228,7 +228,7 @@ final class Step {
         int total;
         int concurrency;
         try {
-            total = ts.withItems().isEmpty() ? 1 : items(ts, ctx, t).size();
+            total = (ts.withItems().isEmpty() ? 1 : items(ts, ctx, t).size()) * (ts.targets() == null ? 1 : targets(ts, ctx, t).size());
             concurrency = ts.concurrency() == null ? 0 : (int) number(ts.concurrency(), ctx, t, "concurrency");
         } catch (ExpressionException | InvalidInputException e) {
             finishTask(t, ts, false, null, e.getMessage());
@@ -256,17 +256,25 @@ final class Step {
     private TaskExecution launch(TaskExecution t, TaskSpec ts, int count) {
         Map<String, Object> ctx = dataContext(t);
         List<Map<String, Object>> items = ts.withItems().isEmpty() ? null : items(ts, ctx, t);
+        List<TargetDirectory.TargetView> targets = ts.targets() == null ? null : targets(ts, ctx, t);
+        int perItem = targets == null ? 1 : targets.size();
+        Map<String, String> lastOnTarget = new HashMap<>();
         List<Job> jobs = new ArrayList<>();
         int next = t.itemsNext();
         int done = t.itemsDone();
         int failed = t.itemsFailed();
         for (int i = 0; i < count && next < t.itemsTotal(); i++, next++) {
+            // job number n is item n / targets, target n % targets
             Map<String, Object> itemCtx = ctx;
             if (items != null) {
                 itemCtx = new LinkedHashMap<>(ctx);
-                itemCtx.putAll(items.get(next));
+                itemCtx.putAll(items.get(next / perItem));
             }
-            Job job = job(t, ts, next, itemCtx);
+            TargetDirectory.TargetView target = targets == null ? null : targets.get(next % perItem);
+            String previous = target == null ? null
+                    : lastOnTarget.containsKey(target.name()) ? lastOnTarget.get(target.name()) : engine.jobs.lastOnTarget(h, target.name()).orElse(null);
+            Job job = job(t, ts, next, itemCtx, target, previous);
+            if (target != null) lastOnTarget.put(target.name(), job.id());
             if (job.state() == JobState.FAILED) {
                 // the input could not be built: the item fails without running
                 done++;
@@ -294,7 +302,8 @@ final class Step {
         return out;
     }
 
-    private Job job(TaskExecution t, TaskSpec ts, int item, Map<String, Object> ctx) {
+    private Job job(TaskExecution t, TaskSpec ts, int item, Map<String, Object> ctx, TargetDirectory.TargetView target, String previous) {
+        Map<String, Object> globals = target == null ? Map.of() : Map.of("target", target.asData(), "params", target.params());
         String id = Ids.next();
         ActionCall call = ts.isSubWorkflow() ? ts.workflow() : ts.action() != null ? ts.action() : new ActionCall("std.noop", Map.of());
         Map<String, Object> raw = new LinkedHashMap<>(call.inlineParams());
@@ -304,7 +313,7 @@ final class Step {
         String error = null;
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> evaluated = (Map<String, Object>) engine.expressions.evaluate(raw, ctx, scope(t));
+            Map<String, Object> evaluated = (Map<String, Object>) engine.expressions.evaluate(raw, ctx, globals, scope(t));
             input = evaluated;
             if (!ts.isSubWorkflow()) {
                 Map.Entry<String, Map<String, Object>> concrete = concreteAction(call.name(), evaluated, 0);
@@ -317,7 +326,7 @@ final class Step {
         String child = ts.isSubWorkflow() && error == null ? Ids.next() : null;
         JobState jobState = error != null ? JobState.FAILED : child != null ? JobState.RUNNING : JobState.QUEUED;
         return new Job(id, executionId, t.id(), action, input, jobState, null, error, item, t.attempt(), false, null, child,
-                null, now, child != null ? now : null, error != null ? now : null, now);
+                null, now, child != null ? now : null, error != null ? now : null, now, target == null ? null : target.name(), previous, null);
     }
 
     /**
@@ -403,6 +412,14 @@ final class Step {
         return out;
     }
 
+    /** The task's targets, resolved now; a selector that matches nothing is an error. */
+    private List<TargetDirectory.TargetView> targets(TaskSpec ts, Map<String, Object> ctx, TaskExecution t) {
+        Object selector = engine.expressions.evaluate(ts.targets(), ctx, scope(t));
+        List<TargetDirectory.TargetView> found = engine.targets.select(selector);
+        if (found.isEmpty()) throw new InvalidInputException("targets", "no target matches " + io.trailboss.json.Json.write(selector));
+        return found;
+    }
+
     private static String describe(Object v) {
         return v == null ? "null" : v instanceof String ? "a string" : v instanceof Map ? "a mapping" : v.getClass().getSimpleName().toLowerCase();
     }
@@ -418,8 +435,17 @@ final class Step {
             return;
         }
         boolean ok = result instanceof ActionResult.Success;
-        Object out = result instanceof ActionResult.Success s ? s.output() : ((ActionResult.Failure) result).output();
-        String error = result instanceof ActionResult.Failure f ? f.error() : null;
+        boolean lost = result instanceof ActionResult.Lost;
+        Object out = switch (result) {
+            case ActionResult.Success s -> s.output();
+            case ActionResult.Failure f -> f.output();
+            default -> null;
+        };
+        String error = switch (result) {
+            case ActionResult.Failure f -> f.error();
+            case ActionResult.Lost l -> l.reason();
+            default -> null;
+        };
         TaskSpec taskSpec = spec.task(t.name());
         if (ok && taskSpec.action() != null && doc.actions().containsKey(taskSpec.action().name())) {
             try {
@@ -429,8 +455,10 @@ final class Step {
                 error = "cannot evaluate the output of action '" + taskSpec.action().name() + "': " + e.getMessage();
             }
         }
-        h.createUpdate("update job set state = :state, output = :output, error = :error, started_at = coalesce(started_at, :started), finished_at = :now, updated_at = :now, runner = coalesce(:runner, runner) where id = :id")
-                .bind("state", (ok ? JobState.SUCCEEDED : JobState.FAILED).name())
+        Integer exitCode = out instanceof Map<?, ?> m && m.get("exit_code") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
+        h.createUpdate("update job set state = :state, output = :output, error = :error, exit_code = :exitCode, started_at = coalesce(started_at, :started), finished_at = :now, updated_at = :now, runner = coalesce(:runner, runner) where id = :id")
+                .bind("state", (ok ? JobState.SUCCEEDED : lost ? JobState.LOST : JobState.FAILED).name())
+                .bind("exitCode", exitCode)
                 .bind("output", out == null ? null : io.trailboss.json.Json.write(out)).bind("error", error)
                 .bind("started", startedAt).bind("now", now).bind("runner", runner).bind("id", job.id()).execute();
         if (t.state() != ExecutionState.RUNNING || job.attempt() != t.attempt() || state.isFinal()) return;
@@ -459,7 +487,25 @@ final class Step {
         boolean success = t.itemsFailed() == 0;
         Object result;
         String info = null;
-        if (!ts.withItems().isEmpty()) {
+        if (ts.targets() != null) {
+            // per target: {target: result}; with with-items, one such map per item
+            List<Object> perItem = new ArrayList<>();
+            Map<String, Object> current = new LinkedHashMap<>();
+            int lastItem = -1;
+            int targetsPerItem = (int) jobs.stream().map(Job::target).distinct().count();
+            for (Job j : jobs) {
+                int item = j.itemIndex() / Math.max(1, targetsPerItem);
+                if (item != lastItem && lastItem >= 0) {
+                    perItem.add(current);
+                    current = new LinkedHashMap<>();
+                }
+                lastItem = item;
+                current.put(j.target(), j.state() == JobState.SUCCEEDED ? j.output() : j.output() != null ? j.output() : j.error());
+            }
+            perItem.add(current);
+            result = ts.withItems().isEmpty() ? perItem.getFirst() : perItem;
+            if (!success) info = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).map(j -> j.target() + ": " + j.error()).findFirst().orElse("a target failed");
+        } else if (!ts.withItems().isEmpty()) {
             List<Object> results = new ArrayList<>();
             for (Job j : jobs) results.add(j.state() == JobState.SUCCEEDED ? j.output() : j.error());
             result = results;

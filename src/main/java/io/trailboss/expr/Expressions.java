@@ -57,15 +57,25 @@ public final class Expressions {
 
     /** Evaluates every string inside {@code value} (map keys are left alone). */
     public Object evaluate(Object value, Object data, EvaluationScope scope) {
+        return evaluate(value, data, Map.of(), scope);
+    }
+
+    /** As {@link #evaluate(Object, Object, EvaluationScope)}, with more top-level names beside {@code _}. */
+    public Object evaluate(Object value, Object data, Map<String, Object> globals, EvaluationScope scope) {
         if (!hasExpression(value)) return value;
         EvaluationScope previous = Functions.SCOPE.get();
         Functions.SCOPE.set(scope);
+        Map<String, Object> previousGlobals = GLOBALS.get();
+        GLOBALS.set(globals);
         try {
             return walk(value, data);
         } finally {
             Functions.SCOPE.set(previous);
+            GLOBALS.set(previousGlobals);
         }
     }
+
+    private static final ThreadLocal<Map<String, Object>> GLOBALS = ThreadLocal.withInitial(Map::of);
 
     public boolean test(Object guard, Object data, EvaluationScope scope) {
         return Values.truthy(evaluate(guard, data, scope));
@@ -94,6 +104,7 @@ public final class Expressions {
         Matcher single = SINGLE.matcher(s);
         JinjavaInterpreter interpreter = jinjava.newInterpreter();
         Map<String, Object> bindings = new HashMap<>();
+        bindings.putAll(GLOBALS.get());
         bindings.put("_", data);
         interpreter.getContext().putAll(bindings);
         JinjavaInterpreter.pushCurrent(interpreter);

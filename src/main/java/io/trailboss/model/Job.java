@@ -2,7 +2,10 @@ package io.trailboss.model;
 
 import java.util.Map;
 
-/** One run of an action for a task: an attempt, an item, a target, or a sub-workflow. */
+/**
+ * One run of an action for a task: an attempt, an item, a target, or a sub-workflow. A job on a
+ * target links to the target's previous job, so a target's jobs form its history.
+ */
 public record Job(
         String id,
         String executionId,
@@ -21,4 +24,7 @@ public record Job(
         long createdAt,
         Long startedAt,
         Long finishedAt,
-        long updatedAt) {}
+        long updatedAt,
+        String target,
+        String previousJobId,
+        Integer exitCode) {}

@@ -14,12 +14,12 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class JobStore {
     private static final String COLUMNS = """
             id, execution_id, task_execution_id, action, input, state, output, error, item_index, attempt, is_async, token,
-            child_execution_id, runner, created_at, started_at, finished_at, updated_at""";
+            child_execution_id, runner, created_at, started_at, finished_at, updated_at, target, previous_job_id, exit_code""";
     private static final String INSERT = """
             insert into job (id, execution_id, task_execution_id, action, input, state, output, error, item_index, attempt,
-                is_async, token, child_execution_id, runner, created_at, started_at, finished_at, updated_at)
+                is_async, token, child_execution_id, runner, created_at, started_at, finished_at, updated_at, target, previous_job_id)
             values (:id, :executionId, :taskExecutionId, :action, :input, :state, :output, :error, :itemIndex, :attempt,
-                :async, :token, :childExecutionId, :runner, :createdAt, :startedAt, :finishedAt, :updatedAt)
+                :async, :token, :childExecutionId, :runner, :createdAt, :startedAt, :finishedAt, :updatedAt, :target, :previousJobId)
             """;
     private static final String FINISH = """
             update job set state = :state, output = :output, error = :error, finished_at = :now, updated_at = :now
@@ -49,7 +49,7 @@ public final class JobStore {
                     .bind("attempt", j.attempt()).bind("async", j.async()).bind("token", j.token())
                     .bind("childExecutionId", j.childExecutionId()).bind("runner", j.runner())
                     .bind("createdAt", j.createdAt()).bind("startedAt", j.startedAt()).bind("finishedAt", j.finishedAt())
-                    .bind("updatedAt", j.updatedAt()).add();
+                    .bind("updatedAt", j.updatedAt()).bind("target", j.target()).bind("previousJobId", j.previousJobId()).add();
         }
         batch.execute();
     }
@@ -101,12 +101,31 @@ public final class JobStore {
         return h.createQuery(WAITING_ON_CHILD).map((rs, ctx) -> map(rs)).list();
     }
 
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static final String LAST_ON_TARGET = "select id from job where target = :target order by created_at desc, id desc limit 1";
+    private static final String BY_TARGET = "select " + COLUMNS + " from job where target = :target order by created_at desc, id desc limit :limit offset :offset";
+
+    /** The newest job on a target: the link from the next job into the target's history. */
+    public Optional<String> lastOnTarget(Handle h, String target) {
+        return h.createQuery(LAST_ON_TARGET).bind("target", target).mapTo(String.class).findOne();
+    }
+
+    /** A target's jobs, newest first. */
+    public List<Job> byTarget(Handle h, String target, int limit, int offset) {
+        return h.createQuery(BY_TARGET).bind("target", target).bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
+    }
+
     private static Job map(ResultSet rs) throws SQLException {
         return new Job(
                 rs.getString("id"), rs.getString("execution_id"), rs.getString("task_execution_id"), rs.getString("action"),
                 Rows.map(rs, "input"), JobState.valueOf(rs.getString("state")), Rows.json(rs, "output"), rs.getString("error"),
                 rs.getInt("item_index"), rs.getInt("attempt"), rs.getBoolean("is_async"), rs.getString("token"),
                 rs.getString("child_execution_id"), rs.getString("runner"), rs.getLong("created_at"),
-                Rows.nullableLong(rs, "started_at"), Rows.nullableLong(rs, "finished_at"), rs.getLong("updated_at"));
+                Rows.nullableLong(rs, "started_at"), Rows.nullableLong(rs, "finished_at"), rs.getLong("updated_at"),
+                rs.getString("target"), rs.getString("previous_job_id"), nullableInt(rs, "exit_code"));
     }
 }
