@@ -52,6 +52,10 @@ public final class ApiServer implements AutoCloseable {
                 case NOT_FOUND -> 404;
                 case CONFLICT -> 409;
             }, e.getMessage(), e.field(), null));
+            config.routes.exception(io.trailboss.engine.UnauthorizedException.class, (e, ctx) -> {
+                ctx.header("WWW-Authenticate", "Bearer");
+                problem(ctx, 401, e.getMessage(), null, null);
+            });
             config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, e.getMessage(), null, null));
             config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, e.getMessage(), null, null));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage(), null, null));
@@ -81,6 +85,7 @@ public final class ApiServer implements AutoCloseable {
         body.put("type", "about:blank");
         body.put("title", switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";

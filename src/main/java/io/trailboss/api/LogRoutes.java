@@ -50,6 +50,19 @@ final class LogRoutes {
             }
             ctx.status(202).json(Map.of("sent", true));
         });
+        // write-back: a running job sets params on its own target, with the token only it was given
+        r.patch("/api/v1/jobs/{id}/target/params", ctx -> {
+            String auth = ctx.header("Authorization");
+            String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
+            Job job = tb.engine().jobForToken(ctx.pathParam("id"), token);
+            if (job.target() == null) throw new io.trailboss.engine.ConflictException("job '" + job.id() + "' has no target to write params to");
+            Map<String, Object> body = Bodies.object(ctx, Set.of("params"));
+            Map<String, Object> changes = Bodies.map(body, "params");
+            if (changes.isEmpty()) throw ApiException.badRequest("params", "'params' must name at least one param to set (null unsets)");
+            tb.targets().setParams(job.target(), changes);
+            tb.engine().jobLogs().append(job.executionId(), job.id(), "[trailboss] params written back to " + job.target() + ": " + String.join(", ", changes.keySet()) + "\n");
+            ctx.json(Map.of("target", job.target(), "params", List.copyOf(changes.keySet())));
+        });
         r.sse("/api/v1/jobs/{id}/log/stream", client -> {
             Job job;
             try {

@@ -349,9 +349,27 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ job outcomes
 
-    /** A runner took a job: it shows RUNNING (committed before the action starts, so no outcome can race it). */
-    public void jobStarted(String jobId, String runner) {
-        jdbi.useHandle(h -> jobs.start(h, jobId, runner, clock.millis()));
+    /**
+     * A runner took a job: it shows RUNNING (committed before the action starts, so no outcome can
+     * race it). Returns the job's token, which only the job's process gets.
+     */
+    public String jobStarted(String jobId, String runner) {
+        String token = JobTokens.issue();
+        jdbi.useHandle(h -> jobs.start(h, jobId, runner, JobTokens.hash(token), clock.millis()));
+        return token;
+    }
+
+    /**
+     * The job a token belongs to, if that job is still running: what a job's process may act on
+     * (its own target's params). A token of a finished job is stale.
+     */
+    public Job jobForToken(String jobId, String token) {
+        Job job = jdbi.withHandle(h -> jobs.find(h, jobId)).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
+        if (token == null || job.token() == null || !JobTokens.matches(token, job.token())) {
+            throw new UnauthorizedException("the job token is missing or wrong for job '" + jobId + "'");
+        }
+        if (job.state() != JobState.RUNNING) throw new ConflictException("job '" + jobId + "' is " + job.state() + ": its token is no longer valid");
+        return job;
     }
 
     /** Called by runners. Outcomes are queued and applied in batches by the engine's workers. */

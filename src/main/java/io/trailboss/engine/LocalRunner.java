@@ -64,10 +64,10 @@ public final class LocalRunner implements JobRunner {
         inputs.put(job.id(), input);
         try {
             Action action = actions.find(job.action()).orElse(null);
-            if (action != null && !action.instant()) engine.jobStarted(job.id(), name);
+            String token = action != null && !action.instant() ? engine.jobStarted(job.id(), name) : null;
             // a job on a target may see its secret params: they never reach the log
             List<String> secrets = job.target() == null ? List.of() : engine.secretsOf(job.target());
-            ActionContext context = new ActionContext(job.id(), job.executionId(), null, job.token(),
+            ActionContext context = new ActionContext(job.id(), job.executionId(), null, token,
                     text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input);
             result = action == null
                     ? new ActionResult.Failure("unknown action '" + job.action() + "'", null)

@@ -27,7 +27,7 @@ public final class JobStore {
             """;
     private static final String MARK = "update job set state = :state, is_async = :async, started_at = coalesce(started_at, :now), updated_at = :now, runner = :runner where id = :id";
     private static final String START = """
-            update job set state = 'RUNNING', started_at = :now, updated_at = :now, runner = :runner
+            update job set state = 'RUNNING', started_at = :now, updated_at = :now, runner = :runner, token = :tokenHash
             where id = :id and state = 'QUEUED'
             """;
     private static final String LINK_CHILD = "update job set child_execution_id = :child, state = 'RUNNING', started_at = :now, updated_at = :now where id = :id";
@@ -63,9 +63,12 @@ public final class JobStore {
         h.createUpdate(MARK).bind("id", id).bind("state", state.name()).bind("async", async).bind("runner", runner).bind("now", now).execute();
     }
 
-    /** Marks a queued job as started by {@code runner}; a job no longer queued is left alone. */
-    public boolean start(Handle h, String id, String runner, long now) {
-        return h.createUpdate(START).bind("id", id).bind("runner", runner).bind("now", now).execute() > 0;
+    /**
+     * Marks a queued job as started by {@code runner}, with the hash of the token the job's process
+     * gets; a job no longer queued is left alone.
+     */
+    public boolean start(Handle h, String id, String runner, String tokenHash, long now) {
+        return h.createUpdate(START).bind("id", id).bind("runner", runner).bind("tokenHash", tokenHash).bind("now", now).execute() > 0;
     }
 
     public void linkChild(Handle h, String id, String childExecutionId, long now) {

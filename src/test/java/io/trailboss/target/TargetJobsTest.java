@@ -102,6 +102,35 @@ class TargetJobsTest {
     }
 
     @Test
+    void a_running_job_writes_params_back_to_its_target_with_its_own_token_only() {
+        server.send("PUT", "/api/v1/workflows", "text/yaml", """
+                version: '2.0'
+                backup:
+                  tasks:
+                    b:
+                      targets: web1
+                      action: shell
+                      input:
+                        script: |
+                          curl -sf -X PATCH "$TRAILBOSS_SERVER/api/v1/jobs/$TRAILBOSS_JOB_ID/target/params" -H "Authorization: Bearer $TRAILBOSS_TOKEN" -H 'Content-Type: application/json' -d '{"params": {"backup_path": "/var/backups/web1.tgz"}}'
+                          echo
+                          echo "wrong token: $(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$TRAILBOSS_SERVER/api/v1/jobs/$TRAILBOSS_JOB_ID/target/params" -H 'Authorization: Bearer wrong' -H 'Content-Type: application/json' -d '{"params": {"x": 1}}')"
+                """);
+        String id = (String) server.postJson("/api/v1/executions", Map.of("workflow", "backup")).map().get("id");
+        await().atMost(Duration.ofSeconds(15)).until(() -> List.of("SUCCESS", "ERROR").contains(server.get("/api/v1/executions/" + id).map().get("state")));
+        assertThat(server.get("/api/v1/executions/" + id).map().get("state")).isEqualTo("SUCCESS");
+        var params = (Map<?, ?>) server.get("/api/v1/targets/web1/params").map().get("params");
+        assertThat(String.valueOf(params.get("backup_path"))).contains("/var/backups/web1.tgz").contains("target:web1");
+        assertThat(params.containsKey("x")).isFalse();
+        var job = history("web1").get(0);
+        String log = server.get("/api/v1/jobs/" + job.get("id") + "/log").body();
+        assertThat(log).contains("params written back to web1: backup_path").contains("wrong token: 401");
+        // the job is over: no token (and no guess) can write any more
+        var late = server.send("PATCH", "/api/v1/jobs/" + job.get("id") + "/target/params", "application/json", "{\"params\": {\"x\": 1}}");
+        assertThat(late.status()).isEqualTo(401);
+    }
+
+    @Test
     void an_unknown_target_fails_the_task_with_a_clear_error() {
         server.send("PUT", "/api/v1/workflows", "text/yaml", """
                 version: '2.0'
