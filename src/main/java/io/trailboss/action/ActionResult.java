@@ -6,6 +6,9 @@ public sealed interface ActionResult {
 
     record Failure(String error, Object output) implements ActionResult {}
 
+    /** The action did part of its work and asks to be run again (Digital Rebar's exit code 128). */
+    record Incomplete(Object output) implements ActionResult {}
+
     /** The runner that had the job is gone (its lease expired): the job failed without a result. */
     record Lost(String reason) implements ActionResult {}
 

@@ -21,7 +21,10 @@ import java.util.stream.Stream;
  * line ends, and at least once a second for a partial line (a prompt). Text sent to the job is
  * written to the script's standard input. Optional {@code files} are written next to the script.
  *
- * <p>Exit code 0 is success; any other code fails the job, with the code in the result.
+ * <p>Exit codes follow Digital Rebar's conventions: 0 succeeds; 16 (stop) succeeds and pauses the
+ * execution after the job; 32 (poweroff) and 64 (reboot) succeed and record the request in the
+ * result (Trailboss does not power machines off or reboot them); 128 (incomplete, alone or with
+ * 16/32/64) makes the job INCOMPLETE and runs it again; any other code fails the job.
  */
 public final class ShellAction implements Action {
     private static final int KEEP_OUTPUT = 64 * 1024;
@@ -75,7 +78,7 @@ public final class ShellAction implements Action {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("exit_code", code);
                 result.put("output", kept.toString());
-                return code == 0 ? new ActionResult.Success(result) : new ActionResult.Failure("script exited with code " + code, result);
+                return outcome(code, result);
             } catch (InterruptedException e) {
                 process.destroy();
                 if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
@@ -88,6 +91,20 @@ public final class ShellAction implements Action {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    static ActionResult outcome(int code, Map<String, Object> result) {
+        if (code == 0) return new ActionResult.Success(result);
+        if (code > 0 && code < 256 && (code & 128) != 0 && (code & ~(128 | 64 | 32 | 16)) == 0) return new ActionResult.Incomplete(result);
+        String signal = switch (code) {
+            case 16 -> "stop";
+            case 32 -> "poweroff";
+            case 64 -> "reboot";
+            default -> null;
+        };
+        if (signal == null) return new ActionResult.Failure("script exited with code " + code, result);
+        result.put("signal", signal);
+        return new ActionResult.Success(result);
     }
 
     /**

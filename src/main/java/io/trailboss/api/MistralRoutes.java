@@ -185,7 +185,7 @@ final class MistralRoutes {
         v.put("state", switch (j.state()) {
             case QUEUED, RUNNING -> "RUNNING";
             case SUCCEEDED -> "SUCCESS";
-            case FAILED, LOST -> "ERROR";
+            case FAILED, LOST, INCOMPLETE -> "ERROR";
             case CANCELLED -> "CANCELLED";
         });
         v.put("state_info", j.error());

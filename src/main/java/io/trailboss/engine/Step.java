@@ -434,6 +434,7 @@ final class Step {
             engine.jobs.mark(h, job.id(), JobState.RUNNING, true, runner, startedAt);
             return;
         }
+        if (result instanceof ActionResult.Incomplete incomplete && runAgain(job, incomplete)) return;
         boolean ok = result instanceof ActionResult.Success;
         boolean lost = result instanceof ActionResult.Lost;
         Object out = switch (result) {
@@ -444,8 +445,14 @@ final class Step {
         String error = switch (result) {
             case ActionResult.Failure f -> f.error();
             case ActionResult.Lost l -> l.reason();
+            case ActionResult.Incomplete i -> "still incomplete after " + MAX_INCOMPLETE + " runs";
             default -> null;
         };
+        if (result instanceof ActionResult.Incomplete i) out = i.output();
+        if (ok && out instanceof Map<?, ?> o && "stop".equals(o.get("signal"))) {
+            // exit code 16: the job asks that nothing more starts until a person resumes
+            pauseExecution("job " + job.id() + (job.target() == null ? "" : " on " + job.target()) + " asked to stop (exit code 16)");
+        }
         TaskSpec taskSpec = spec.task(t.name());
         if (ok && taskSpec.action() != null && doc.actions().containsKey(taskSpec.action().name())) {
             try {
@@ -481,9 +488,32 @@ final class Step {
         }
     }
 
+    private static final int MAX_INCOMPLETE = 20;
+
+    /**
+     * An INCOMPLETE job is recorded and the same job (input, item, target, attempt) is queued again,
+     * linked to it; after {@link #MAX_INCOMPLETE} runs it counts as failed. Returns true if re-queued.
+     */
+    private boolean runAgain(Job job, ActionResult.Incomplete incomplete) {
+        int runs = h.createQuery("select count(*) from job where task_execution_id = :t and item_index = :i and attempt = :a and state = 'INCOMPLETE'")
+                .bind("t", job.taskExecutionId()).bind("i", job.itemIndex()).bind("a", job.attempt()).mapTo(Integer.class).one();
+        if (runs + 1 >= MAX_INCOMPLETE) return false;
+        Object out = incomplete.output();
+        Integer exitCode = out instanceof Map<?, ?> m && m.get("exit_code") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
+        h.createUpdate("update job set state = 'INCOMPLETE', output = :output, exit_code = :exitCode, finished_at = :now, updated_at = :now where id = :id")
+                .bind("output", out == null ? null : io.trailboss.json.Json.write(out)).bind("exitCode", exitCode).bind("now", now).bind("id", job.id()).execute();
+        if (state.isFinal()) return true;
+        Job again = new Job(Ids.next(), job.executionId(), job.taskExecutionId(), job.action(), job.input(), JobState.QUEUED, null, null,
+                job.itemIndex(), job.attempt(), false, null, null, null, now, null, null, now, job.target(), job.id(), null);
+        engine.jobs.insertAll(h, List.of(again));
+        effects.dispatch(again);
+        return true;
+    }
+
     /** Every job of the attempt is done: apply fail-on, retry and wait-after, then finish. */
     private void attemptDone(TaskExecution t, TaskSpec ts) {
-        List<Job> jobs = engine.jobs.byTaskAttempt(h, t.id(), t.attempt());
+        // an INCOMPLETE job was run again by a later job for the same item: only the last run counts
+        List<Job> jobs = engine.jobs.byTaskAttempt(h, t.id(), t.attempt()).stream().filter(j -> j.state() != JobState.INCOMPLETE).toList();
         boolean success = t.itemsFailed() == 0;
         Object result;
         String info = null;
