@@ -49,6 +49,40 @@ class CliClientTest {
     }
 
     @Test
+    void prints_and_follows_job_and_execution_logs() {
+        try (TestServer server = new TestServer(TestDatabases.h2())) {
+            String s = "--server=" + server.base;
+            server.send("PUT", "/api/v1/workflows", "text/yaml", """
+                    version: '2.0'
+                    talk:
+                      tasks:
+                        a:
+                          action: shell
+                          input:
+                            script: |
+                              echo first
+                              sleep 1
+                              echo second
+                          on-success: b
+                        b:
+                          action: shell
+                          input: {script: echo third}
+                    """);
+            String id = (String) server.postJson("/api/v1/executions", java.util.Map.of("workflow", "talk")).map().get("id");
+            // following starts while the first job still runs and ends when the execution ends
+            String[] followed = run("logs", s, "-f", id);
+            assertThat(followed[0]).as(followed[2]).isEqualTo("0");
+            assertThat(followed[1]).containsSubsequence("first\n", "second\n", "--- job", "third\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> run("executions", "get", s, id)[1].contains("\"state\" : \"SUCCESS\""));
+            String[] all = run("logs", s, id);
+            assertThat(all[1]).containsSubsequence("(a)", "first\nsecond\n", "(b)", "third\n");
+            String jobId = all[1].replaceAll("(?s).*?--- job (\\S+) \\(b\\).*", "$1");
+            assertThat(run("logs", s, jobId)[1]).isEqualTo("third\n");
+            assertThat(run("logs", s, "nope")[2]).contains("no job or execution 'nope'");
+        }
+    }
+
+    @Test
     void says_clearly_when_no_server_answers() {
         String[] r = run("workflows", "list", "--server=http://127.0.0.1:1");
         assertThat(r[0]).isNotEqualTo("0");
