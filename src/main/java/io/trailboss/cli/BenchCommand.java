@@ -2,13 +2,15 @@ package io.trailboss.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the engine on the embedded database and PostgreSQL; prints a table of figures. Options: --db h2|postgres|both, --pg-url URL, --quick.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", description = "options passed to the benchmark") List<String> args;
+    // the benchmark parses its own options; picocli hands them over untouched
+    @CommandLine.Unmatched
+    List<String> args;
 
     @Override
     public Integer call() throws Exception {

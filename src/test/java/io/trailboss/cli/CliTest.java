@@ -90,4 +90,11 @@ class CliTest {
         assertThat(unknownAction.err()).contains("line 5, column 7").contains("unknown action 'std.nothing'");
         assertThat(run("validate", "docs/examples/hello.yaml").exit()).isZero();
     }
+
+    @Test
+    void bench_passes_its_options_through_and_prints_the_figures() {
+        Result r = run("bench", "--quick", "--db", "h2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("chain of").contains("one-task executions/s");
+    }
 }
