@@ -45,7 +45,7 @@ final class LogRoutes {
             Job job = job(ctx.pathParam("id"));
             Map<String, Object> body = Bodies.object(ctx, Set.of("text"));
             String text = Bodies.string(body, "text", true);
-            if (!tb.localRunner().send(job.id(), text)) {
+            if (!tb.agents().send(job.id(), text)) {
                 throw new io.trailboss.engine.ConflictException("job '" + job.id() + "' is not running (it is " + job.state() + ")");
             }
             ctx.status(202).json(Map.of("sent", true));

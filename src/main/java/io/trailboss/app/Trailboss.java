@@ -20,6 +20,7 @@ public final class Trailboss implements AutoCloseable {
     private final Queries queries;
     private final Targets targets;
     private final LocalRunner localRunner;
+    private final io.trailboss.agent.AgentHub agents;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -35,7 +36,9 @@ public final class Trailboss implements AutoCloseable {
         actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
         this.engine = new Engine(database, clock, actions);
         this.localRunner = new LocalRunner(engine, actions, clock, 512, "local");
-        engine.setRunner(localRunner);
+        // jobs on targets an agent token covers wait for agents; the rest run here
+        this.agents = new io.trailboss.agent.AgentHub(engine, localRunner, targets);
+        engine.setRunner(agents);
         engine.setTargets(new TargetsDirectory(targets));
         this.catalog = new WorkflowCatalog(engine);
         this.queries = new Queries(engine);
@@ -43,6 +46,7 @@ public final class Trailboss implements AutoCloseable {
 
     /** Resumes whatever a previous process left running. Call once, after wiring listeners. */
     public Trailboss recover() {
+        agents.recover();
         engine.recover();
         return this;
     }
@@ -54,6 +58,11 @@ public final class Trailboss implements AutoCloseable {
 
     public LocalRunner localRunner() {
         return localRunner;
+    }
+
+    /** Remote agents: tokens, the agent protocol, leases; also routes jobs between agents and the local runner. */
+    public io.trailboss.agent.AgentHub agents() {
+        return agents;
     }
 
     public Database database() {
@@ -79,6 +88,7 @@ public final class Trailboss implements AutoCloseable {
 
     @Override
     public void close() {
+        agents.close();
         engine.close();
         database.close();
     }

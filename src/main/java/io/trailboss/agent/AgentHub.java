@@ -1,0 +1,531 @@
+package io.trailboss.agent;
+
+import io.trailboss.action.ActionResult;
+import io.trailboss.engine.ConflictException;
+import io.trailboss.engine.Engine;
+import io.trailboss.engine.Ids;
+import io.trailboss.engine.InvalidInputException;
+import io.trailboss.engine.JobLogs;
+import io.trailboss.engine.JobOutcome;
+import io.trailboss.engine.JobRunner;
+import io.trailboss.engine.LocalRunner;
+import io.trailboss.engine.NotFoundException;
+import io.trailboss.engine.Secrets;
+import io.trailboss.json.Json;
+import io.trailboss.model.Job;
+import io.trailboss.model.JobState;
+import io.trailboss.store.JobStore;
+import io.trailboss.target.Target;
+import io.trailboss.target.Targets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner in front of the local one: a job whose target is in the scope of an active agent
+ * token stays QUEUED in the database until an agent claims it; every other job runs locally.
+ *
+ * <p>The queue is the job table. A claim takes QUEUED jobs of the agent's targets with
+ * {@code SELECT … FOR UPDATE SKIP LOCKED} and marks them RUNNING under {@code agent:<name>} with
+ * a lease; heartbeats extend it. An agent's report (or LOST, from the lease sweeper or from the
+ * agent saying hello after a restart) is first stored in {@code job.agent_outcome} under the row
+ * lock, then handed to the engine: whoever stores first wins, later reports are compared against
+ * it (same: harmless; different: conflict), and a restart re-delivers stored reports the engine
+ * had not applied. Waiting claims and input polls are woken in-process at once; they also look
+ * again every second, for work that another server node created.
+ */
+public final class AgentHub implements JobRunner, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentHub.class);
+    public static final String RUNNER_PREFIX = "agent:";
+    public static final int MAX_CLAIM = 64;
+    private static final long FALLBACK_POLL_MS = 1000;
+
+    /** A job an agent claimed, with the job token only its process gets. */
+    public record Claimed(Job job, String jobToken) {}
+
+    /** Text for a remote job's standard input. */
+    public record Input(String jobId, String text) {}
+
+    private final Engine engine;
+    private final LocalRunner local;
+    private final AgentTokens tokens;
+    private final Targets targets;
+    private final Clock clock;
+    private final Jdbi jdbi;
+    private final JobStore jobs = new JobStore();
+    private final Map<String, List<String>> secrets = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition jobsChanged = lock.newCondition();
+    private final Condition inputsChanged = lock.newCondition();
+    private long jobsVersion;
+    private long inputsVersion;
+    private final AtomicLong inputSeq = new AtomicLong();
+    private volatile long leaseMillis = 15_000;
+    private volatile boolean closed;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("agent-leases").unstarted(r));
+    private boolean sweeping;
+
+    public AgentHub(Engine engine, LocalRunner local, Targets targets) {
+        this.engine = engine;
+        this.local = local;
+        this.targets = targets;
+        this.clock = engine.clock();
+        this.jdbi = engine.jdbi();
+        this.tokens = new AgentTokens(jdbi, clock);
+    }
+
+    public AgentTokens tokens() {
+        return tokens;
+    }
+
+    public LocalRunner local() {
+        return local;
+    }
+
+    public Duration lease() {
+        return Duration.ofMillis(leaseMillis);
+    }
+
+    /** How long a claimed job is an agent's without a heartbeat (default 15 s). */
+    public void setLease(Duration lease) {
+        if (lease.toMillis() < 200) throw new IllegalArgumentException("a lease must be at least 0.2 s");
+        leaseMillis = lease.toMillis();
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    @Override
+    public void submit(List<Job> submitted) {
+        List<Job> here = new ArrayList<>(submitted.size());
+        boolean forAgents = false;
+        List<AgentToken> active = tokens.active();
+        Map<String, Boolean> covered = new HashMap<>();
+        for (Job job : submitted) {
+            if (job.state() == JobState.RUNNING && job.runner() != null && job.runner().startsWith(RUNNER_PREFIX)) {
+                continue; // an agent has it (recovery): its lease decides
+            }
+            if (job.target() != null && !active.isEmpty() && covered.computeIfAbsent(job.target(), t -> coveredBy(active, t))) {
+                forAgents = true; // stays QUEUED in the database until an agent claims it
+            } else {
+                here.add(job);
+            }
+        }
+        if (!here.isEmpty()) local.submit(here);
+        if (forAgents) signal(true);
+    }
+
+    private boolean coveredBy(List<AgentToken> active, String target) {
+        Map<String, String> labels = null;
+        for (AgentToken t : active) {
+            if (t.targets().contains(target)) return true;
+            if (!t.labels().isEmpty()) {
+                if (labels == null) labels = targets.find(target).map(Target::labels).orElse(Map.of());
+                if (t.covers(target, labels)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Text for a running job's standard input, local or remote; false if the job is not running. */
+    public boolean send(String jobId, String text) {
+        if (local.send(jobId, text)) return true;
+        boolean stored = jdbi.inTransaction(h -> {
+            Job job = jobs.lock(h, jobId).orElse(null);
+            if (job == null || job.state() != JobState.RUNNING || job.runner() == null || !job.runner().startsWith(RUNNER_PREFIX) || agentOutcome(h, jobId) != null) return false;
+            h.createUpdate("insert into agent_input (id, job_id, runner, text, created_at, seq) values (:id, :job, :runner, :text, :now, :seq)")
+                    .bind("id", Ids.next()).bind("job", jobId).bind("runner", job.runner()).bind("text", text)
+                    .bind("now", clock.millis()).bind("seq", inputSeq.incrementAndGet()).execute();
+            return true;
+        });
+        if (stored) signal(false);
+        return stored;
+    }
+
+    // ------------------------------------------------------------------ agent API
+
+    public Optional<AgentToken> authenticate(String secret) {
+        return tokens.authenticate(secret);
+    }
+
+    /** An agent (re)started: the jobs it held under its name can no longer finish; they are lost. */
+    public int hello(AgentToken agent) {
+        tokens.seen(agent);
+        List<String> held = jdbi.withHandle(h -> h.createQuery("select id from job where runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
+                .bind("runner", agent.runner()).mapTo(String.class).list());
+        int n = 0;
+        for (String id : held) if (lose(id, "agent restarted: " + agent.runner() + " said hello without it", false)) n++;
+        requeue(agent.runner(), false);
+        jdbi.useHandle(h -> h.createUpdate("delete from agent_input where runner = :runner").bind("runner", agent.runner()).execute());
+        return n;
+    }
+
+    /**
+     * Claims up to {@code max} queued jobs in the agent's scope (narrowed by the targets and labels
+     * the agent asked for), waiting up to {@code wait} for one to become claimable.
+     */
+    public List<Claimed> claim(AgentToken agent, int max, Duration wait, List<String> wantTargets, Map<String, String> wantLabels) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long seen = version(true);
+            List<Claimed> got = claimNow(agent, Math.max(1, Math.min(max, MAX_CLAIM)), wantTargets, wantLabels);
+            long left = deadline - System.nanoTime();
+            if (!got.isEmpty() || left <= 0 || closed) return got;
+            await(true, seen, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, FALLBACK_POLL_MS));
+        }
+    }
+
+    private List<Claimed> claimNow(AgentToken agent, int max, List<String> wantTargets, Map<String, String> wantLabels) {
+        Set<String> names = scope(agent.targets(), agent.labels());
+        if ((wantTargets != null && !wantTargets.isEmpty()) || (wantLabels != null && !wantLabels.isEmpty())) {
+            names.retainAll(scope(wantTargets == null ? List.of() : wantTargets, wantLabels == null ? Map.of() : wantLabels));
+        }
+        if (names.isEmpty()) return List.of();
+        long now = clock.millis();
+        List<Claimed> claimed = jdbi.inTransaction(h -> {
+            List<String> ids = h.createQuery("""
+                            select id from job where state = 'QUEUED' and target in (<names>)
+                            order by created_at, id limit :max for update skip locked""")
+                    .bindList("names", List.copyOf(names)).bind("max", max).mapTo(String.class).list();
+            List<Claimed> out = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                String secret = "tbj_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(AgentTokens.randomBytes());
+                int n = h.createUpdate("""
+                                update job set state = 'RUNNING', runner = :runner, started_at = :now, updated_at = :now, lease_until = :lease,
+                                    token = :tokenHash, agent_outcome = null, agent_acked = false
+                                where id = :id and state = 'QUEUED'""")
+                        .bind("runner", agent.runner()).bind("now", now).bind("lease", now + ackWindow())
+                        .bind("tokenHash", AgentTokens.hash(secret)).bind("id", id).execute();
+                if (n == 1) out.add(new Claimed(jobs.find(h, id).orElseThrow(), secret));
+            }
+            return out;
+        });
+        for (Claimed c : claimed) secrets.put(c.job().id(), engine.secretsOf(c.job().target()));
+        return claimed;
+    }
+
+    /** Target names matching names or a label selector. */
+    private Set<String> scope(List<String> names, Map<String, String> labels) {
+        Set<String> out = new LinkedHashSet<>(names);
+        if (!labels.isEmpty()) {
+            for (Target t : targets.list(new Targets.Query(null, labels, null), 10_000, 0)) out.add(t.name());
+        }
+        return out;
+    }
+
+    /** How long an offered job waits for the agent's acknowledgement before it goes back to the queue. */
+    private long ackWindow() {
+        return Math.min(leaseMillis, 5_000);
+    }
+
+    /**
+     * The agent received these offered jobs and is about to start them: they are its own now (with
+     * a full lease). Answers the ones it may run; an offer that already went back to the queue (the
+     * acknowledgement came too late) is not among them, and the agent must not run it.
+     */
+    public List<String> ack(AgentToken agent, List<String> offered) {
+        if (offered.isEmpty()) return List.of();
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("update job set agent_acked = true, lease_until = :lease, updated_at = :now where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null")
+                    .bindList("ids", offered).bind("lease", now + leaseMillis).bind("now", now).bind("runner", agent.runner()).execute();
+            return h.createQuery("select id from job where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
+                    .bindList("ids", offered).bind("runner", agent.runner()).mapTo(String.class).list();
+        });
+    }
+
+    /**
+     * Extends the leases of every job the agent holds; answers which of {@code running} (the jobs
+     * the agent runs) it no longer holds (cancelled, timed out, lost): the agent stops them.
+     */
+    public List<String> heartbeat(AgentToken agent, List<String> running) {
+        long now = clock.millis();
+        List<String> held = jdbi.withHandle(h -> {
+            h.createUpdate("update job set lease_until = :lease where runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
+                    .bind("lease", now + leaseMillis).bind("runner", agent.runner()).execute();
+            return h.createQuery("select id from job where runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
+                    .bind("runner", agent.runner()).mapTo(String.class).list();
+        });
+        List<String> stop = new ArrayList<>(running);
+        stop.removeAll(held);
+        return stop;
+    }
+
+    /** A chunk of a remote job's log (secrets masked here, as for local jobs). */
+    public void log(AgentToken agent, String jobId, String text) {
+        if (text.length() > JobLogs.MAX_CHUNK) {
+            throw new InvalidInputException("text", "a log chunk may hold at most " + JobLogs.MAX_CHUNK + " characters, not " + text.length() + "; send it in smaller chunks");
+        }
+        Job job = held(agent, jobId);
+        engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secretsOf(job)));
+    }
+
+    private Job held(AgentToken agent, String jobId) {
+        return jdbi.withHandle(h -> {
+            Job job = jobs.find(h, jobId).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
+            if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || agentOutcome(h, jobId) != null || !acked(h, jobId)) {
+                throw new ConflictException("job '" + jobId + "' is not held by " + agent.runner() + " (it is " + job.state()
+                        + (job.runner() == null ? "" : " under " + job.runner()) + describe(agentOutcome(h, jobId)) + ")");
+            }
+            return job;
+        });
+    }
+
+    /** Whether a completion changed the job, or repeated what was already reported. */
+    public enum Completion { CHANGED, UNCHANGED }
+
+    /**
+     * An agent's result for a job it holds. The report is stored with the job (durable) before the
+     * engine applies it. Repeating it is harmless; a report for a job the agent no longer holds
+     * (lost, cancelled, another agent's) is a conflict that changes nothing.
+     */
+    public Completion complete(AgentToken agent, String jobId, JobState reported, Object output, String error) {
+        if (reported != JobState.SUCCEEDED && reported != JobState.FAILED && reported != JobState.INCOMPLETE) {
+            throw new InvalidInputException("state", "an agent reports SUCCEEDED, FAILED or INCOMPLETE, not " + reported);
+        }
+        boolean success = reported != JobState.FAILED;
+        String state = reported.name();
+        JobOutcome[] outcome = new JobOutcome[1];
+        Completion answer = jdbi.inTransaction(h -> {
+            Job job = jobs.lock(h, jobId).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
+            Map<String, Object> stored = agentOutcome(h, jobId);
+            if (stored != null) {
+                if (agent.runner().equals(stored.get("by")) && state.equals(stored.get("state"))) return Completion.UNCHANGED;
+                throw new ConflictException("job '" + jobId + "' is no longer held by " + agent.runner() + describe(stored));
+            }
+            if (job.state().isFinal()) {
+                if (agent.runner().equals(job.runner()) && job.state().name().equals(state)) return Completion.UNCHANGED;
+                throw new ConflictException("job '" + jobId + "' is already " + job.state() + (job.error() == null ? "" : " (" + job.error() + ")") + "; this report changes nothing");
+            }
+            if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || !acked(h, jobId)) {
+                throw new ConflictException("job '" + jobId + "' is not held by " + agent.runner() + " (it is " + job.state() + (job.runner() == null ? "" : " under " + job.runner()) + ")");
+            }
+            List<String> masks = secretsOf(job);
+            Object out = Secrets.mask(output, masks);
+            String err = Secrets.mask(error, masks);
+            if (!success && err == null) err = "failed on " + agent.runner();
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("state", state);
+            report.put("by", agent.runner());
+            report.put("output", out);
+            report.put("error", err);
+            report.put("at", clock.millis());
+            h.createUpdate("update job set agent_outcome = :report where id = :id").bind("report", Json.write(report)).bind("id", jobId).execute();
+            outcome[0] = outcomeOf(job, report);
+            return Completion.CHANGED;
+        });
+        if (outcome[0] != null) delivered(outcome[0]);
+        return answer;
+    }
+
+    /** Text waiting for the agent's jobs' standard input (taken: each is delivered once), waiting up to {@code wait}. */
+    public List<Input> inputs(AgentToken agent, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long seen = version(false);
+            List<Input> got = jdbi.inTransaction(h -> {
+                List<Map<String, Object>> rows = h.createQuery("select id, job_id, text from agent_input where runner = :runner order by created_at, seq limit 100")
+                        .bind("runner", agent.runner()).mapToMap().list();
+                List<Input> out = new ArrayList<>();
+                for (Map<String, Object> r : rows) {
+                    if (h.createUpdate("delete from agent_input where id = :id").bind("id", r.get("id")).execute() == 1) {
+                        out.add(new Input(String.valueOf(r.get("job_id")), String.valueOf(r.get("text"))));
+                    }
+                }
+                return out;
+            });
+            long left = deadline - System.nanoTime();
+            if (!got.isEmpty() || left <= 0 || closed) return got;
+            await(false, seen, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, FALLBACK_POLL_MS));
+        }
+    }
+
+    // ------------------------------------------------------------------ leases, loss, recovery
+
+    /**
+     * Picks up after a restart: reports stored but not applied are delivered again, leases get one
+     * more lease time (agents could not heartbeat while the server was down), and the sweeper starts.
+     */
+    public void recover() {
+        long now = clock.millis();
+        List<JobOutcome> pending = jdbi.withHandle(h -> {
+            h.createUpdate("update job set lease_until = :lease where state = 'RUNNING' and runner like 'agent:%' and agent_outcome is null and lease_until is not null")
+                    .bind("lease", now + leaseMillis).execute();
+            List<JobOutcome> out = new ArrayList<>();
+            for (String id : h.createQuery("select id from job where state = 'RUNNING' and agent_outcome is not null").mapTo(String.class).list()) {
+                Job job = jobs.find(h, id).orElseThrow();
+                out.add(outcomeOf(job, agentOutcome(h, id)));
+            }
+            return out;
+        });
+        pending.forEach(engine::jobDone);
+        if (!pending.isEmpty()) LOG.info("re-delivered {} agent reports", pending.size());
+        synchronized (this) {
+            if (!sweeping && !closed) {
+                sweeping = true;
+                sweeper.schedule(this::sweep, sweepInterval(), TimeUnit.MILLISECONDS);
+            }
+        }
+        signal(true);
+    }
+
+    private long sweepInterval() {
+        return Math.max(100, Math.min(1000, leaseMillis / 5));
+    }
+
+    private void sweep() {
+        try {
+            long now = clock.millis();
+            List<String> expired = jdbi.withHandle(h -> h.createQuery(
+                            "select id from job where state = 'RUNNING' and runner like 'agent:%' and agent_outcome is null and agent_acked = true and lease_until < :now")
+                    .bind("now", now).mapTo(String.class).list());
+            for (String id : expired) {
+                if (lose(id, "lease expired: the agent sent no heartbeat for " + leaseMillis / 1000.0 + " s", true)) LOG.info("job {} lost: lease expired", id);
+            }
+            requeue(null, true);
+            tokens.reload();
+        } catch (RuntimeException e) {
+            LOG.warn("lease sweep failed: {}", e.toString());
+        } finally {
+            if (!closed) sweeper.schedule(this::sweep, sweepInterval(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Offers never acknowledged (the agent died while its claim was answered, or restarted) go back
+     * to the queue: the agent never started them, so they are not lost and cost no retry.
+     */
+    private void requeue(String runner, boolean onlyIfExpired) {
+        long now = clock.millis();
+        int n = jdbi.withHandle(h -> h.createUpdate("update job set state = 'QUEUED', runner = null, started_at = null, lease_until = null, token = null, updated_at = :now "
+                        + "where state = 'RUNNING' and agent_acked = false and agent_outcome is null and runner " + (runner == null ? "like 'agent:%'" : "= :runner")
+                        + (onlyIfExpired ? " and lease_until < :now" : ""))
+                .bind("now", now).bind("runner", runner).execute());
+        if (n > 0) {
+            LOG.info("{} unacknowledged job offers went back to the queue", n);
+            signal(true);
+        }
+    }
+
+    /** Stores LOST as the job's report unless one is there already, then tells the engine. */
+    private boolean lose(String jobId, String reason, boolean onlyIfExpired) {
+        long now = clock.millis();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("state", "LOST");
+        report.put("by", "server");
+        report.put("error", reason);
+        report.put("at", now);
+        JobOutcome outcome = jdbi.inTransaction(h -> {
+            Job job = jobs.lock(h, jobId).orElse(null);
+            if (job == null || job.state() != JobState.RUNNING || agentOutcome(h, jobId) != null) return null;
+            int n = h.createUpdate("update job set agent_outcome = :report where id = :id and state = 'RUNNING' and agent_outcome is null"
+                            + (onlyIfExpired ? " and lease_until < :now" : ""))
+                    .bind("report", Json.write(report)).bind("id", jobId).bind("now", now).execute();
+            return n == 1 ? outcomeOf(job, report) : null;
+        });
+        if (outcome == null) return false;
+        delivered(outcome);
+        return true;
+    }
+
+    private void delivered(JobOutcome outcome) {
+        secrets.remove(outcome.jobId());
+        engine.jobLogs().closed(outcome.jobId());
+        engine.jobDone(outcome);
+    }
+
+    private static JobOutcome outcomeOf(Job job, Map<String, Object> report) {
+        Object state = report.get("state");
+        String error = report.get("error") == null ? null : String.valueOf(report.get("error"));
+        ActionResult result = switch (String.valueOf(state)) {
+            case "SUCCEEDED" -> new ActionResult.Success(report.get("output"));
+            case "FAILED" -> new ActionResult.Failure(error, report.get("output"));
+            case "INCOMPLETE" -> new ActionResult.Incomplete(report.get("output"));
+            default -> new ActionResult.Lost(error);
+        };
+        long started = job.startedAt() == null ? job.createdAt() : job.startedAt();
+        return new JobOutcome(job.id(), job.executionId(), result, started, job.runner());
+    }
+
+    private static boolean acked(Handle h, String jobId) {
+        return h.createQuery("select agent_acked from job where id = :id").bind("id", jobId).mapTo(Boolean.class).findOne().orElse(false);
+    }
+
+    private static Map<String, Object> agentOutcome(Handle h, String jobId) {
+        String text = h.createQuery("select agent_outcome from job where id = :id").bind("id", jobId).mapTo(String.class).findOne().orElse(null);
+        return text == null ? null : Json.readMap(text);
+    }
+
+    private static String describe(Map<String, Object> report) {
+        if (report == null) return "";
+        return "; it was reported " + report.get("state") + (report.get("error") == null ? "" : " (" + report.get("error") + ")");
+    }
+
+    private List<String> secretsOf(Job job) {
+        if (job.target() == null) return List.of();
+        return secrets.computeIfAbsent(job.id(), id -> engine.secretsOf(job.target()));
+    }
+
+    // ------------------------------------------------------------------ wake-ups
+
+    private long version(boolean forJobs) {
+        lock.lock();
+        try {
+            return forJobs ? jobsVersion : inputsVersion;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal(boolean forJobs) {
+        lock.lock();
+        try {
+            if (forJobs) {
+                jobsVersion++;
+                jobsChanged.signalAll();
+            } else {
+                inputsVersion++;
+                inputsChanged.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void await(boolean forJobs, long seen, long millis) throws InterruptedException {
+        long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+        lock.lock();
+        try {
+            while (!closed && (forJobs ? jobsVersion : inputsVersion) == seen && nanos > 0) {
+                nanos = (forJobs ? jobsChanged : inputsChanged).awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sweeper.shutdownNow();
+        signal(true);
+        signal(false);
+    }
+}

@@ -1,0 +1,354 @@
+package io.trailboss.cli;
+
+import io.trailboss.action.Action;
+import io.trailboss.action.ActionContext;
+import io.trailboss.action.ActionRegistry;
+import io.trailboss.action.ActionResult;
+import io.trailboss.action.ShellAction;
+import io.trailboss.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code trailboss agent}: a remote runner. Says hello (the server fails whatever this agent held
+ * before a restart), then long-polls for jobs of its targets, runs each with the same actions as
+ * the server, streams its log as it comes, relays text sent to the job into its standard input,
+ * heartbeats so the server keeps its leases, and reports each result. When the server is away it
+ * retries with backoff; jobs keep running meanwhile.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run jobs for targets on this machine, as a remote agent of a server.")
+public final class AgentCommand implements Callable<Integer> {
+    private static final int MAX_CHUNK = 256 * 1024;
+    private static final int CLAIM_WAIT_SECONDS = 20;
+
+    @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}", description = "The server's URL (default: ${DEFAULT-VALUE}).")
+    String server;
+
+    @Option(names = "--token", defaultValue = "${env:TRAILBOSS_AGENT_TOKEN}", description = "The agent token the server issued (POST /api/v1/agents/tokens); or TRAILBOSS_AGENT_TOKEN.")
+    String token;
+
+    @Option(names = "--target", description = "Take jobs of this target only (repeatable; default: every target the token covers).")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--label", description = "Take jobs of targets with this label, k=v (repeatable; all must match).")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--jobs", defaultValue = "16", description = "Jobs run at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, BlockingQueue<String>> stdin = new ConcurrentHashMap<>();
+    private volatile long leaseMillis = 15_000;
+    private volatile String fatal;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private ActionRegistry actions;
+
+    private record Running(Thread thread, String id) {}
+
+    /** The server refused the token: nothing to retry. */
+    private static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    private record Answer(int status, Map<String, Object> body) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (token == null || token.isBlank()) {
+            System.err.println("error: an agent token is required (--token or TRAILBOSS_AGENT_TOKEN)");
+            return 2;
+        }
+        server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        actions = ActionRegistry.standard();
+        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", server)));
+        Map<String, Object> hello;
+        try {
+            hello = retrying("hello", () -> post("/api/v1/agent/hello", Map.of()));
+        } catch (Refused e) {
+            System.err.println("error: " + e.getMessage());
+            return 3;
+        }
+        lease(hello.get("lease_seconds"));
+        System.err.println("agent " + hello.get("runner") + " connected to " + server + " (lease " + hello.get("lease_seconds") + " s"
+                + (((Number) hello.getOrDefault("lost_jobs", 0)).intValue() > 0 ? ", " + hello.get("lost_jobs") + " jobs of a previous run marked lost" : "") + ")");
+        Thread.ofPlatform().daemon().name("agent-heartbeat").start(this::heartbeats);
+        Thread.ofPlatform().daemon().name("agent-stdin").start(this::inputs);
+        Thread.ofPlatform().daemon().name("agent-claims").start(this::claims);
+        stop.await();
+        System.err.println("error: " + fatal);
+        for (Running r : running.values()) r.thread().interrupt();
+        return 3;
+    }
+
+    // ------------------------------------------------------------------ loops
+
+    private void claims() {
+        Semaphore slots = new Semaphore(parallel);
+        try {
+            while (true) {
+                slots.acquire();
+                int free = slots.availablePermits() + 1;
+                slots.release();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("max", Math.min(free, 64));
+                body.put("wait_seconds", CLAIM_WAIT_SECONDS);
+                if (!targets.isEmpty()) body.put("targets", targets);
+                if (!labels.isEmpty()) body.put("labels", labels);
+                Map<String, Object> answer = retrying("claim", () -> post("/api/v1/agent/claim", body));
+                lease(answer.get("lease_seconds"));
+                List<?> offered = (List<?>) answer.get("jobs");
+                if (offered.isEmpty()) continue;
+                // acknowledge before running: an offer acknowledged too late went back to the queue
+                List<String> ids = offered.stream().map(o -> (String) ((Map<?, ?>) o).get("id")).toList();
+                List<?> mine = (List<?>) retrying("ack", () -> post("/api/v1/agent/ack", Map.of("jobs", ids))).get("jobs");
+                for (Object o : offered) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> job = (Map<String, Object>) o;
+                    String id = (String) job.get("id");
+                    if (!mine.contains(id)) continue;
+                    slots.acquire();
+                    stdin.computeIfAbsent(id, k -> new LinkedBlockingQueue<>());
+                    Thread t = Thread.ofVirtual().name("job-" + id).unstarted(() -> {
+                        try {
+                            run(job);
+                        } finally {
+                            running.remove(id);
+                            stdin.remove(id);
+                            slots.release();
+                        }
+                    });
+                    running.put(id, new Running(t, id));
+                    t.start();
+                }
+            }
+        } catch (Refused e) {
+            fatal = e.getMessage();
+            stop.countDown();
+        } catch (InterruptedException e) {
+            // shutting down
+        }
+    }
+
+    private void heartbeats() {
+        while (true) {
+            try {
+                Thread.sleep(Math.max(100, leaseMillis / 3));
+                Answer a = post("/api/v1/agent/heartbeat", Map.of("jobs", List.copyOf(running.keySet())));
+                if (a.status() == 401) continue; // the claim loop reports a revoked token
+                if (a.status() / 100 != 2) continue;
+                lease(a.body().get("lease_seconds"));
+                for (Object id : (List<?>) a.body().getOrDefault("stop", List.of())) {
+                    Running r = running.get(String.valueOf(id));
+                    if (r != null) {
+                        System.err.println("job " + id + " is no longer this agent's (cancelled or lost): stopping it");
+                        r.thread().interrupt();
+                    }
+                }
+            } catch (IOException e) {
+                // the server is away: leases run out there unless it comes back in time
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void inputs() {
+        while (true) {
+            try {
+                Map<String, Object> a = retrying("stdin", () -> post("/api/v1/agent/inputs", Map.of("wait_seconds", CLAIM_WAIT_SECONDS)));
+                for (Object o : (List<?>) a.getOrDefault("inputs", List.of())) {
+                    Map<?, ?> in = (Map<?, ?>) o;
+                    BlockingQueue<String> q = stdin.get(String.valueOf(in.get("job_id")));
+                    if (q != null) q.offer(String.valueOf(in.get("text")));
+                }
+            } catch (Refused e) {
+                return;
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ one job
+
+    private void run(Map<String, Object> job) {
+        String id = (String) job.get("id");
+        String actionName = (String) job.get("action");
+        System.err.println("job " + id + ": " + actionName + (job.get("target") == null ? "" : " on " + job.get("target")));
+        LogSender log = new LogSender(id);
+        ActionResult result;
+        boolean interrupted = false;
+        try {
+            Action action = actions.find(actionName).orElse(null);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> input = job.get("input") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            ActionContext context = new ActionContext(id, (String) job.get("execution_id"), null, (String) job.get("token"), log::add,
+                    stdin.computeIfAbsent(id, k -> new LinkedBlockingQueue<>()));
+            result = action == null ? new ActionResult.Failure("this agent has no action '" + actionName + "'", null) : action.run(input, context);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            result = new ActionResult.Failure("interrupted", null);
+        } catch (Exception | StackOverflowError e) {
+            result = new ActionResult.Failure(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+        }
+        log.finish();
+        Map<String, Object> report = new LinkedHashMap<>();
+        switch (result) {
+            case ActionResult.Success s -> {
+                report.put("state", "SUCCEEDED");
+                report.put("output", s.output());
+            }
+            case ActionResult.Failure f -> {
+                report.put("state", "FAILED");
+                report.put("output", f.output());
+                report.put("error", f.error());
+            }
+            case ActionResult.Incomplete i -> {
+                report.put("state", "INCOMPLETE");
+                report.put("output", i.output());
+            }
+            default -> {
+                report.put("state", "FAILED");
+                report.put("error", "action '" + actionName + "' cannot complete on an agent (" + result.getClass().getSimpleName() + ")");
+            }
+        }
+        if (interrupted || Thread.currentThread().isInterrupted()) {
+            // stopped because the server said the job is no longer ours: a report would only be refused
+            System.err.println("job " + id + ": stopped");
+            return;
+        }
+        try {
+            Answer a = retryingAnswer("complete " + id, () -> post("/api/v1/agent/jobs/" + id + "/complete", report));
+            System.err.println("job " + id + ": " + report.get("state") + (a.status() == 409 ? " (refused: " + a.body().get("detail") + ")" : ""));
+        } catch (Refused | InterruptedException e) {
+            System.err.println("job " + id + ": result not reported: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Sends a job's output as it comes, in order: every chunk the action hands over is posted at
+     * once; what piles up while a post is in flight goes in the next one.
+     */
+    private final class LogSender {
+        private final String jobId;
+        private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        private final Thread thread;
+        private volatile boolean finishing;
+        private volatile boolean refused;
+
+        LogSender(String jobId) {
+            this.jobId = jobId;
+            this.thread = Thread.ofVirtual().name("log-" + jobId).start(this::loop);
+        }
+
+        void add(String text) {
+            if (!refused && !text.isEmpty()) queue.add(text);
+        }
+
+        private void loop() {
+            try {
+                while (!(finishing && queue.isEmpty())) {
+                    String first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) continue;
+                    StringBuilder chunk = new StringBuilder(first);
+                    while (!queue.isEmpty() && chunk.length() + queue.peek().length() <= MAX_CHUNK) chunk.append(queue.poll());
+                    for (int at = 0; at < chunk.length(); at += MAX_CHUNK) {
+                        String part = chunk.substring(at, Math.min(chunk.length(), at + MAX_CHUNK));
+                        Answer a = retryingAnswer("log " + jobId, () -> post("/api/v1/agent/jobs/" + jobId + "/log", Map.of("text", part)));
+                        if (a.status() == 409 || a.status() == 404) {
+                            refused = true;
+                            queue.clear();
+                            return;
+                        }
+                    }
+                }
+            } catch (InterruptedException | Refused e) {
+                // the job is over or the token is gone
+            }
+        }
+
+        void finish() {
+            finishing = true;
+            try {
+                thread.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private interface Call {
+        Answer call() throws IOException, InterruptedException;
+    }
+
+    /** A 2xx body, retrying with backoff while the server is unreachable or failing (5xx). */
+    private Map<String, Object> retrying(String what, Call call) throws Refused, InterruptedException {
+        Answer a = retryingAnswer(what, call);
+        if (a.status() / 100 != 2) throw new Refused(what + ": " + a.status() + " " + a.body().get("detail"));
+        return a.body();
+    }
+
+    /** Any answer but a 5xx (retried with backoff, as is an unreachable server); a 401 is refused. */
+    private Answer retryingAnswer(String what, Call call) throws Refused, InterruptedException {
+        long backoff = 250;
+        boolean complained = false;
+        while (true) {
+            try {
+                Answer a = call.call();
+                if (a.status() == 401) throw new Refused("the server refused the agent token (" + a.body().get("detail") + ")");
+                if (a.status() < 500) {
+                    if (complained) System.err.println("server reachable again (" + what + ")");
+                    return a;
+                }
+                if (!complained) System.err.println(what + ": server answered " + a.status() + "; retrying");
+            } catch (IOException e) {
+                if (!complained) System.err.println(what + ": cannot reach " + server + " (" + e.getClass().getSimpleName() + "); retrying with backoff");
+            }
+            complained = true;
+            Thread.sleep(backoff);
+            backoff = Math.min(backoff * 2, 5000);
+        }
+    }
+
+    private Answer post(String path, Object body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path))
+                .timeout(Duration.ofSeconds(CLAIM_WAIT_SECONDS + 15))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Map<String, Object> parsed;
+        try {
+            parsed = r.body().isBlank() ? Map.of() : Json.readMap(r.body());
+        } catch (IllegalArgumentException e) {
+            parsed = Map.of("detail", r.body());
+        }
+        return new Answer(r.statusCode(), parsed);
+    }
+
+    private void lease(Object seconds) {
+        if (seconds instanceof Number n && n.doubleValue() > 0) leaseMillis = Math.round(n.doubleValue() * 1000);
+    }
+}

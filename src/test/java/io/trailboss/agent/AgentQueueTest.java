@@ -1,0 +1,98 @@
+package io.trailboss.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trailboss.json.Json;
+import io.trailboss.testing.TestDatabases;
+import io.trailboss.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The agent queue on both databases: competing claims (SKIP LOCKED) never hand one job to two
+ * agents, and every job claimed, acknowledged and completed over HTTP finishes its execution.
+ */
+class AgentQueueTest {
+    private static final String WORKFLOW = """
+            version: '2.0'
+            fleet:
+              tasks:
+                each:
+                  targets: {labels: {fleet: "yes"}}
+                  action: shell
+                  input:
+                    script: echo "{{ target.name }}"
+            """;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgres"})
+    void competing_claims_take_each_job_once(String kind) throws Exception {
+        try (TestServer server = new TestServer(TestDatabases.of(kind))) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "f" + i, "labels", Map.of("fleet", "yes"))).status()).isEqualTo(201);
+            }
+            assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOW).status()).isEqualTo(200);
+            List<String> secrets = new ArrayList<>();
+            for (String name : List.of("q1", "q2", "q3")) {
+                secrets.add((String) server.postJson("/api/v1/agents/tokens", Map.of("name", name, "labels", Map.of("fleet", "yes"))).map().get("token"));
+            }
+            List<String> executions = new ArrayList<>();
+            for (int i = 0; i < 5; i++) executions.add((String) server.postJson("/api/v1/executions", Map.of("workflow", "fleet")).map().get("id"));
+
+            List<String> taken = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<Void>> agents = new ArrayList<>();
+            for (String secret : secrets) {
+                agents.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        go.await();
+                        while (true) {
+                            Map<String, Object> claim = post(server, secret, "/api/v1/agent/claim", Map.of("max", 3, "wait_seconds", 1));
+                            List<?> jobs = (List<?>) claim.get("jobs");
+                            if (jobs.isEmpty()) return;
+                            List<String> ids = jobs.stream().map(j -> (String) ((Map<?, ?>) j).get("id")).toList();
+                            taken.addAll(ids);
+                            List<?> mine = (List<?>) post(server, secret, "/api/v1/agent/ack", Map.of("jobs", ids)).get("jobs");
+                            assertThat(mine).hasSameSizeAs(ids);
+                            for (String id : ids) {
+                                post(server, secret, "/api/v1/agent/jobs/" + id + "/log", Map.of("text", "ran " + id + "\n"));
+                                assertThat(post(server, secret, "/api/v1/agent/jobs/" + id + "/complete", Map.of("state", "SUCCEEDED", "output", Map.of("exit_code", 0))))
+                                        .containsEntry("changed", true);
+                            }
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            go.countDown();
+            CompletableFuture.allOf(agents.toArray(CompletableFuture[]::new)).get();
+            assertThat(taken).hasSize(30).doesNotHaveDuplicates();
+            for (String id : executions) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCESS".equals(server.get("/api/v1/executions/" + id).map().get("state")));
+            }
+            assertThat(server.get("/api/v1/jobs/" + taken.get(0) + "/log").body()).isEqualTo("ran " + taken.get(0) + "\n");
+        }
+    }
+
+    private Map<String, Object> post(TestServer server, String token, String path, Object body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
+        return Json.readMap(r.body());
+    }
+}
