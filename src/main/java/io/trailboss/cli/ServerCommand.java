@@ -26,6 +26,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--db", defaultValue = "${env:TRAILBOSS_DB_URL}", description = "JDBC URL of a PostgreSQL database instead of the embedded one, e.g. jdbc:postgresql://127.0.0.1:5432/trailboss?user=trailboss")
     String dbUrl;
 
+    @Option(names = "--log-cap", defaultValue = "${env:TRAILBOSS_LOG_CAP:-4194304}", description = "Largest log a job keeps, in bytes; the log says so when it is cut (default: ${DEFAULT-VALUE}).")
+    long logCap;
+
     @Option(names = "--agent-lease", defaultValue = "${env:TRAILBOSS_AGENT_LEASE:-15}", description = "Seconds a job claimed by an agent stays its without a heartbeat; then it is lost (default: ${DEFAULT-VALUE}).")
     double agentLease;
 
@@ -39,6 +42,7 @@ final class ServerCommand implements Callable<Integer> {
             db = Database.embedded(data);
         }
         Trailboss tb = new Trailboss(db, Clock.systemUTC(), SecretBox.load(data.resolve("secret.key")));
+        tb.engine().jobLogs().cap(logCap);
         tb.agents().setLease(java.time.Duration.ofMillis(Math.round(agentLease * 1000)));
         ApiServer api = new ApiServer(tb, host, port).start();
         tb.recover();

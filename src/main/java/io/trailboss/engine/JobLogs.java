@@ -19,7 +19,7 @@ public final class JobLogs {
     private final Jdbi jdbi;
     private final Clock clock;
     private final LogHub hub;
-    private final long cap;
+    private volatile long cap;
     private final JobLogStore store = new JobLogStore();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -28,6 +28,12 @@ public final class JobLogs {
         this.clock = clock;
         this.hub = hub;
         this.cap = cap;
+    }
+
+    /** Sets the per-job cap in bytes (characters) for logs written from now on. */
+    public void cap(long bytes) {
+        if (bytes < 1024) throw new IllegalArgumentException("a log cap below 1024 bytes is too small to be useful: " + bytes);
+        this.cap = bytes;
     }
 
     public LogHub hub() {
