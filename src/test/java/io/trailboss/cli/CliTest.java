@@ -1,36 +1,16 @@
 package io.trailboss.cli;
 
+import static io.trailboss.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class CliTest {
-    record Result(int exit, String out, String err) {}
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.execute(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void run_prints_task_states_then_the_output_of_the_readme_example_and_exits_zero() {
-        Result r = run("run", "docs/examples/hello.yaml", "--input", "name=Ada");
+        CliRun.Result r = run("run", "docs/examples/hello.yaml", "--input", "name=Ada");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("greet").contains("wave").contains("SUCCESS")
                 .contains("\"greeting\" : \"Hello, Ada\"")
@@ -47,7 +27,7 @@ class CliTest {
                     a:
                       action: std.fail error_data="disk full"
                 """);
-        Result r = run("run", f.toString());
+        CliRun.Result r = run("run", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("ERROR").contains("disk full");
     }
@@ -56,10 +36,10 @@ class CliTest {
     void run_takes_input_from_a_json_file_and_refuses_unknown_input() throws Exception {
         Path input = Files.createTempFile("input", ".json");
         Files.writeString(input, "{\"name\": \"Grace\", \"friends\": []}");
-        Result ok = run("run", "docs/examples/hello.yaml", "--input", "@" + input);
+        CliRun.Result ok = run("run", "docs/examples/hello.yaml", "--input", "@" + input);
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("Hello, Grace");
-        Result bad = run("run", "docs/examples/hello.yaml", "--input", "name=Ada", "--input", "colour=blue");
+        CliRun.Result bad = run("run", "docs/examples/hello.yaml", "--input", "name=Ada", "--input", "colour=blue");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("has no input 'colour'");
     }
@@ -75,7 +55,7 @@ class CliTest {
                       action: std.nothing
                       on-success: b
                 """);
-        Result r = run("validate", f.toString());
+        CliRun.Result r = run("validate", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("line 6, column 19").contains("unknown task 'b'");
         Files.writeString(f, """
@@ -85,7 +65,7 @@ class CliTest {
                     a:
                       action: std.nothing
                 """);
-        Result unknownAction = run("validate", f.toString());
+        CliRun.Result unknownAction = run("validate", f.toString());
         assertThat(unknownAction.exit()).isEqualTo(1);
         assertThat(unknownAction.err()).contains("line 5, column 7").contains("unknown action 'std.nothing'");
         assertThat(run("validate", "docs/examples/hello.yaml").exit()).isZero();
@@ -93,7 +73,7 @@ class CliTest {
 
     @Test
     void bench_passes_its_options_through_and_prints_the_figures() {
-        Result r = run("bench", "--quick", "--db", "h2");
+        CliRun.Result r = run("bench", "--quick", "--db", "h2");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("chain of").contains("one-task executions/s");
     }
