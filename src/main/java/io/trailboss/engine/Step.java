@@ -939,106 +939,119 @@ final class Step {
 
     /** Copies a task execution with changes: records are immutable, the engine changes a copy. */
     static final class TaskBuilder {
-        private TaskExecution t;
+        private final TaskExecution t;
+        private ExecutionState state;
+        private String stateInfo;
+        private Map<String, Object> inContext;
+        private Map<String, Object> published;
+        private Object result;
+        private int attempt;
+        private int itemsTotal;
+        private int itemsNext;
+        private int itemsDone;
+        private int itemsFailed;
+        private List<String> arrived;
+        private String flags;
+        private boolean errorHandled;
+        private boolean leaf;
+        private Long startedAt;
+        private Long finishedAt;
+        private long updatedAt;
 
         TaskBuilder(TaskExecution t) {
             this.t = t;
+            state = t.state();
+            stateInfo = t.stateInfo();
+            inContext = t.inContext();
+            published = t.published();
+            result = t.result();
+            attempt = t.attempt();
+            itemsTotal = t.itemsTotal();
+            itemsNext = t.itemsNext();
+            itemsDone = t.itemsDone();
+            itemsFailed = t.itemsFailed();
+            arrived = t.arrived();
+            flags = t.flags();
+            errorHandled = t.errorHandled();
+            leaf = t.leaf();
+            startedAt = t.startedAt();
+            finishedAt = t.finishedAt();
+            updatedAt = t.updatedAt();
         }
 
         TaskBuilder state(ExecutionState s, String info) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), s, info, t.inContext(), t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            state = s;
+            stateInfo = info;
             return this;
         }
 
         TaskBuilder result(Object r) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), r, t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            result = r;
             return this;
         }
 
         TaskBuilder published(Map<String, Object> p) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), p, t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            published = p;
             return this;
         }
 
         TaskBuilder inContext(Map<String, Object> c) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), c, t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            inContext = c;
             return this;
         }
 
         TaskBuilder attempt(int a) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), a,
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            attempt = a;
             return this;
         }
 
         TaskBuilder items(int total, int next, int done, int failed) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
-                    total, next, done, failed, t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            itemsTotal = total;
+            itemsNext = next;
+            itemsDone = done;
+            itemsFailed = failed;
             return this;
         }
 
         TaskBuilder arrived(List<String> a) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), a, t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            arrived = a;
             return this;
         }
 
         TaskBuilder flag(String f) {
-            String flags = t.hasFlag(f) ? t.flags() : (t.flags().isEmpty() ? f : t.flags() + " " + f);
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), flags, t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            if (!(" " + flags + " ").contains(" " + f + " ")) flags = flags.isEmpty() ? f : flags + " " + f;
             return this;
         }
 
         TaskBuilder handled(boolean handled) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), handled, t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+            errorHandled = handled;
             return this;
         }
 
-        TaskBuilder leaf(boolean leaf) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), leaf,
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), t.updatedAt());
+        TaskBuilder leaf(boolean isLeaf) {
+            leaf = isLeaf;
             return this;
         }
 
         TaskBuilder startedAt(Long at) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), at, t.finishedAt(), t.updatedAt());
+            startedAt = at;
             return this;
         }
 
         TaskBuilder finishedAt(Long at) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), at, t.updatedAt());
+            finishedAt = at;
             return this;
         }
 
         TaskBuilder touched(long at) {
-            t = new TaskExecution(t.id(), t.executionId(), t.name(), t.state(), t.stateInfo(), t.inContext(), t.published(), t.result(), t.attempt(),
-                    t.itemsTotal(), t.itemsNext(), t.itemsDone(), t.itemsFailed(), t.arrived(), t.flags(), t.errorHandled(), t.leaf(),
-                    t.seq(), t.createdAt(), t.startedAt(), t.finishedAt(), at);
+            updatedAt = at;
             return this;
         }
 
         TaskExecution build() {
-            return t;
+            return new TaskExecution(t.id(), t.executionId(), t.name(), state, stateInfo, inContext, published, result, attempt,
+                    itemsTotal, itemsNext, itemsDone, itemsFailed, arrived, flags, errorHandled, leaf, t.seq(), t.createdAt(),
+                    startedAt, finishedAt, updatedAt);
         }
     }
 }
