@@ -1,11 +1,7 @@
 package io.trailboss.engine;
 
-import io.trailboss.action.Action;
 import io.trailboss.action.ActionResult;
 import io.trailboss.definition.ActionCall;
-import io.trailboss.definition.AdHocActionSpec;
-import io.trailboss.definition.InputParam;
-import io.trailboss.definition.Join;
 import io.trailboss.definition.TaskSpec;
 import io.trailboss.definition.Transition;
 import io.trailboss.definition.WithItem;
@@ -61,6 +57,13 @@ final class Step {
     /** Task rows changed or created by this step and not yet written (see {@link #writeTasks()}). */
     private final Map<String, TaskExecution> unwritten = new LinkedHashMap<>();
     private final Set<String> uninserted = new java.util.HashSet<>();
+
+    private AdHocActions adHoc;
+
+    private AdHocActions adHoc() {
+        if (adHoc == null) adHoc = new AdHocActions(doc, engine.actions, engine.expressions);
+        return adHoc;
+    }
 
     Step(Engine engine, Handle h, Execution ex, WorkflowDocument doc, WorkflowSpec spec, long now, Effects effects) {
         this.engine = engine;
@@ -316,7 +319,7 @@ final class Step {
             Map<String, Object> evaluated = (Map<String, Object>) engine.expressions.evaluate(raw, ctx, globals, scope(t));
             input = evaluated;
             if (!ts.isSubWorkflow()) {
-                Map.Entry<String, Map<String, Object>> concrete = concreteAction(call.name(), evaluated, 0);
+                Map.Entry<String, Map<String, Object>> concrete = adHoc().concrete(call.name(), evaluated, scope(null));
                 action = concrete.getKey();
                 input = concrete.getValue();
             }
@@ -327,59 +330,6 @@ final class Step {
         JobState jobState = error != null ? JobState.FAILED : child != null ? JobState.RUNNING : JobState.QUEUED;
         return new Job(id, executionId, t.id(), action, input, jobState, null, error, item, t.attempt(), false, null, child,
                 null, now, child != null ? now : null, error != null ? now : null, now, target == null ? null : target.name(), previous, null);
-    }
-
-    /**
-     * Resolves an ad-hoc action down to the registered action it is built on, evaluating each
-     * level's base-input with {@code _} bound to that level's input (defaults applied).
-     */
-    private Map.Entry<String, Map<String, Object>> concreteAction(String name, Map<String, Object> input, int depth) {
-        AdHocActionSpec adHoc = doc.actions().get(name);
-        if (adHoc == null) {
-            checkInput(name, input);
-            return Map.entry(name, input);
-        }
-        if (depth > 10) throw new InvalidInputException("action", "ad-hoc action '" + name + "' is nested too deeply");
-        checkParams("action '" + name + "'", adHoc.input(), input);
-        Map<String, Object> full = new LinkedHashMap<>();
-        for (InputParam p : adHoc.input()) if (!p.required()) full.put(p.name(), p.defaultValue());
-        full.putAll(input);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> baseInput = (Map<String, Object>) engine.expressions.evaluate(adHoc.baseInput(), full, scope(null));
-        return concreteAction(adHoc.base(), baseInput, depth + 1);
-    }
-
-    /** Applies the output transformations of an ad-hoc action chain, innermost first. */
-    private Object adHocOutput(String name, Object result) {
-        List<AdHocActionSpec> chain = new ArrayList<>();
-        for (AdHocActionSpec a = doc.actions().get(name); a != null && chain.size() <= 10; a = doc.actions().get(a.base())) chain.add(a);
-        Object out = result;
-        for (int i = chain.size() - 1; i >= 0; i--) {
-            if (chain.get(i).output() != null) {
-                out = engine.expressions.evaluate(chain.get(i).output(), out, scope(null));
-            }
-        }
-        return out;
-    }
-
-    private void checkInput(String actionName, Map<String, Object> input) {
-        Action action = engine.actions.find(actionName).orElseThrow(() -> new InvalidInputException("action", "unknown action '" + actionName + "'"));
-        checkParams("action '" + actionName + "'", action.parameters(), input);
-    }
-
-    static void checkParams(String what, List<InputParam> declared, Map<String, Object> input) {
-        Set<String> names = new LinkedHashSet<>();
-        for (InputParam p : declared) {
-            names.add(p.name());
-            if (p.required() && !input.containsKey(p.name())) {
-                throw new InvalidInputException(p.name(), what + " is missing required input '" + p.name() + "'");
-            }
-        }
-        for (String key : input.keySet()) {
-            if (!names.contains(key)) {
-                throw new InvalidInputException(key, what + " has no input '" + key + "' (it takes: " + String.join(", ", names) + ")");
-            }
-        }
     }
 
     @SuppressWarnings("unchecked")
@@ -456,7 +406,7 @@ final class Step {
         TaskSpec taskSpec = spec.task(t.name());
         if (ok && taskSpec.action() != null && doc.actions().containsKey(taskSpec.action().name())) {
             try {
-                out = adHocOutput(taskSpec.action().name(), out);
+                out = adHoc().output(taskSpec.action().name(), out, scope(null));
             } catch (ExpressionException e) {
                 ok = false;
                 error = "cannot evaluate the output of action '" + taskSpec.action().name() + "': " + e.getMessage();
@@ -935,123 +885,5 @@ final class Step {
 
     private static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
         return new TaskBuilder(t).state(s, info);
-    }
-
-    /** Copies a task execution with changes: records are immutable, the engine changes a copy. */
-    static final class TaskBuilder {
-        private final TaskExecution t;
-        private ExecutionState state;
-        private String stateInfo;
-        private Map<String, Object> inContext;
-        private Map<String, Object> published;
-        private Object result;
-        private int attempt;
-        private int itemsTotal;
-        private int itemsNext;
-        private int itemsDone;
-        private int itemsFailed;
-        private List<String> arrived;
-        private String flags;
-        private boolean errorHandled;
-        private boolean leaf;
-        private Long startedAt;
-        private Long finishedAt;
-        private long updatedAt;
-
-        TaskBuilder(TaskExecution t) {
-            this.t = t;
-            state = t.state();
-            stateInfo = t.stateInfo();
-            inContext = t.inContext();
-            published = t.published();
-            result = t.result();
-            attempt = t.attempt();
-            itemsTotal = t.itemsTotal();
-            itemsNext = t.itemsNext();
-            itemsDone = t.itemsDone();
-            itemsFailed = t.itemsFailed();
-            arrived = t.arrived();
-            flags = t.flags();
-            errorHandled = t.errorHandled();
-            leaf = t.leaf();
-            startedAt = t.startedAt();
-            finishedAt = t.finishedAt();
-            updatedAt = t.updatedAt();
-        }
-
-        TaskBuilder state(ExecutionState s, String info) {
-            state = s;
-            stateInfo = info;
-            return this;
-        }
-
-        TaskBuilder result(Object r) {
-            result = r;
-            return this;
-        }
-
-        TaskBuilder published(Map<String, Object> p) {
-            published = p;
-            return this;
-        }
-
-        TaskBuilder inContext(Map<String, Object> c) {
-            inContext = c;
-            return this;
-        }
-
-        TaskBuilder attempt(int a) {
-            attempt = a;
-            return this;
-        }
-
-        TaskBuilder items(int total, int next, int done, int failed) {
-            itemsTotal = total;
-            itemsNext = next;
-            itemsDone = done;
-            itemsFailed = failed;
-            return this;
-        }
-
-        TaskBuilder arrived(List<String> a) {
-            arrived = a;
-            return this;
-        }
-
-        TaskBuilder flag(String f) {
-            if (!(" " + flags + " ").contains(" " + f + " ")) flags = flags.isEmpty() ? f : flags + " " + f;
-            return this;
-        }
-
-        TaskBuilder handled(boolean handled) {
-            errorHandled = handled;
-            return this;
-        }
-
-        TaskBuilder leaf(boolean isLeaf) {
-            leaf = isLeaf;
-            return this;
-        }
-
-        TaskBuilder startedAt(Long at) {
-            startedAt = at;
-            return this;
-        }
-
-        TaskBuilder finishedAt(Long at) {
-            finishedAt = at;
-            return this;
-        }
-
-        TaskBuilder touched(long at) {
-            updatedAt = at;
-            return this;
-        }
-
-        TaskExecution build() {
-            return new TaskExecution(t.id(), t.executionId(), t.name(), state, stateInfo, inContext, published, result, attempt,
-                    itemsTotal, itemsNext, itemsDone, itemsFailed, arrived, flags, errorHandled, leaf, t.seq(), t.createdAt(),
-                    startedAt, finishedAt, updatedAt);
-        }
     }
 }
