@@ -42,7 +42,9 @@ public final class ApiServer implements AutoCloseable {
             new MistralRoutes(tb).register(config.routes);
             new TargetRoutes(tb).register(config.routes);
             new LogRoutes(tb).register(config.routes);
+            new WatchRoutes(tb).register(config.routes);
             new AgentRoutes(tb).register(config.routes);
+            new AraRoutes(tb).register(config.routes);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")));
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
