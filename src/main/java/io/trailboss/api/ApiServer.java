@@ -42,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
             new MistralRoutes(tb).register(config.routes);
             new TargetRoutes(tb).register(config.routes);
             new LogRoutes(tb).register(config.routes);
+            new WatchRoutes(tb).register(config.routes);
             new AgentRoutes(tb).register(config.routes);
             new AraRoutes(tb).register(config.routes);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));

@@ -22,6 +22,8 @@ final class Effects {
     final List<JobOutcome> failedJobs = new ArrayList<>();
     final Map<String, TaskExecution> tasks = new LinkedHashMap<>();
     final Map<String, Execution> executions = new LinkedHashMap<>();
+    /** Control actions applied: (execution id, action). */
+    final List<List<String>> controls = new ArrayList<>();
 
     void dispatch(Job job) {
         jobs.add(job);
@@ -52,6 +54,10 @@ final class Effects {
 
     void taskChanged(TaskExecution t) {
         tasks.put(t.id(), t);
+    }
+
+    void controlled(String executionId, String action) {
+        controls.add(List.of(executionId, action));
     }
 
     void executionChanged(Execution e) {

@@ -59,6 +59,8 @@ public final class Engine implements AutoCloseable {
     final Expressions expressions = new Expressions();
     final ActionRegistry actions;
     private final JobLogs jobLogs;
+    private final EventHub events;
+    private final Map<String, OrderLock> listenerOrder = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<JobOutcome> outcomes = new LinkedBlockingQueue<>();
@@ -76,6 +78,8 @@ public final class Engine implements AutoCloseable {
         this.actions = actions;
         this.timerService = new TimerService(clock, this::fireTimer);
         this.jobLogs = new JobLogs(jdbi, clock, new LogHub(), JobLogs.DEFAULT_CAP);
+        this.events = new EventHub(clock);
+        listeners.add(events);
         int workerCount = Math.max(2, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < workerCount; i++) {
             Thread t = Thread.ofPlatform().daemon().name("engine-" + i).start(this::applyOutcomes);
@@ -123,6 +127,11 @@ public final class Engine implements AutoCloseable {
 
     public JobLogs jobLogs() {
         return jobLogs;
+    }
+
+    /** Live state-change and control events, for the event streams. */
+    public EventHub events() {
+        return events;
     }
 
     public TimerService timerService() {
@@ -290,23 +299,25 @@ public final class Engine implements AutoCloseable {
     }
 
     public Execution pause(String executionId) {
-        return onExecution(executionId, step -> {
+        return onExecution(executionId, "pause", step -> {
             if (step.state() != ExecutionState.RUNNING) throw new ConflictException("execution " + executionId + " is " + step.state() + ", not RUNNING");
             step.pauseExecution("paused by request");
         });
     }
 
     public Execution resume(String executionId) {
-        return onExecution(executionId, Step::resume);
+        return onExecution(executionId, "resume", Step::resume);
     }
 
     public Execution cancel(String executionId) {
-        return onExecution(executionId, step -> step.cancel("cancelled by request"));
+        return onExecution(executionId, "cancel", step -> step.cancel("cancelled by request"));
     }
 
-    private Execution onExecution(String executionId, java.util.function.Consumer<Step> action) {
+    /** {@code control}: the control action listeners are told of (before its state changes), null for none. */
+    private Execution onExecution(String executionId, String control, java.util.function.Consumer<Step> action) {
         return inTransaction(h -> {
             Effects effects = new Effects();
+            if (control != null) effects.controlled(executionId, control);
             Step step = step(h, executionId, effects).orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));
             action.accept(step);
             return new Effects.Result<>(step.flush(), effects);
@@ -496,11 +507,18 @@ public final class Engine implements AutoCloseable {
     private <T> Effects.Result<T> inTransaction(Function<Handle, Effects.Result<T>> work) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
+            List<Runnable> ordered = new ArrayList<>();
             try {
-                Effects.Result<T> result = jdbi.inTransaction(work::apply);
-                afterCommit(result.effects());
+                Effects.Result<T> result = jdbi.inTransaction(h -> {
+                    Effects.Result<T> r = work.apply(h);
+                    lockListenerOrder(r.effects(), ordered);
+                    return r;
+                });
+                afterCommit(result.effects(), ordered);
                 return result;
             } catch (RuntimeException e) {
+                ordered.forEach(Runnable::run);
+                ordered.clear();
                 if (!Transactions.isRetryable(e)) throw e;
                 last = e;
                 try {
@@ -514,7 +532,52 @@ public final class Engine implements AutoCloseable {
         throw last;
     }
 
-    private void afterCommit(Effects effects) {
+    /**
+     * Listeners must hear of the changes to one execution in the order they were committed. Each
+     * transaction that changed executions takes an in-process lock per execution (in id order, so
+     * never deadlocking) as its last step, while it still holds their rows, and releases them once
+     * it has told the listeners, after commit. The next transaction on the same execution, which
+     * could only lock the row after that commit, therefore tells its listeners after this one.
+     */
+    private void lockListenerOrder(Effects effects, List<Runnable> ordered) {
+        if (listeners.isEmpty()) return;
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>(effects.executions.keySet());
+        effects.tasks.values().forEach(t -> ids.add(t.executionId()));
+        effects.controls.forEach(c -> ids.add(c.get(0)));
+        for (String id : ids) {
+            OrderLock l = listenerOrder.compute(id, (k, v) -> {
+                OrderLock held = v == null ? new OrderLock() : v;
+                held.users++;
+                return held;
+            });
+            l.lock.lock();
+            ordered.add(() -> {
+                l.lock.unlock();
+                listenerOrder.computeIfPresent(id, (k, v) -> --v.users == 0 ? null : v);
+            });
+        }
+    }
+
+    /** An execution's listener-order lock and how many transactions use it (guarded by the map's compute). */
+    private static final class OrderLock {
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        int users;
+    }
+
+    private void afterCommit(Effects effects, List<Runnable> ordered) {
+        // listeners first: what this transaction sets going (jobs, timers) cannot be told before it
+        try {
+            for (EngineListener l : listeners) {
+                effects.controls.forEach(c -> l.controlled(c.get(0), c.get(1)));
+                effects.tasks.values().forEach(l::taskChanged);
+                effects.executions.values().forEach(l::executionChanged);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("an engine listener failed", e);
+        } finally {
+            ordered.forEach(Runnable::run);
+            ordered.clear();
+        }
         if (!effects.jobs.isEmpty()) runner.submit(effects.jobs);
         effects.timers.forEach(timerService::arm);
         effects.failedJobs.forEach(this::jobDone);
@@ -524,7 +587,7 @@ public final class Engine implements AutoCloseable {
         for (String child : effects.childrenToCancel) {
             Thread.startVirtualThread(() -> safely(() -> {
                 try {
-                    cancel(child);
+                    onExecution(child, null, step -> step.cancel("cancelled by request"));
                 } catch (ConflictException alreadyFinished) {
                     // nothing to cancel
                 }
@@ -532,12 +595,6 @@ public final class Engine implements AutoCloseable {
         }
         for (String executionId : effects.rearm) {
             jdbi.withHandle(timers::all).stream().filter(t -> t.executionId().equals(executionId)).forEach(timerService::arm);
-        }
-        if (!listeners.isEmpty()) {
-            for (EngineListener l : listeners) {
-                effects.tasks.values().forEach(l::taskChanged);
-                effects.executions.values().forEach(l::executionChanged);
-            }
         }
     }
 

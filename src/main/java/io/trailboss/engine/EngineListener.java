@@ -8,4 +8,7 @@ public interface EngineListener {
     default void taskChanged(TaskExecution task) {}
 
     default void executionChanged(Execution execution) {}
+
+    /** A person paused, resumed or cancelled an execution ({@code action}: pause, resume, cancel). */
+    default void controlled(String executionId, String action) {}
 }
