@@ -124,6 +124,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
             }
             if (job.target() != null && !active.isEmpty() && covered.computeIfAbsent(job.target(), t -> coveredBy(active, t))) {
                 forAgents = true; // stays QUEUED in the database until an agent claims it
+                if (job.state() == JobState.QUEUED) queuedHints.put(job.id(), job.target());
             } else {
                 here.add(job);
             }
@@ -199,26 +200,89 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         }
         if (names.isEmpty()) return List.of();
         long now = clock.millis();
-        List<Claimed> claimed = jdbi.inTransaction(h -> {
-            List<String> ids = h.createQuery("""
-                            select id from job where state = 'QUEUED' and target in (<names>)
-                            order by created_at, id limit :max for update skip locked""")
-                    .bindList("names", List.copyOf(names)).bind("max", max).mapTo(String.class).list();
-            List<Claimed> out = new ArrayList<>(ids.size());
-            for (String id : ids) {
-                String secret = "tbj_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(AgentTokens.randomBytes());
-                int n = h.createUpdate("""
-                                update job set state = 'RUNNING', runner = :runner, started_at = :now, updated_at = :now, lease_until = :lease,
-                                    token = :tokenHash, agent_outcome = null, agent_acked = false
-                                where id = :id and state = 'QUEUED'""")
-                        .bind("runner", agent.runner()).bind("now", now).bind("lease", now + ackWindow())
-                        .bind("tokenHash", AgentTokens.hash(secret)).bind("id", id).execute();
-                if (n == 1) out.add(new Claimed(jobs.find(h, id).orElseThrow(), secret));
-            }
-            return out;
-        });
-        for (Claimed c : claimed) secrets.put(c.job().id(), engine.secretsOf(c.job().target()));
+        List<String> scope = List.copyOf(names);
+        List<Claimed> claimed = List.of();
+        // a claim that lost every candidate to another agent's looks again, a few times
+        for (int round = 0; round < 3 && claimed.isEmpty(); round++) {
+            claimed = jdbi.inTransaction(h -> {
+                // candidates first, without locks: a locking select would lock every queued row it
+                // reads before the sort and limit (H2 does); then lock only the candidates
+                List<String> candidates = hinted(names, max * 4);
+                long scanAt = System.nanoTime();
+                long last = lastScan.get();
+                if (candidates.isEmpty() || (scanAt - last > TimeUnit.MILLISECONDS.toNanos(FALLBACK_POLL_MS) && lastScan.compareAndSet(last, scanAt))) {
+                    // the queue itself: jobs queued before a restart, by another server node, or put back
+                    candidates = h.createQuery("""
+                                    select id from job where state = 'QUEUED' and target in (<names>)
+                                    order by created_at, id limit :max""")
+                            .bindList("names", scope).bind("max", max * 4).mapTo(String.class).list();
+                }
+                if (candidates.isEmpty()) return null;
+                List<String> ids = h.createQuery("""
+                                select id from job where id in (<ids>) and state = 'QUEUED'
+                                order by created_at, id limit :max for update skip locked""")
+                        .bindList("ids", candidates).bind("max", max).mapTo(String.class).list();
+                List<Claimed> out = new ArrayList<>(ids.size());
+                if (ids.isEmpty()) return out;
+                List<String> secretsOut = new ArrayList<>(ids.size());
+                var batch = h.prepareBatch("""
+                        update job set state = 'RUNNING', runner = :runner, started_at = :now, updated_at = :now, lease_until = :lease,
+                            token = :tokenHash, agent_outcome = null, agent_acked = false
+                        where id = :id and state = 'QUEUED'""");
+                for (String id : ids) {
+                    String secret = "tbj_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(AgentTokens.randomBytes());
+                    secretsOut.add(secret);
+                    batch.bind("runner", agent.runner()).bind("now", now).bind("lease", now + ackWindow())
+                            .bind("tokenHash", AgentTokens.hash(secret)).bind("id", id).add();
+                }
+                int[] counts = batch.execute();
+                for (int i = 0; i < ids.size(); i++) {
+                    if (counts[i] == 1) out.add(new Claimed(jobs.find(h, ids.get(i)).orElseThrow(), secretsOut.get(i)));
+                    queuedHints.remove(ids.get(i));
+                }
+                List<String> others = new ArrayList<>(candidates);
+                others.removeAll(ids);
+                if (!others.isEmpty()) {
+                    // hints for jobs no longer queued (claimed elsewhere, cancelled) are dropped
+                    Set<String> stillQueued = new java.util.HashSet<>(h.createQuery("select id from job where id in (<ids>) and state = 'QUEUED'")
+                            .bindList("ids", others).mapTo(String.class).list());
+                    for (String id : others) if (!stillQueued.contains(id)) queuedHints.remove(id);
+                }
+                return out;
+            });
+            if (claimed == null) return List.of();
+        }
+        Map<String, List<String>> byTarget = new HashMap<>();
+        for (Claimed c : claimed) secrets.put(c.job().id(), byTarget.computeIfAbsent(c.job().target(), engine::secretsOf));
         return claimed;
+    }
+
+    /**
+     * Jobs this node queued for agents, oldest first (ids are time-ordered): a hint that spares a
+     * claim the scan of the whole queue. The job table stays the truth: a hinted job is claimed
+     * only if its row is still QUEUED, and claims also scan the table at least once a second.
+     */
+    private final java.util.concurrent.ConcurrentSkipListMap<String, String> queuedHints = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final AtomicLong lastScan = new AtomicLong(System.nanoTime());
+
+    private List<String> hinted(Set<String> names, int max) {
+        List<String> out = new ArrayList<>(max);
+        for (var e : queuedHints.entrySet()) {
+            if (names.contains(e.getValue())) {
+                out.add(e.getKey());
+                if (out.size() >= max) break;
+            }
+        }
+        return out;
+    }
+
+    /** Hints of jobs no longer queued (cancelled, or out of every agent's scope now) go; the oldest 500 are checked. */
+    private void dropStaleHints() {
+        if (queuedHints.isEmpty()) return;
+        List<String> oldest = queuedHints.keySet().stream().limit(500).toList();
+        Set<String> queued = new java.util.HashSet<>(jdbi.withHandle(h -> h.createQuery("select id from job where id in (<ids>) and state = 'QUEUED'")
+                .bindList("ids", oldest).mapTo(String.class).list()));
+        for (String id : oldest) if (!queued.contains(id)) queuedHints.remove(id);
     }
 
     /** Target names matching names or a label selector. */
@@ -256,16 +320,29 @@ public final class AgentHub implements JobRunner, AutoCloseable {
      * the agent runs) it no longer holds (cancelled, timed out, lost): the agent stops them.
      */
     public List<String> heartbeat(AgentToken agent, List<String> running) {
+        List<String> held = null;
+        for (int attempt = 1; held == null; attempt++) {
+            try {
+                held = extendLeases(agent);
+            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                // a deadlock with a completion or claim that locks the same rows: the lease update is
+                // idempotent, so it is simply tried again
+                if (attempt >= 3 || !(e.getCause() instanceof java.sql.SQLTransactionRollbackException)) throw e;
+            }
+        }
+        List<String> stop = new ArrayList<>(running);
+        stop.removeAll(held);
+        return stop;
+    }
+
+    private List<String> extendLeases(AgentToken agent) {
         long now = clock.millis();
-        List<String> held = jdbi.withHandle(h -> {
+        return jdbi.withHandle(h -> {
             h.createUpdate("update job set lease_until = :lease where runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
                     .bind("lease", now + leaseMillis).bind("runner", agent.runner()).execute();
             return h.createQuery("select id from job where runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
                     .bind("runner", agent.runner()).mapTo(String.class).list();
         });
-        List<String> stop = new ArrayList<>(running);
-        stop.removeAll(held);
-        return stop;
     }
 
     /** A chunk of a remote job's log (secrets masked here, as for local jobs). */
@@ -297,42 +374,79 @@ public final class AgentHub implements JobRunner, AutoCloseable {
      * (lost, cancelled, another agent's) is a conflict that changes nothing.
      */
     public Completion complete(AgentToken agent, String jobId, JobState reported, Object output, String error) {
+        checkReported(reported);
+        List<JobOutcome> outcomes = new ArrayList<>(1);
+        Completion answer = jdbi.inTransaction(h -> completeIn(h, agent, jobId, reported, output, error, outcomes));
+        outcomes.forEach(this::delivered);
+        return answer;
+    }
+
+    /** One result of an agent's batch of reports. */
+    public record Report(String jobId, JobState state, Object output, String error) {}
+
+    /** What became of one report of a batch: a completion, or the error that refused it (changing nothing). */
+    public record Reported(String jobId, Completion completion, RuntimeException refused) {}
+
+    /**
+     * Several results in one transaction (one commit): each is checked and stored as by
+     * {@link #complete}; a refused one (conflict, unknown job) changes nothing and does not stop the
+     * others. Every report is durable when this returns.
+     */
+    public List<Reported> completeAll(AgentToken agent, List<Report> reports) {
+        for (Report r : reports) checkReported(r.state());
+        List<JobOutcome> outcomes = new ArrayList<>(reports.size());
+        List<Report> ordered = new ArrayList<>(reports);
+        ordered.sort(java.util.Comparator.comparing(Report::jobId)); // rows locked in id order
+        List<Reported> answers = jdbi.inTransaction(h -> {
+            List<Reported> out = new ArrayList<>(reports.size());
+            for (Report r : ordered) {
+                try {
+                    out.add(new Reported(r.jobId(), completeIn(h, agent, r.jobId(), r.state(), r.output(), r.error(), outcomes), null));
+                } catch (ConflictException | NotFoundException e) {
+                    out.add(new Reported(r.jobId(), null, e));
+                }
+            }
+            return out;
+        });
+        outcomes.forEach(this::delivered);
+        return answers;
+    }
+
+    private static void checkReported(JobState reported) {
         if (reported != JobState.SUCCEEDED && reported != JobState.FAILED && reported != JobState.INCOMPLETE) {
             throw new InvalidInputException("state", "an agent reports SUCCEEDED, FAILED or INCOMPLETE, not " + reported);
         }
+    }
+
+    private Completion completeIn(Handle h, AgentToken agent, String jobId, JobState reported, Object output, String error, List<JobOutcome> outcomes) {
         boolean success = reported != JobState.FAILED;
         String state = reported.name();
-        JobOutcome[] outcome = new JobOutcome[1];
-        Completion answer = jdbi.inTransaction(h -> {
-            Job job = jobs.lock(h, jobId).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
-            Map<String, Object> stored = agentOutcome(h, jobId);
-            if (stored != null) {
-                if (agent.runner().equals(stored.get("by")) && state.equals(stored.get("state"))) return Completion.UNCHANGED;
-                throw new ConflictException("job '" + jobId + "' is no longer held by " + agent.runner() + describe(stored));
-            }
-            if (job.state().isFinal()) {
-                if (agent.runner().equals(job.runner()) && job.state().name().equals(state)) return Completion.UNCHANGED;
-                throw new ConflictException("job '" + jobId + "' is already " + job.state() + (job.error() == null ? "" : " (" + job.error() + ")") + "; this report changes nothing");
-            }
-            if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || !acked(h, jobId)) {
-                throw new ConflictException("job '" + jobId + "' is not held by " + agent.runner() + " (it is " + job.state() + (job.runner() == null ? "" : " under " + job.runner()) + ")");
-            }
-            List<String> masks = secretsOf(job);
-            Object out = Secrets.mask(output, masks);
-            String err = Secrets.mask(error, masks);
-            if (!success && err == null) err = "failed on " + agent.runner();
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("state", state);
-            report.put("by", agent.runner());
-            report.put("output", out);
-            report.put("error", err);
-            report.put("at", clock.millis());
-            h.createUpdate("update job set agent_outcome = :report where id = :id").bind("report", Json.write(report)).bind("id", jobId).execute();
-            outcome[0] = outcomeOf(job, report);
-            return Completion.CHANGED;
-        });
-        if (outcome[0] != null) delivered(outcome[0]);
-        return answer;
+        Job job = jobs.lock(h, jobId).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
+        Map<String, Object> stored = agentOutcome(h, jobId);
+        if (stored != null) {
+            if (agent.runner().equals(stored.get("by")) && state.equals(stored.get("state"))) return Completion.UNCHANGED;
+            throw new ConflictException("job '" + jobId + "' is no longer held by " + agent.runner() + describe(stored));
+        }
+        if (job.state().isFinal()) {
+            if (agent.runner().equals(job.runner()) && job.state().name().equals(state)) return Completion.UNCHANGED;
+            throw new ConflictException("job '" + jobId + "' is already " + job.state() + (job.error() == null ? "" : " (" + job.error() + ")") + "; this report changes nothing");
+        }
+        if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || !acked(h, jobId)) {
+            throw new ConflictException("job '" + jobId + "' is not held by " + agent.runner() + " (it is " + job.state() + (job.runner() == null ? "" : " under " + job.runner()) + ")");
+        }
+        List<String> masks = secretsOf(job);
+        Object out = Secrets.mask(output, masks);
+        String err = Secrets.mask(error, masks);
+        if (!success && err == null) err = "failed on " + agent.runner();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("state", state);
+        report.put("by", agent.runner());
+        report.put("output", out);
+        report.put("error", err);
+        report.put("at", clock.millis());
+        h.createUpdate("update job set agent_outcome = :report where id = :id").bind("report", Json.write(report)).bind("id", jobId).execute();
+        outcomes.add(outcomeOf(job, report));
+        return Completion.CHANGED;
     }
 
     /** Text waiting for the agent's jobs' standard input (taken: each is delivered once), waiting up to {@code wait}. */
@@ -401,6 +515,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
             }
             requeue(null, true);
             tokens.reload();
+            dropStaleHints();
         } catch (RuntimeException e) {
             LOG.warn("lease sweep failed: {}", e.toString());
         } finally {

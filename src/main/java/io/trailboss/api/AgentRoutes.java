@@ -119,6 +119,36 @@ final class AgentRoutes {
             AgentHub.Completion c = hub().complete(agent, ctx.pathParam("id"), io.trailboss.model.JobState.valueOf(state), body.get("output"), Bodies.string(body, "error", false));
             ctx.json(Map.of("job_id", ctx.pathParam("id"), "changed", c == AgentHub.Completion.CHANGED));
         });
+        r.post("/api/v1/agent/complete", ctx -> {
+            // several results in one commit: {results: [{job_id, state, output?, error?}, ...]}
+            AgentToken agent = agent(ctx);
+            Map<String, Object> body = Bodies.object(ctx, Set.of("results"));
+            if (!(body.get("results") instanceof List<?> list) || list.isEmpty() || list.size() > 256) {
+                throw ApiException.badRequest("results", "'results' must be a list of 1 to 256 results");
+            }
+            List<AgentHub.Report> reports = new ArrayList<>();
+            for (Object o : list) {
+                if (!(o instanceof Map<?, ?> m) || !(m.get("job_id") instanceof String jobId) || !(m.get("state") instanceof String state)
+                        || !Set.of("SUCCEEDED", "FAILED", "INCOMPLETE").contains(state) || (m.get("error") != null && !(m.get("error") instanceof String))) {
+                    throw ApiException.badRequest("results", "each result needs 'job_id' and 'state' (SUCCEEDED, FAILED or INCOMPLETE), and an optional 'output' and string 'error': " + o);
+                }
+                reports.add(new AgentHub.Report(jobId, io.trailboss.model.JobState.valueOf(state), m.get("output"), (String) m.get("error")));
+            }
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (AgentHub.Reported rep : hub().completeAll(agent, reports)) {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("job_id", rep.jobId());
+                if (rep.refused() == null) {
+                    v.put("status", 200);
+                    v.put("changed", rep.completion() == AgentHub.Completion.CHANGED);
+                } else {
+                    v.put("status", rep.refused() instanceof io.trailboss.engine.NotFoundException ? 404 : 409);
+                    v.put("detail", rep.refused().getMessage());
+                }
+                results.add(v);
+            }
+            ctx.json(Map.of("results", results));
+        });
     }
 
     private AgentHub hub() {

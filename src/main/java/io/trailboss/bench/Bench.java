@@ -48,28 +48,50 @@ public final class Bench {
         System.exit(run(args, System.out));
     }
 
-    /** Options: {@code --db h2|postgres|both}, {@code --pg-url URL}, {@code --quick}. */
+    /**
+     * Options: {@code --scenario engine|agents|all} (default engine; {@code --agents N} alone means
+     * agents), {@code --db h2|postgres|both}, {@code --pg-url URL}, {@code --agents N} (default 4),
+     * {@code --quick}. The agent scenario ({@link AgentBench}) runs on H2.
+     */
     public static int run(String[] args, PrintStream out) {
         String db = "both";
         String pgUrl = DEFAULT_PG;
         boolean quick = false;
+        String scenario = null;
+        int agents = 4;
+        boolean agentsGiven = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--db", "--pg-url" -> {
+                case "--db", "--pg-url", "--scenario", "--agents" -> {
                     if (i + 1 >= args.length) {
                         out.println(args[i] + " needs a value");
                         return 2;
                     }
-                    if (args[i].equals("--db")) db = args[++i];
-                    else pgUrl = args[++i];
+                    switch (args[i]) {
+                        case "--db" -> db = args[++i];
+                        case "--scenario" -> scenario = args[++i];
+                        case "--agents" -> {
+                            try {
+                                agents = Integer.parseInt(args[++i]);
+                            } catch (NumberFormatException e) {
+                                agents = 0;
+                            }
+                            if (agents < 1 || agents > 32) {
+                                out.println("--agents must be a number from 1 to 32, not '" + args[i] + "'");
+                                return 2;
+                            }
+                            agentsGiven = true;
+                        }
+                        default -> pgUrl = args[++i];
+                    }
                 }
                 case "--quick" -> quick = true;
                 case "-h", "--help" -> {
-                    out.println("usage: trailboss bench [--db h2|postgres|both] [--pg-url JDBC_URL] [--quick]");
+                    out.println("usage: trailboss bench [--scenario engine|agents|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
                     return 0;
                 }
                 default -> {
-                    out.println("unknown option '" + args[i] + "' (expected --db, --pg-url, --quick)");
+                    out.println("unknown option '" + args[i] + "' (expected --scenario, --db, --pg-url, --agents, --quick)");
                     return 2;
                 }
             }
@@ -83,6 +105,14 @@ public final class Bench {
         if (kinds == null) {
             out.println("--db must be h2, postgres or both, not '" + db + "'");
             return 2;
+        }
+        if (scenario == null) scenario = agentsGiven ? "agents" : "engine";
+        if (!List.of("engine", "agents", "all").contains(scenario)) {
+            out.println("--scenario must be engine, agents or all, not '" + scenario + "'");
+            return 2;
+        }
+        if (scenario.equals("agents")) {
+            return AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents));
         }
         Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
         out.printf(Locale.ROOT, "Trailboss engine benchmark%s: %d cores, JDK %s, std.noop tasks, durable commits%n",
@@ -101,7 +131,8 @@ public final class Bench {
         }
         print(out, sizes, columns);
         for (String f : failures) out.println("benchmark failed on " + f);
-        return failures.isEmpty() ? 0 : 1;
+        int agentCode = scenario.equals("all") ? AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents)) : 0;
+        return failures.isEmpty() && agentCode == 0 ? 0 : 1;
     }
 
     /** How big each scenario is. */
@@ -222,7 +253,7 @@ public final class Bench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

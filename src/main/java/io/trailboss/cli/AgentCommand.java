@@ -93,6 +93,7 @@ public final class AgentCommand implements Callable<Integer> {
                 + (((Number) hello.getOrDefault("lost_jobs", 0)).intValue() > 0 ? ", " + hello.get("lost_jobs") + " jobs of a previous run marked lost" : "") + ")");
         Thread.ofPlatform().daemon().name("agent-heartbeat").start(this::heartbeats);
         Thread.ofPlatform().daemon().name("agent-stdin").start(this::inputs);
+        Thread.ofPlatform().daemon().name("agent-reports").start(this::reports);
         Thread.ofPlatform().daemon().name("agent-claims").start(this::claims);
         stop.await();
         System.err.println("error: " + fatal);
@@ -107,6 +108,12 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             while (true) {
                 slots.acquire();
+                // while jobs run, let a few more slots free up (at most 20 ms) so one claim takes several jobs
+                if (!running.isEmpty()) {
+                    int wanted = Math.max(1, parallel / 4);
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+                    while (slots.availablePermits() + 1 < wanted && !running.isEmpty() && System.nanoTime() < until) Thread.sleep(1);
+                }
                 int free = slots.availablePermits() + 1;
                 slots.release();
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -237,11 +244,56 @@ public final class AgentCommand implements Callable<Integer> {
             System.err.println("job " + id + ": stopped");
             return;
         }
+        report.put("job_id", id);
+        Pending pending = new Pending(report, new java.util.concurrent.CompletableFuture<>());
+        results.add(pending);
         try {
-            Answer a = retryingAnswer("complete " + id, () -> post("/api/v1/agent/jobs/" + id + "/complete", report));
-            System.err.println("job " + id + ": " + report.get("state") + (a.status() == 409 ? " (refused: " + a.body().get("detail") + ")" : ""));
-        } catch (Refused | InterruptedException e) {
-            System.err.println("job " + id + ": result not reported: " + e.getMessage());
+            Map<String, Object> a = pending.answer().get();
+            Object status = a.get("status");
+            System.err.println("job " + id + ": " + report.get("state") + (Integer.valueOf(200).equals(status) ? "" : " (refused: " + a.get("detail") + ")"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("job " + id + ": result not reported: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            System.err.println("job " + id + ": result not reported: interrupted");
+        }
+    }
+
+    /** A job's result waiting to be sent, and the server's answer for it. */
+    private record Pending(Map<String, Object> report, java.util.concurrent.CompletableFuture<Map<String, Object>> answer) {}
+
+    private final LinkedBlockingQueue<Pending> results = new LinkedBlockingQueue<>();
+
+    /**
+     * Sends results as they come: each post carries every result that finished while the previous
+     * one was in flight (one commit on the server for all of them). A job counts as reported only
+     * when the server has answered for it.
+     */
+    private void reports() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(results.take());
+                results.drainTo(batch, 255);
+                List<Map<String, Object>> body = batch.stream().map(Pending::report).toList();
+                Map<String, Object> a = retrying("complete", () -> post("/api/v1/agent/complete", Map.of("results", body)));
+                Map<String, Map<String, Object>> byJob = new java.util.HashMap<>();
+                for (Object o : (List<?>) a.getOrDefault("results", List.of())) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> r = (Map<String, Object>) o;
+                    byJob.put(String.valueOf(r.get("job_id")), r);
+                }
+                for (Pending p : batch) {
+                    Map<String, Object> r = byJob.get((String) p.report().get("job_id"));
+                    p.answer().complete(r != null ? r : Map.of("status", 500, "detail", "no answer for this job"));
+                }
+            } catch (Refused e) {
+                results.drainTo(batch);
+                for (Pending p : batch) p.answer().completeExceptionally(e);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                batch.clear();
+            }
         }
     }
 
@@ -250,10 +302,11 @@ public final class AgentCommand implements Callable<Integer> {
      * once; what piles up while a post is in flight goes in the next one.
      */
     private final class LogSender {
+        @SuppressWarnings("StringOperationCanBeSimplified")
+        private static final String END = new String("end of log");
         private final String jobId;
         private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
         private final Thread thread;
-        private volatile boolean finishing;
         private volatile boolean refused;
 
         LogSender(String jobId) {
@@ -267,11 +320,19 @@ public final class AgentCommand implements Callable<Integer> {
 
         private void loop() {
             try {
-                while (!(finishing && queue.isEmpty())) {
-                    String first = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) continue;
+                boolean last = false;
+                while (!last) {
+                    String first = queue.take();
+                    if (first == END) break;
                     StringBuilder chunk = new StringBuilder(first);
-                    while (!queue.isEmpty() && chunk.length() + queue.peek().length() <= MAX_CHUNK) chunk.append(queue.poll());
+                    while (!queue.isEmpty() && (queue.peek() == END || chunk.length() + queue.peek().length() <= MAX_CHUNK)) {
+                        String next = queue.poll();
+                        if (next == END) {
+                            last = true;
+                            break;
+                        }
+                        chunk.append(next);
+                    }
                     for (int at = 0; at < chunk.length(); at += MAX_CHUNK) {
                         String part = chunk.substring(at, Math.min(chunk.length(), at + MAX_CHUNK));
                         Answer a = retryingAnswer("log " + jobId, () -> post("/api/v1/agent/jobs/" + jobId + "/log", Map.of("text", part)));
@@ -288,7 +349,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
 
         void finish() {
-            finishing = true;
+            queue.add(END); // sent after everything before it
             try {
                 thread.join(Duration.ofSeconds(30));
             } catch (InterruptedException e) {

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +80,14 @@ class AgentsTest {
                       touch "{{ _.marker }}"
                       echo "first run, sleeping"
                       sleep 12
+            again:
+              input: [word]
+              tasks:
+                greet:
+                  targets: {labels: {pool: agents}}
+                  action: shell
+                  input:
+                    script: echo "{{ _.word }} {{ target.name }} {{ params.colour }}"
             probe_wf:
               tasks:
                 one:
@@ -169,17 +179,50 @@ class AgentsTest {
         }
     }
 
+    /** Collects the lines of an SSE response as they arrive. */
+    private record LineCollector(BlockingQueue<String> lines) implements java.util.concurrent.Flow.Subscriber<String> {
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // cancelled or the server went away
+        }
+
+        @Override
+        public void onComplete() {
+            // the stream ended
+        }
+    }
+
     // ------------------------------------------------------------------ tests
 
     @Test
     @Order(1)
-    void jobs_on_covered_targets_run_on_the_agents_with_logs_stdin_and_write_back() {
+    void jobs_on_covered_targets_run_on_the_agents_with_logs_stdin_and_write_back() throws Exception {
         String id = startExecution("remote", Map.of());
         await().atMost(Duration.ofSeconds(30)).until(() -> !jobs(id, "ask").isEmpty());
         String ask = (String) jobs(id, "ask").get(0).get("id");
-        // the prompt has no line end: the agent sends it within about a second, while the job waits
-        await().atMost(Duration.ofSeconds(10)).until(() -> log(ask).contains("your name? "));
-        assertThat(job(ask).get("state")).isEqualTo("RUNNING");
+        // a live SSE client sees the prompt while the job still runs (it waits for stdin); the prompt
+        // has no line end: the agent sends it within about a second
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        var stream = http.sendAsync(HttpRequest.newBuilder(URI.create(server.base + "/api/v1/jobs/" + ask + "/log/stream"))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.fromLineSubscriber(new LineCollector(events)));
+        String seen = null;
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); seen == null && System.nanoTime() < until; ) {
+            String line = events.poll(200, TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith("data:") && line.contains("your name? ")) seen = line;
+        }
+        assertThat(seen).as("the SSE client saw the prompt").isNotNull();
+        assertThat(job(ask).get("state")).as("the job still runs when its line arrives").isEqualTo("RUNNING");
+        assertThat(Json.readMap(seen.substring(5).trim())).containsEntry("job_id", ask);
         var sent = server.postJson("/api/v1/jobs/" + ask + "/input", Map.of("text", "Ada\n"));
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
 
@@ -205,6 +248,35 @@ class AgentsTest {
         assertThat(log((String) here.get("id"))).isEqualTo("local on local1\n");
         // a finished remote job takes no more input
         assertThat(server.postJson("/api/v1/jobs/" + ask + "/input", Map.of("text", "late\n")).status()).isEqualTo(409);
+        // the SSE stream went on until the job ended: it saw the rest of the log, then the end
+        List<String> rest = new ArrayList<>();
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); !rest.contains("event:end") && System.nanoTime() < until; ) {
+            String line = events.poll(200, TimeUnit.MILLISECONDS);
+            if (line != null) rest.add(line.replace(" ", ""));
+        }
+        assertThat(String.join("\n", rest)).contains("gotAdaonm1").contains("event:end");
+        stream.cancel(true);
+
+        // a second execution on the three targets: templates rendered per target (target, params, input)
+        String second = startExecution("again", Map.of("word", "again on"));
+        assertThat(awaitEnd(second, Duration.ofSeconds(20)).get("state")).isEqualTo("SUCCESS");
+        for (var j : jobs(second, "greet")) {
+            assertThat((String) j.get("runner")).startsWith("agent:agent-");
+            assertThat(log((String) j.get("id"))).isEqualTo("again on " + j.get("target") + " blue-" + j.get("target") + "\n");
+        }
+        // each target's history: newest first, every job linked to the one before it on that target
+        for (String target : List.of("m1", "m2", "m3")) {
+            @SuppressWarnings("unchecked")
+            var history = (List<Map<String, Object>>) server.get("/api/v1/targets/" + target + "/jobs").map().get("items");
+            assertThat(history).as(target).hasSize(target.equals("m1") ? 3 : 2); // m1 also ran 'ask'
+            assertThat(history.get(0).get("execution_id")).isEqualTo(second);
+            for (int i = 0; i + 1 < history.size(); i++) {
+                assertThat(history.get(i).get("target")).isEqualTo(target);
+                assertThat(history.get(i).get("previous_job_id")).as(target + " job " + i).isEqualTo(history.get(i + 1).get("id"));
+            }
+            assertThat(history.get(history.size() - 1).get("previous_job_id")).as("the first job on " + target).isNull();
+            assertThat(history.stream().map(j -> j.get("state")).toList()).containsOnly("SUCCEEDED");
+        }
     }
 
     @Test
@@ -327,6 +399,18 @@ class AgentsTest {
         assertThat(agentPost(probe, "/api/v1/agent/jobs/" + job2 + "/complete", Map.of("state", "SUCCEEDED", "output", Map.of("exit_code", 0))).map().get("changed")).isEqualTo(false);
         assertThat(agentPost(probe, "/api/v1/agent/jobs/" + job2 + "/complete", Map.of("state", "FAILED", "error", "x")).status()).isEqualTo(409);
         assertThat(agentPost(probe, "/api/v1/agent/jobs/" + job2 + "/complete", Map.of("state", "BOGUS")).status()).isEqualTo(400);
+        // the batch call answers each result on its own: a repeat is harmless, a lost or unknown job is refused
+        var batch = agentPost(probe, "/api/v1/agent/complete", Map.of("results", List.of(
+                Map.of("job_id", job2, "state", "SUCCEEDED", "output", Map.of("exit_code", 0)),
+                Map.of("job_id", jobId, "state", "SUCCEEDED"),
+                Map.of("job_id", "nope", "state", "FAILED", "error", "x"))));
+        assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        var results = (List<Map<String, Object>>) batch.map().get("results");
+        assertThat(results).extracting(r -> r.get("job_id") + "=" + r.get("status")).containsExactlyInAnyOrder(job2 + "=200", jobId + "=409", "nope=404");
+        assertThat(results.stream().filter(r -> r.get("job_id").equals(job2)).findFirst().orElseThrow().get("changed")).isEqualTo(false);
+        assertThat(agentPost(probe, "/api/v1/agent/complete", Map.of("results", List.of(Map.of("job_id", job2, "state", "BOGUS")))).status()).isEqualTo(400);
+        assertThat(job(jobId).get("state")).isEqualTo("LOST");
         assertThat(awaitEnd(ex2, Duration.ofSeconds(10)).get("state")).isEqualTo("SUCCESS");
 
         // revoked: 401, and the listing says so

@@ -31,10 +31,28 @@ class BenchTest {
     }
 
     @Test
+    void quick_agent_run_prints_throughput_and_log_latency() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--scenario", "agents", "--agents", "2", "--quick"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains(
+                "2 agent processes",
+                "jobs through agents (60 jobs, 3 executions x 20 targets)",
+                "log line -> SSE client latency p50 (10 lines)",
+                "log line -> SSE client latency p99");
+        assertThat(out).doesNotContain("failed");
+    }
+
+    @Test
     void rejects_an_unknown_database() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = Bench.run(new String[] {"--db", "oracle"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--db must be h2, postgres or both");
+        bytes.reset();
+        assertThat(Bench.run(new String[] {"--scenario", "cloud"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        assertThat(Bench.run(new String[] {"--agents", "0"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents or all").contains("--agents must be a number from 1 to 32");
     }
 }

@@ -1,0 +1,271 @@
+package io.trailboss.bench;
+
+import io.trailboss.api.ApiServer;
+import io.trailboss.app.Trailboss;
+import io.trailboss.engine.EngineListener;
+import io.trailboss.engine.StartRequest;
+import io.trailboss.json.Json;
+import io.trailboss.model.Execution;
+import io.trailboss.model.ExecutionState;
+import io.trailboss.store.Database;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The remote-agent benchmark: a real server (in-process, on a free port, embedded H2 with durable
+ * commits) and N real agent processes ({@code trailboss agent}, started like the jar's main), over
+ * HTTP on the loopback interface.
+ *
+ * <ul>
+ *   <li>Throughput: executions of a workflow whose one task has {@code targets: {labels: ...}} over
+ *       many targets, all covered by the agents' tokens; each job is a trivial shell script
+ *       ({@code true}: a real {@code /bin/sh} process). Jobs per second from the first start until
+ *       the last execution has ended: every job claimed, acknowledged, run, reported, and its
+ *       outcome committed by the engine.</li>
+ *   <li>Log latency: a remote job prints its own wall-clock time ({@code date +%s%N}) on each line;
+ *       an SSE client on {@code /api/v1/executions/{id}/log/stream} takes the difference on arrival.
+ *       Both clocks are this machine's.</li>
+ * </ul>
+ */
+final class AgentBench {
+    private static final Pattern STAMP = Pattern.compile("ts=(\\d{15,})");
+
+    /** How big the agent scenario is. */
+    record Sizes(int agents, int targets, int executions, int logRuns, int logLines) {
+        static Sizes full(int agents) {
+            return new Sizes(agents, 100, 30, 3, 40);
+        }
+
+        static Sizes quick(int agents) {
+            return new Sizes(agents, 20, 3, 1, 10);
+        }
+
+        int jobs() {
+            return targets * executions;
+        }
+    }
+
+    private AgentBench() {}
+
+    static int run(PrintStream out, Sizes s) {
+        Path dir = null;
+        List<Process> agents = new ArrayList<>();
+        try {
+            dir = Files.createTempDirectory("trailboss-agent-bench-");
+            out.printf(Locale.ROOT, "%nRemote agents: in-process server on H2 (durable commits), %d agent processes, trivial shell jobs%n", s.agents());
+            try (Trailboss tb = new Trailboss(Database.embedded(dir.resolve("db")), Clock.systemUTC())) {
+                ApiServer api = new ApiServer(tb, "127.0.0.1", 0).start();
+                try {
+                    tb.recover();
+                    String base = "http://127.0.0.1:" + api.port();
+                    tb.serverUrl(base);
+                    Waiter waiter = new Waiter();
+                    tb.engine().addListener(waiter);
+                    define(tb, s);
+                    for (int i = 0; i < s.agents(); i++) {
+                        String name = "bench-agent-" + i;
+                        String secret = tb.agents().tokens().issue(name, List.of(), Map.of("bench", "yes")).secret();
+                        agents.add(startAgent(base, secret, dir.resolve(name + ".log")));
+                    }
+                    awaitConnected(dir, s.agents());
+
+                    // warm-up: agents are long-running processes, so their JIT compilers (which
+                    // otherwise take most of their CPU in the first thousand jobs) and the server's paths
+                    runJobs(tb, waiter, Math.max(1, s.executions() / 3));
+                    runJobs(tb, waiter, Math.max(1, s.executions() / 3));
+                    measureLatency(tb, base, 1, 5);
+
+                    double serverCpu0 = cpuSeconds(ProcessHandle.current());
+                    double agentsCpu0 = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum();
+                    long t0 = System.nanoTime();
+                    runJobs(tb, waiter, s.executions());
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    double serverCpu = cpuSeconds(ProcessHandle.current()) - serverCpu0;
+                    double agentsCpu = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum() - agentsCpu0;
+                    double perSecond = s.jobs() / seconds;
+
+                    long[] delays = measureLatency(tb, base, s.logRuns(), s.logLines());
+                    java.util.Arrays.sort(delays);
+
+                    int w = 60;
+                    out.println("-".repeat(w + 24));
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "jobs through agents (" + s.jobs() + " jobs, " + s.executions() + " executions x "
+                            + s.targets() + " targets)", String.format(Locale.ROOT, "%.0f /s", perSecond));
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  wall time", String.format(Locale.ROOT, "%.2f s", seconds));
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: server (with H2) / agent JVMs (jobs' shells not included)",
+                            String.format(Locale.ROOT, "%.1f / %.1f s", serverCpu, agentsCpu));
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "log line -> SSE client latency p50 (" + delays.length + " lines)", millis(Bench.percentile(delays, 50)));
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "log line -> SSE client latency p99", millis(Bench.percentile(delays, 99)));
+                    out.printf(Locale.ROOT, "goals on a 2-core machine: at least 500 jobs/s with 4 agents; p50 log latency under 50 ms%n");
+                } finally {
+                    for (Process p : agents) p.destroy();
+                    for (Process p : agents) {
+                        if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+                    }
+                    api.close();
+                }
+            }
+            return 0;
+        } catch (Exception e) {
+            out.println("agent benchmark failed: " + e);
+            if (dir != null) {
+                try {
+                    for (int i = 0; i < s.agents(); i++) {
+                        Path log = dir.resolve("bench-agent-" + i + ".log");
+                        if (Files.exists(log)) {
+                            List<String> lines = Files.readAllLines(log);
+                            out.println("agent " + i + " log (last lines): " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // no logs to show
+                }
+            }
+            return 1;
+        } finally {
+            for (Process p : agents) p.destroyForcibly();
+            if (dir != null) Bench.deleteTree(dir);
+        }
+    }
+
+    private static void define(Trailboss tb, Sizes s) {
+        for (int i = 0; i < s.targets(); i++) {
+            create(tb, "bench-" + i, Map.of("bench", "yes", "group", "load"));
+        }
+        create(tb, "bench-log", Map.of("bench", "yes", "group", "log"));
+        tb.catalog().createOrUpdate("""
+                version: '2.0'
+                agent_jobs:
+                  tasks:
+                    run:
+                      targets: {labels: {group: load}}
+                      action: shell
+                      input:
+                        script: "true"
+                agent_log:
+                  input: [lines]
+                  tasks:
+                    talk:
+                      targets: bench-log
+                      action: shell
+                      input:
+                        script: |
+                          sleep 0.5
+                          i=0
+                          while [ $i -lt {{ _.lines }} ]; do echo "ts=$(date +%s%N)"; sleep 0.02; i=$((i+1)); done
+                """);
+    }
+
+    private static void create(Trailboss tb, String name, Map<String, String> labels) {
+        tb.targets().create(new io.trailboss.target.TargetSpec("machine", name, null, labels, Map.of(), List.of(), null));
+    }
+
+    private static Process startAgent(String base, String token, Path log) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
+                "--server", base, "--token", token)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitConnected(Path dir, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            int connected = 0;
+            for (int i = 0; i < n; i++) {
+                Path log = dir.resolve("bench-agent-" + i + ".log");
+                if (Files.exists(log) && Files.readString(log).contains("connected to")) connected++;
+            }
+            if (connected == n) return;
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the agents did not connect within 60 s");
+    }
+
+    /** Starts {@code n} executions of the many-target workflow and waits until all have succeeded. */
+    private static void runJobs(Trailboss tb, Waiter waiter, int n) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) ids.add(tb.engine().start(StartRequest.of("agent_jobs", Map.of())).id());
+        for (String id : ids) {
+            Execution e = waiter.future(id).get(300, TimeUnit.SECONDS);
+            waiter.done.remove(id);
+            if (e.state() != ExecutionState.SUCCESS) throw new IllegalStateException("execution " + id + " ended " + e.state() + ": " + e.stateInfo());
+        }
+    }
+
+    /** Runs the printing job {@code runs} times; answers each line's delay in ms from its print to its arrival over SSE. */
+    private static long[] measureLatency(Trailboss tb, String base, int runs, int lines) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        List<Long> delays = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            String id = tb.engine().start(StartRequest.of("agent_log", Map.of("lines", lines))).id();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/executions/" + id + "/log/stream"))
+                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).GET().build();
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            int seen = 0;
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String line;
+                String event = null;
+                // read to the end event: the server closes the stream when the execution is over
+                while ((line = reader.readLine()) != null) {
+                    if (line.startsWith("event:")) event = line.substring(6).trim();
+                    if (line.startsWith("data:") && "log".equals(event)) {
+                        Instant now = Instant.now();
+                        long arrived = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                        Object text = Json.readMap(line.substring(5).trim()).get("text");
+                        Matcher m = STAMP.matcher(String.valueOf(text));
+                        while (m.find()) {
+                            delays.add(TimeUnit.NANOSECONDS.toMillis(arrived - Long.parseLong(m.group(1))));
+                            seen++;
+                        }
+                    }
+                    if (line.startsWith("data:") && "end".equals(event)) break;
+                }
+            }
+            if (seen < lines) throw new IllegalStateException("the SSE client saw " + seen + " of " + lines + " lines");
+        }
+        return delays.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static double cpuSeconds(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
+    private static String millis(long ms) {
+        return ms + " ms";
+    }
+
+    /** Waits for executions through the engine's listener (told after each commit). */
+    private static final class Waiter implements EngineListener {
+        final Map<String, CompletableFuture<Execution>> done = new ConcurrentHashMap<>();
+
+        @Override
+        public void executionChanged(Execution e) {
+            if (e.state().isFinal()) future(e.id()).complete(e);
+        }
+
+        CompletableFuture<Execution> future(String id) {
+            return done.computeIfAbsent(id, k -> new CompletableFuture<>());
+        }
+    }
+}
