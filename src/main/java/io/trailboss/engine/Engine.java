@@ -293,7 +293,7 @@ public final class Engine implements AutoCloseable {
             effects.executionChanged(step.flush());
         } catch (InvalidInputException e) {
             // the child could not start: the job fails once this transaction has committed
-            h.createUpdate("update job set child_execution_id = null where id = :id").bind("id", job.id()).execute();
+            jobs.unlinkChild(h, job.id());
             effects.failJob(new JobOutcome(job.id(), job.executionId(), new ActionResult.Failure(e.getMessage(), null), clock.millis(), "engine"));
         }
     }

@@ -412,12 +412,7 @@ final class Step {
                 error = "cannot evaluate the output of action '" + taskSpec.action().name() + "': " + e.getMessage();
             }
         }
-        Integer exitCode = out instanceof Map<?, ?> m && m.get("exit_code") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
-        h.createUpdate("update job set state = :state, output = :output, error = :error, exit_code = :exitCode, started_at = coalesce(started_at, :started), finished_at = :now, updated_at = :now, runner = coalesce(:runner, runner) where id = :id")
-                .bind("state", (ok ? JobState.SUCCEEDED : lost ? JobState.LOST : JobState.FAILED).name())
-                .bind("exitCode", exitCode)
-                .bind("output", out == null ? null : io.trailboss.json.Json.write(out)).bind("error", error)
-                .bind("started", startedAt).bind("now", now).bind("runner", runner).bind("id", job.id()).execute();
+        engine.jobs.record(h, job.id(), ok ? JobState.SUCCEEDED : lost ? JobState.LOST : JobState.FAILED, out, error, startedAt, runner, now);
         if (t.state() != ExecutionState.RUNNING || job.attempt() != t.attempt() || state.isFinal()) return;
         TaskSpec ts = spec.task(t.name());
         TaskExecution updated = with(t, t.state(), t.stateInfo())
@@ -445,13 +440,9 @@ final class Step {
      * linked to it; after {@link #MAX_INCOMPLETE} runs it counts as failed. Returns true if re-queued.
      */
     private boolean runAgain(Job job, ActionResult.Incomplete incomplete) {
-        int runs = h.createQuery("select count(*) from job where task_execution_id = :t and item_index = :i and attempt = :a and state = 'INCOMPLETE'")
-                .bind("t", job.taskExecutionId()).bind("i", job.itemIndex()).bind("a", job.attempt()).mapTo(Integer.class).one();
+        int runs = engine.jobs.incompleteRuns(h, job.taskExecutionId(), job.itemIndex(), job.attempt());
         if (runs + 1 >= MAX_INCOMPLETE) return false;
-        Object out = incomplete.output();
-        Integer exitCode = out instanceof Map<?, ?> m && m.get("exit_code") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
-        h.createUpdate("update job set state = 'INCOMPLETE', output = :output, exit_code = :exitCode, finished_at = :now, updated_at = :now where id = :id")
-                .bind("output", out == null ? null : io.trailboss.json.Json.write(out)).bind("exitCode", exitCode).bind("now", now).bind("id", job.id()).execute();
+        engine.jobs.record(h, job.id(), JobState.INCOMPLETE, incomplete.output(), null, job.startedAt(), null, now);
         if (state.isFinal()) return true;
         Job again = new Job(Ids.next(), job.executionId(), job.taskExecutionId(), job.action(), job.input(), JobState.QUEUED, null, null,
                 job.itemIndex(), job.attempt(), false, null, null, null, now, null, null, now, job.target(), job.id(), null);

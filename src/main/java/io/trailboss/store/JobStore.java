@@ -6,6 +6,7 @@ import io.trailboss.model.JobState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -111,6 +112,40 @@ public final class JobStore {
 
     private static final String LAST_ON_TARGET = "select id from job where target = :target order by created_at desc, id desc limit 1";
     private static final String BY_TARGET = "select " + COLUMNS + " from job where target = :target order by created_at desc, id desc limit :limit offset :offset";
+
+    private static final String RECORD = """
+            update job set state = :state, output = :output, error = :error, exit_code = :exitCode,
+                started_at = coalesce(started_at, :started), finished_at = :now, updated_at = :now,
+                runner = coalesce(:runner, runner)
+            where id = :id
+            """;
+    private static final String COUNT_INCOMPLETE = """
+            select count(*) from job
+            where task_execution_id = :taskId and item_index = :item and attempt = :attempt and state = 'INCOMPLETE'
+            """;
+    private static final String UNLINK_CHILD = "update job set child_execution_id = null where id = :id";
+
+    /** Records a runner's report: final state, output, error and exit code (read from the output). */
+    public void record(Handle h, String id, JobState state, Object output, String error, Long startedAt, String runner, long now) {
+        h.createUpdate(RECORD).bind("id", id).bind("state", state.name()).bind("output", Rows.jsonOrNull(output))
+                .bind("error", error).bind("exitCode", exitCode(output)).bind("started", startedAt).bind("now", now)
+                .bind("runner", runner).execute();
+    }
+
+    /** How many runs of one item of one attempt ended INCOMPLETE. */
+    public int incompleteRuns(Handle h, String taskId, int item, int attempt) {
+        return h.createQuery(COUNT_INCOMPLETE).bind("taskId", taskId).bind("item", item).bind("attempt", attempt).mapTo(Integer.class).one();
+    }
+
+    /** A sub-workflow job whose child could not start. */
+    public void unlinkChild(Handle h, String id) {
+        h.createUpdate(UNLINK_CHILD).bind("id", id).execute();
+    }
+
+    /** The {@code exit_code} a script action puts in its output, if any. */
+    public static Integer exitCode(Object output) {
+        return output instanceof Map<?, ?> m && m.get("exit_code") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
+    }
 
     /** The newest job on a target: the link from the next job into the target's history. */
     public Optional<String> lastOnTarget(Handle h, String target) {
