@@ -76,7 +76,7 @@ final class NativeRoutes {
                 .orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist")))));
         r.get("/api/v1/tasks/{id}/jobs", ctx -> {
             tb.queries().task(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist"));
-            ctx.json(Map.of("items", tb.queries().jobs(ctx.pathParam("id")).stream().map(this::job).toList()));
+            ctx.json(Map.of("items", jobs(tb.queries().jobs(ctx.pathParam("id")))));
         });
         r.get("/api/v1/jobs/{id}", ctx -> ctx.json(job(tb.queries().job(ctx.pathParam("id"))
                 .orElseThrow(() -> new NotFoundException("job '" + ctx.pathParam("id") + "' does not exist")))));
@@ -84,7 +84,7 @@ final class NativeRoutes {
             String name = tb.targets().get(ctx.pathParam("name")).name();
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-            ctx.json(Map.of("items", tb.queries().jobsOnTarget(name, limit, offset).stream().map(this::job).toList(), "limit", limit, "offset", offset));
+            ctx.json(Map.of("items", jobs(tb.queries().jobsOnTarget(name, limit, offset)), "limit", limit, "offset", offset));
         });
         r.post("/api/v1/jobs/{id}/complete", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "output", "error"));
@@ -97,11 +97,24 @@ final class NativeRoutes {
 
     /** A job as the API shows it: secret params of its target masked wherever they appear. */
     private Map<String, Object> job(io.trailboss.model.Job j) {
-        Map<String, Object> view = Views.job(j);
-        if (j.target() == null) return view;
-        @SuppressWarnings("unchecked")
-        Map<String, Object> masked = (Map<String, Object>) io.trailboss.engine.Secrets.mask(view, tb.engine().secretsOf(j.target()));
-        return masked;
+        return jobs(List.of(j)).getFirst();
+    }
+
+    /** Jobs as the API shows them; each target's secrets are resolved once for the whole list. */
+    private List<Map<String, Object>> jobs(List<io.trailboss.model.Job> list) {
+        Map<String, List<String>> secretsByTarget = new java.util.HashMap<>();
+        List<Map<String, Object>> out = new java.util.ArrayList<>(list.size());
+        for (io.trailboss.model.Job j : list) {
+            Map<String, Object> view = Views.job(j);
+            if (j.target() != null) {
+                List<String> secrets = secretsByTarget.computeIfAbsent(j.target(), tb.engine()::secretsOf);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> masked = (Map<String, Object>) io.trailboss.engine.Secrets.mask(view, secrets);
+                view = masked;
+            }
+            out.add(view);
+        }
+        return out;
     }
 
     /** PAUSED, RUNNING (resume) or CANCELLED, as Mistral's PUT on an execution. */

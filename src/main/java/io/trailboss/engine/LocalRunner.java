@@ -53,6 +53,8 @@ public final class LocalRunner implements JobRunner {
     }
 
     private void run(Job job) {
+        // a job on a target may see its secret params: they never reach its log or its output
+        List<String> secrets = job.target() == null ? List.of() : engine.secretsOf(job.target());
         try {
             slots.acquire();
         } catch (InterruptedException e) {
@@ -65,8 +67,6 @@ public final class LocalRunner implements JobRunner {
         try {
             Action action = actions.find(job.action()).orElse(null);
             String token = action != null && !action.instant() ? engine.jobStarted(job.id(), name) : null;
-            // a job on a target may see its secret params: they never reach the log
-            List<String> secrets = job.target() == null ? List.of() : engine.secretsOf(job.target());
             ActionContext context = new ActionContext(job.id(), job.executionId(), null, token,
                     text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input);
             result = action == null
@@ -82,7 +82,7 @@ public final class LocalRunner implements JobRunner {
             engine.jobLogs().closed(job.id());
             slots.release();
         }
-        if (job.target() != null) result = maskOutput(result, engine.secretsOf(job.target()));
+        if (!secrets.isEmpty()) result = maskOutput(result, secrets);
         engine.jobDone(new JobOutcome(job.id(), job.executionId(), result, started, name));
     }
 }
