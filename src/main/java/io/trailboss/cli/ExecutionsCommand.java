@@ -4,6 +4,7 @@ import io.trailboss.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
 final class ExecutionsCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List executions, newest first.")
     static final class List implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Option(names = "--workflow") String workflow;
         @Option(names = "--state") String state;
         @Option(names = "--limit", defaultValue = "20") int limit;
@@ -23,13 +24,13 @@ final class ExecutionsCommand {
             StringBuilder q = new StringBuilder("/api/v1/executions?limit=" + limit);
             if (workflow != null) q.append("&workflow=").append(WorkflowsCommand.enc(workflow));
             if (state != null) q.append("&state=").append(WorkflowsCommand.enc(state));
-            return Client.print(new Client(server).send("GET", q.toString(), null, null));
+            return Client.print(server.client().send("GET", q.toString(), null, null));
         }
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a stored workflow.")
     static final class Start implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0", description = "workflow name or id") String workflow;
         @Option(names = {"-i", "--input"}, description = "key=value or @file.json; repeatable") java.util.List<String> inputs;
 
@@ -37,33 +38,33 @@ final class ExecutionsCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("workflow", workflow);
             body.put("input", Inputs.parse(inputs));
-            return Client.print(new Client(server).send("POST", "/api/v1/executions", "application/json", Json.write(body)));
+            return Client.print(server.client().send("POST", "/api/v1/executions", "application/json", Json.write(body)));
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an execution with its output.")
     static final class Get implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0") String id;
 
         public Integer call() throws Exception {
-            return Client.print(new Client(server).send("GET", "/api/v1/executions/" + WorkflowsCommand.enc(id), null, null));
+            return Client.print(server.client().send("GET", "/api/v1/executions/" + WorkflowsCommand.enc(id), null, null));
         }
     }
 
     @Command(name = "tasks", mixinStandardHelpOptions = true, description = "List the task executions of an execution.")
     static final class Tasks implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0") String id;
 
         public Integer call() throws Exception {
-            return Client.print(new Client(server).send("GET", "/api/v1/executions/" + WorkflowsCommand.enc(id) + "/tasks", null, null));
+            return Client.print(server.client().send("GET", "/api/v1/executions/" + WorkflowsCommand.enc(id) + "/tasks", null, null));
         }
     }
 
     @Command(name = "control", mixinStandardHelpOptions = true, description = "Pause, resume or cancel an execution.")
     static final class Control implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0", description = "pause | resume | cancel") String verb;
         @Parameters(index = "1") String id;
 
@@ -74,7 +75,7 @@ final class ExecutionsCommand {
                 case "cancel" -> "CANCELLED";
                 default -> throw new IllegalArgumentException("control is pause, resume or cancel, not '" + verb + "'");
             };
-            return Client.print(new Client(server).send("PUT", "/api/v1/executions/" + WorkflowsCommand.enc(id), "application/json", Json.write(Map.of("state", state))));
+            return Client.print(server.client().send("PUT", "/api/v1/executions/" + WorkflowsCommand.enc(id), "application/json", Json.write(Map.of("state", state))));
         }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,20 +19,20 @@ import picocli.CommandLine.Parameters;
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = "Print the log of a job, or of every job of an execution; with -f, follow it live until it ends.")
 final class LogsCommand implements Callable<Integer> {
-    @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+    @CommandLine.Mixin ServerOption server;
     @Option(names = {"-f", "--follow"}, description = "Keep printing new output until the job or execution ends") boolean follow;
     @Parameters(index = "0", description = "a job id or an execution id") String id;
 
     @Override
     public Integer call() throws Exception {
-        Client client = new Client(server);
+        Client client = server.client();
         String enc = WorkflowsCommand.enc(id);
         boolean isJob = client.send("GET", "/api/v1/jobs/" + enc, null, null).ok();
         if (!isJob && !client.send("GET", "/api/v1/executions/" + enc, null, null).ok()) {
             System.err.println("error 404: no job or execution '" + id + "'");
             return 1;
         }
-        String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        String base = server.base();
         if (!follow) {
             if (isJob) {
                 Client.Response r = client.send("GET", "/api/v1/jobs/" + enc + "/log", null, null);

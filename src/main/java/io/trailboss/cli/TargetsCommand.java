@@ -4,6 +4,7 @@ import io.trailboss.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,7 +26,7 @@ final class TargetsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List targets, by name.")
     static final class List implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Option(names = "--kind") String kind;
         @Option(names = "--label", description = "name=value; repeatable, all must match") java.util.List<String> labels;
         @Option(names = "--parent", description = "parent name or id") String parent;
@@ -36,23 +37,23 @@ final class TargetsCommand {
             if (kind != null) q.append("&kind=").append(WorkflowsCommand.enc(kind));
             if (parent != null) q.append("&parent=").append(WorkflowsCommand.enc(parent));
             for (Map.Entry<String, String> e : labels(labels).entrySet()) q.append("&label=").append(WorkflowsCommand.enc(e.getKey() + "=" + e.getValue()));
-            return Client.print(new Client(server).send("GET", q.toString(), null, null));
+            return Client.print(server.client().send("GET", q.toString(), null, null));
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a target (secret params masked).")
     static final class Get implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0", description = "name or id") String name;
 
         public Integer call() throws Exception {
-            return Client.print(new Client(server).send("GET", "/api/v1/targets/" + WorkflowsCommand.enc(name), null, null));
+            return Client.print(server.client().send("GET", "/api/v1/targets/" + WorkflowsCommand.enc(name), null, null));
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a target.")
     static final class Create implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0") String name;
         @Option(names = "--kind", required = true, description = "machine, platform, site, server or any word") String kind;
         @Option(names = "--parent", description = "parent name or id") String parent;
@@ -70,34 +71,34 @@ final class TargetsCommand {
             body.put("profiles", profiles == null ? java.util.List.of() : profiles);
             body.put("params", Inputs.parse(params));
             if (stage != null) body.put("stage", stage);
-            return Client.print(new Client(server).send("POST", "/api/v1/targets", "application/json", Json.write(body)));
+            return Client.print(server.client().send("POST", "/api/v1/targets", "application/json", Json.write(body)));
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a target (it must have no children).")
     static final class Delete implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0") String name;
 
         public Integer call() throws Exception {
-            return Client.print(new Client(server).send("DELETE", "/api/v1/targets/" + WorkflowsCommand.enc(name), null, null));
+            return Client.print(server.client().send("DELETE", "/api/v1/targets/" + WorkflowsCommand.enc(name), null, null));
         }
     }
 
     @Command(name = "params", mixinStandardHelpOptions = true,
             description = "Show a target's effective params with the source of each value; --set and --unset change its own params first.")
     static final class Params implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0") String name;
         @Option(names = "--set", description = "key=value (JSON when it parses) or @file.json; repeatable") java.util.List<String> set;
         @Option(names = "--unset", description = "param name; repeatable") java.util.List<String> unset;
 
         public Integer call() throws Exception {
             String path = "/api/v1/targets/" + WorkflowsCommand.enc(name) + "/params";
-            if (set == null && unset == null) return Client.print(new Client(server).send("GET", path, null, null));
+            if (set == null && unset == null) return Client.print(server.client().send("GET", path, null, null));
             Map<String, Object> changes = new LinkedHashMap<>(Inputs.parse(set));
             if (unset != null) unset.forEach(u -> changes.put(u, null));
-            return Client.print(new Client(server).send("PATCH", path, "application/json", Json.write(changes)));
+            return Client.print(server.client().send("PATCH", path, "application/json", Json.write(changes)));
         }
     }
 }

@@ -13,8 +13,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
@@ -23,16 +23,16 @@ import picocli.CommandLine.Parameters;
 final class WatchCommand implements Callable<Integer> {
     private static final int RECONNECTS = 20;
 
-    @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+    @CommandLine.Mixin ServerOption server;
     @Parameters(index = "0", description = "an execution id") String id;
 
     @Override
     public Integer call() throws Exception {
-        Client client = new Client(server);
+        Client client = server.client();
         String enc = WorkflowsCommand.enc(id);
         Client.Response found = client.send("GET", "/api/v1/executions/" + enc, null, null);
         if (!found.ok()) return Client.print(found);
-        String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        String base = server.base();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Set<String> printed = new HashSet<>(); // a reconnect sends the current state again: print each change once
         for (int attempt = 0; attempt <= RECONNECTS; attempt++) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,41 +19,41 @@ final class WorkflowsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List workflows.")
     static final class List implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Option(names = "--limit", defaultValue = "100") int limit;
 
         public Integer call() throws Exception {
-            return Client.print(new Client(server).send("GET", "/api/v1/workflows?limit=" + limit, null, null));
+            return Client.print(server.client().send("GET", "/api/v1/workflows?limit=" + limit, null, null));
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create or update the workflows of a YAML file.")
     static final class Create implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0") Path file;
 
         public Integer call() throws Exception {
-            return Client.print(new Client(server).send("PUT", "/api/v1/workflows", "text/yaml", Files.readString(file)));
+            return Client.print(server.client().send("PUT", "/api/v1/workflows", "text/yaml", Files.readString(file)));
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a workflow and its definition.")
     static final class Get implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0") String name;
 
         public Integer call() throws Exception {
-            return Client.print(new Client(server).send("GET", "/api/v1/workflows/" + enc(name), null, null));
+            return Client.print(server.client().send("GET", "/api/v1/workflows/" + enc(name), null, null));
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a workflow.")
     static final class Delete implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}") String server;
+        @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0") String name;
 
         public Integer call() throws Exception {
-            return Client.print(new Client(server).send("DELETE", "/api/v1/workflows/" + enc(name), null, null));
+            return Client.print(server.client().send("DELETE", "/api/v1/workflows/" + enc(name), null, null));
         }
     }
 }
