@@ -133,6 +133,12 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         if (forAgents) signal(true);
     }
 
+    /** A local job is stopped here; an agent's job is stopped by the agent, told by its next heartbeat's {@code stop}. */
+    @Override
+    public void interrupt(Job job, long graceMillis) {
+        local.interrupt(job, graceMillis);
+    }
+
     private boolean coveredBy(List<AgentToken> active, String target) {
         Map<String, String> labels = null;
         for (AgentToken t : active) {

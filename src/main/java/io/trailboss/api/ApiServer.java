@@ -39,6 +39,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
             new NativeRoutes(tb).register(config.routes);
+            new ControlRoutes(tb).register(config.routes);
             new MistralRoutes(tb).register(config.routes);
             new TargetRoutes(tb).register(config.routes);
             new LogRoutes(tb).register(config.routes);
@@ -60,7 +61,7 @@ public final class ApiServer implements AutoCloseable {
                 problem(ctx, 401, e.getMessage(), null, null);
             });
             config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, e.getMessage(), null, null));
-            config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, e.getMessage(), null, null));
+            config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, e.getMessage(), null, null, e.details()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage(), null, null));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
@@ -84,6 +85,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void problem(Context ctx, int status, String detail, String field, List<DefinitionException.Problem> problems) {
+        problem(ctx, status, detail, field, problems, Map.of());
+    }
+
+    /** {@code details}: more about the problem for clients (for a refused control: each task and its state). */
+    private static void problem(Context ctx, int status, String detail, String field, List<DefinitionException.Problem> problems,
+            Map<String, Object> details) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", switch (status) {
@@ -108,6 +115,7 @@ public final class ApiServer implements AutoCloseable {
             }).toList());
             body.put("detail", problems.stream().map(DefinitionException.Problem::toString).reduce((a, b) -> a + "; " + b).orElse(detail));
         }
+        details.forEach(body::putIfAbsent);
         ctx.status(status).contentType("application/problem+json").result(Json.write(body));
     }
 

@@ -65,8 +65,8 @@ final class NativeRoutes {
         });
         r.get("/api/v1/executions/{id}", ctx -> ctx.json(Views.execution(execution(ctx.pathParam("id")))));
         r.put("/api/v1/executions/{id}", ctx -> {
-            Map<String, Object> body = Bodies.object(ctx, Set.of("state"));
-            ctx.json(Views.execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true))));
+            Map<String, Object> body = Bodies.object(ctx, Set.of("state", "by"));
+            ctx.json(Views.execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true), ControlRoutes.actor(ctx, body))));
         });
         r.get("/api/v1/executions/{id}/tasks", ctx -> {
             String id = execution(ctx.pathParam("id")).id();
@@ -118,11 +118,11 @@ final class NativeRoutes {
     }
 
     /** PAUSED, RUNNING (resume) or CANCELLED, as Mistral's PUT on an execution. */
-    static Execution control(Engine engine, String id, String state) {
+    static Execution control(Engine engine, String id, String state, String actor) {
         return switch (state.toUpperCase(Locale.ROOT)) {
-            case "PAUSED" -> engine.pause(id);
-            case "RUNNING" -> engine.resume(id);
-            case "CANCELLED" -> engine.cancel(id);
+            case "PAUSED" -> engine.pause(id, actor);
+            case "RUNNING" -> engine.resume(id, actor);
+            case "CANCELLED" -> engine.cancel(id, actor);
             default -> throw ApiException.badRequest("state", "'state' must be PAUSED, RUNNING or CANCELLED, not '" + state + "'");
         };
     }

@@ -201,7 +201,10 @@ final class WatchRoutes {
                 v.put("state", e.state());
                 v.put("state_info", e.stateInfo());
             }
-            case CONTROL -> v.put("action", e.action());
+            case CONTROL -> {
+                v.put("action", e.action());
+                if (e.taskName() != null) v.put("tasks", List.of(e.taskName().split(",")));
+            }
         }
         if (e.snapshot()) v.put("snapshot", true);
         return v;

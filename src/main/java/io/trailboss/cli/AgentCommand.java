@@ -63,6 +63,10 @@ public final class AgentCommand implements Callable<Integer> {
 
     private record Running(Thread thread, String id) {}
 
+    /** How long a stopped job's processes get between SIGTERM and SIGKILL. */
+    private static final long STOP_GRACE_MILLIS = 10_000;
+    private final Map<String, io.trailboss.action.Interruption> interruptions = new ConcurrentHashMap<>();
+
     /** The server refused the token: nothing to retry. */
     private static final class Refused extends Exception {
         Refused(String message) {
@@ -141,6 +145,7 @@ public final class AgentCommand implements Callable<Integer> {
                         } finally {
                             running.remove(id);
                             stdin.remove(id);
+                            interruptions.remove(id);
                             slots.release();
                         }
                     });
@@ -168,6 +173,7 @@ public final class AgentCommand implements Callable<Integer> {
                     Running r = running.get(String.valueOf(id));
                     if (r != null) {
                         System.err.println("job " + id + " is no longer this agent's (cancelled or lost): stopping it");
+                        interruptions.computeIfAbsent(String.valueOf(id), k -> new io.trailboss.action.Interruption()).interrupt(STOP_GRACE_MILLIS);
                         r.thread().interrupt();
                     }
                 }
@@ -210,7 +216,8 @@ public final class AgentCommand implements Callable<Integer> {
             @SuppressWarnings("unchecked")
             Map<String, Object> input = job.get("input") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
             ActionContext context = new ActionContext(id, (String) job.get("execution_id"), null, (String) job.get("token"), log::add,
-                    stdin.computeIfAbsent(id, k -> new LinkedBlockingQueue<>()));
+                    stdin.computeIfAbsent(id, k -> new LinkedBlockingQueue<>()),
+                    interruptions.computeIfAbsent(id, k -> new io.trailboss.action.Interruption()));
             result = action == null ? new ActionResult.Failure("this agent has no action '" + actionName + "'", null) : action.run(input, context);
         } catch (InterruptedException e) {
             interrupted = true;

@@ -98,7 +98,7 @@ final class WatchCommand implements Callable<Integer> {
         } else {
             what = "(control)";
             state = String.valueOf(e.get("action"));
-            info = "";
+            info = e.get("tasks") instanceof java.util.List<?> tasks ? "tasks: " + String.join(", ", tasks.stream().map(String::valueOf).toList()) : "";
             key = "control " + e.get("seq");
         }
         if (!printed.add(key)) return;

@@ -21,10 +21,10 @@ public final class DefinitionParser {
     private static final Set<String> TASK_KEYS = Set.of(
             "description", "action", "workflow", "input", "publish", "publish-on-error", "on-success", "on-error",
             "on-complete", "join", "with-items", "concurrency", "retry", "wait-before", "wait-after", "timeout",
-            "pause-before", "fail-on", "keep-result", "tags", "requires", "safe-rerun", "targets");
+            "pause-before", "fail-on", "keep-result", "tags", "requires", "safe-rerun", "targets", "pause-on-fail");
     private static final Set<String> TASK_DEFAULT_KEYS = Set.of(
             "on-success", "on-error", "on-complete", "retry", "wait-before", "wait-after", "timeout", "pause-before",
-            "concurrency", "requires", "safe-rerun", "fail-on");
+            "concurrency", "requires", "safe-rerun", "fail-on", "pause-on-fail");
     private static final Set<String> RETRY_KEYS = Set.of("count", "delay", "break-on", "continue-on");
     private static final Set<String> ACTION_KEYS = Set.of("description", "base", "base-input", "input", "output", "tags");
     private static final Pattern WITH_ITEM = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s+in\\s+(.+?)\\s*$", Pattern.DOTALL);
@@ -224,6 +224,7 @@ public final class DefinitionParser {
                 plain(pick(t, defaults, "pause-before")),
                 plain(pick(t, defaults, "fail-on")),
                 booleanValue(t.get("keep-result"), true),
+                booleanValue(pick(t, defaults, "pause-on-fail"), false),
                 stringList(t.get("tags"), "tags"),
                 requires,
                 targetSelector(t.get("targets")),

@@ -7,6 +7,7 @@ import java.util.Map;
  * One task of a workflow. Policy fields (retry, waits, timeout, pause-before, concurrency) hold
  * literals or expressions, evaluated when the task runs. Task defaults are already applied.
  * {@code targets} (a name, a list of names, or {labels, kind}) makes one job per target.
+ * {@code pauseOnFail}: a failure holds the task for a person's decision instead of following on-error.
  */
 public record TaskSpec(
         String name,
@@ -29,6 +30,7 @@ public record TaskSpec(
         Object pauseBefore,
         Object failOn,
         boolean keepResult,
+        boolean pauseOnFail,
         List<String> tags,
         List<String> requires,
         Object targets,

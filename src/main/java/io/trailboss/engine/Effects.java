@@ -22,7 +22,7 @@ final class Effects {
     final List<JobOutcome> failedJobs = new ArrayList<>();
     final Map<String, TaskExecution> tasks = new LinkedHashMap<>();
     final Map<String, Execution> executions = new LinkedHashMap<>();
-    /** Control actions applied: (execution id, action). */
+    /** Control actions applied: (execution id, action, task names or ""). */
     final List<List<String>> controls = new ArrayList<>();
 
     void dispatch(Job job) {
@@ -57,7 +57,18 @@ final class Effects {
     }
 
     void controlled(String executionId, String action) {
-        controls.add(List.of(executionId, action));
+        controls.add(List.of(executionId, action, ""));
+    }
+
+    void controlled(String executionId, String action, List<String> tasks) {
+        controls.add(List.of(executionId, action, String.join(",", tasks)));
+    }
+
+    /** Jobs whose processes must be stopped once the transaction has committed, with the grace before SIGKILL. */
+    final Map<Job, Long> interrupts = new LinkedHashMap<>();
+
+    void interrupt(Job job, long graceMillis) {
+        interrupts.put(job, graceMillis);
     }
 
     void executionChanged(Execution e) {

@@ -53,6 +53,8 @@ public final class Engine implements AutoCloseable {
     final TaskStore tasks = new TaskStore();
     final JobStore jobs = new JobStore();
     final TimerStore timers = new TimerStore();
+    final io.trailboss.store.DirectiveStore directives = new io.trailboss.store.DirectiveStore();
+    final io.trailboss.store.ControlLogStore controlLog = new io.trailboss.store.ControlLogStore();
     final WorkflowStore workflows = new WorkflowStore();
     final SourceStore sources = new SourceStore();
     final Definitions definitions = new Definitions(sources, workflows);
@@ -257,7 +259,7 @@ public final class Engine implements AutoCloseable {
         long now = clock.millis();
         Execution ex = new Execution(id, wf.row() == null ? null : wf.row().id(), spec.name(), wf.sha(), ExecutionState.RUNNING, null,
                 fullInput, params, context, null, description, parentJob == null ? null : parentJob.id(),
-                parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null);
+                parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null, false);
         executions.insert(h, ex);
         return ex;
     }
@@ -299,29 +301,169 @@ public final class Engine implements AutoCloseable {
     }
 
     public Execution pause(String executionId) {
-        return onExecution(executionId, "pause", step -> {
+        return pause(executionId, null);
+    }
+
+    /** Nothing new starts; running jobs finish. {@code actor}: who asked, for the audit. */
+    public Execution pause(String executionId, String actor) {
+        return onExecution(executionId, "pause", actor, step -> {
             if (step.state() != ExecutionState.RUNNING) throw new ConflictException("execution " + executionId + " is " + step.state() + ", not RUNNING");
-            step.pauseExecution("paused by request");
+            step.pauseExecution("paused by " + who(actor));
         });
     }
 
     public Execution resume(String executionId) {
-        return onExecution(executionId, "resume", Step::resume);
+        return resume(executionId, null);
+    }
+
+    public Execution resume(String executionId, String actor) {
+        return onExecution(executionId, "resume", actor, Step::resume);
     }
 
     public Execution cancel(String executionId) {
-        return onExecution(executionId, "cancel", step -> step.cancel("cancelled by request"));
+        return cancel(executionId, null);
     }
 
-    /** {@code control}: the control action listeners are told of (before its state changes), null for none. */
-    private Execution onExecution(String executionId, String control, java.util.function.Consumer<Step> action) {
+    /** Ends the execution CANCELLED; its running jobs are stopped (SIGTERM, then SIGKILL after a grace period). */
+    public Execution cancel(String executionId, String actor) {
+        return onExecution(executionId, "cancel", actor, step -> step.cancel("cancelled by " + who(actor)));
+    }
+
+    private static String who(String actor) {
+        return actor == null || actor.isBlank() ? "request" : actor;
+    }
+
+    /**
+     * {@code control}: the control action listeners are told of (before its state changes) and the
+     * audit records, null for none.
+     */
+    private Execution onExecution(String executionId, String control, String actor, java.util.function.Consumer<Step> action) {
         return inTransaction(h -> {
             Effects effects = new Effects();
             if (control != null) effects.controlled(executionId, control);
             Step step = step(h, executionId, effects).orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));
             action.accept(step);
+            if (control != null) {
+                controlLog.insert(h, new io.trailboss.model.ControlRecord(Ids.next(), executionId, control, Map.of(), List.of(), null,
+                        actor == null || actor.isBlank() ? "anonymous" : actor, clock.millis()));
+            }
             return new Effects.Result<>(step.flush(), effects);
         }).value();
+    }
+
+    /**
+     * A task control on a live execution (see {@link TaskControl}). Refused with a 409-style
+     * {@link ConflictException} that lists each selected task and its state when nothing is
+     * eligible, or when tasks were named and one of them is not; then nothing changes.
+     */
+    public ControlReport control(String executionId, ControlRequest request) {
+        return inTransaction(h -> {
+            Effects effects = new Effects();
+            Step step = step(h, executionId, effects).orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));
+            ControlReport report = new TaskControls(step, effects).apply(request);
+            Execution after = step.flush();
+            return new Effects.Result<>(new ControlReport(report.executionId(), report.control(), report.dryRun(), report.affected(),
+                    report.notEligible(), after), effects);
+        }).value();
+    }
+
+    /** A rerun of a finished execution: from one task, or (no task given) from every failed or cancelled task. */
+    public record RerunRequest(String fromTask, Map<String, Object> input, Map<String, Object> env, boolean dryRun, String actor) {}
+
+    /**
+     * Runs a finished execution again in place: the chosen task (or every task that failed without
+     * an on-error, or was cancelled) runs again from the context it had, with the input changed
+     * where {@code input} says (vars are evaluated again) and the env replaced if given.
+     */
+    public ControlReport rerun(String executionId, RerunRequest request) {
+        return inTransaction(h -> {
+            Effects effects = new Effects();
+            Step step = step(h, executionId, effects).orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));
+            Execution ex = step.execution();
+            WorkflowSpec spec = step.spec();
+            if (!step.state().isFinal()) {
+                throw new ConflictException("execution " + executionId + " is " + step.state() + ", not finished: rerun its tasks with the task control 'rerun'",
+                        Map.of("execution_state", step.state().name()));
+            }
+            if (ex.parentJobId() != null) {
+                throw new ConflictException("execution " + executionId + " is a sub-workflow of job " + ex.parentJobId() + ": rerun its parent execution",
+                        Map.of("execution_state", step.state().name()));
+            }
+            Map<String, io.trailboss.model.TaskExecution> rows = step.latestByName();
+            List<io.trailboss.model.TaskExecution> again = new ArrayList<>();
+            List<io.trailboss.model.TaskExecution> joins = new ArrayList<>();
+            List<ControlReport.TaskNote> notes = new ArrayList<>();
+            String fresh = null;
+            if (request.fromTask() != null) {
+                if (spec.task(request.fromTask()) == null) {
+                    throw new NotFoundException("workflow '" + spec.name() + "' has no task '" + request.fromTask() + "' (its tasks: " + String.join(", ", spec.tasks().keySet()) + ")");
+                }
+                io.trailboss.model.TaskExecution row = rows.get(request.fromTask());
+                if (row == null) fresh = request.fromTask();
+                else again.add(row);
+                notes.add(new ControlReport.TaskNote(request.fromTask(), row == null ? "PENDING" : row.state().name(), "runs again"));
+            } else {
+                for (io.trailboss.model.TaskExecution row : rows.values()) {
+                    boolean unsatisfiedJoin = row.state() == ExecutionState.ERROR && row.stateInfo() != null && row.stateInfo().startsWith("join can no longer be satisfied");
+                    if (unsatisfiedJoin) {
+                        joins.add(row);
+                        notes.add(new ControlReport.TaskNote(row.name(), row.state().name(), "waits again for its arrivals"));
+                    } else if ((row.state() == ExecutionState.ERROR && !row.errorHandled()) || row.state() == ExecutionState.CANCELLED) {
+                        again.add(row);
+                        notes.add(new ControlReport.TaskNote(row.name(), row.state().name(), "runs again"));
+                    }
+                }
+                if (again.isEmpty()) {
+                    throw new ConflictException("execution " + executionId + " has no failed or cancelled task to rerun (name one with 'task')",
+                            Map.of("tasks", rows.values().stream().map(t -> Map.of("task", t.name(), "state", t.state().name())).toList()));
+                }
+            }
+            Map<String, Object> input = null;
+            Map<String, Object> context = null;
+            Map<String, Object> params = null;
+            if (request.input() != null || request.env() != null) {
+                Map<String, Object> merged = new LinkedHashMap<>(ex.input());
+                if (request.input() != null) merged.putAll(request.input());
+                input = checkedInput(spec, merged);
+                context = new LinkedHashMap<>(input);
+                try {
+                    Object vars = expressions.evaluate(spec.vars(), input, io.trailboss.expr.EvaluationScope.NONE);
+                    if (vars instanceof Map<?, ?> m) {
+                        Map<String, Object> ctx = context;
+                        m.forEach((k, v) -> ctx.put(String.valueOf(k), v));
+                    }
+                } catch (ExpressionException e) {
+                    throw new InvalidInputException("vars", "cannot evaluate vars: " + e.getMessage());
+                }
+                params = new LinkedHashMap<>(ex.params());
+                if (request.env() != null) params.put("env", request.env());
+            }
+            if (!request.dryRun()) {
+                String actor = request.actor() == null || request.actor().isBlank() ? "anonymous" : request.actor();
+                effects.controlled(executionId, "rerun", notes.stream().map(ControlReport.TaskNote::task).toList());
+                step.reopen(input, context, params);
+                for (io.trailboss.model.TaskExecution j : joins) step.forgetUnsatisfiedJoin(j);
+                for (io.trailboss.model.TaskExecution row : again) step.rerunNow(row);
+                if (fresh != null) step.startFresh(fresh);
+                Map<String, Object> selector = new LinkedHashMap<>();
+                if (request.fromTask() != null) selector.put("task", request.fromTask());
+                else selector.put("failed", true);
+                if (request.input() != null) selector.put("input", request.input());
+                if (request.env() != null) selector.put("env", request.env());
+                controlLog.insert(h, new io.trailboss.model.ControlRecord(Ids.next(), executionId, "rerun", selector,
+                        notes.stream().map(ControlReport.TaskNote::task).toList(), null, actor, clock.millis()));
+            }
+            Execution after = step.flush();
+            return new Effects.Result<>(new ControlReport(executionId, "rerun", request.dryRun(), notes, List.of(), after), effects);
+        }).value();
+    }
+
+    /** The audit of controls applied to an execution, oldest first. */
+    public List<io.trailboss.model.ControlRecord> controls(String executionId, int limit, int offset) {
+        return jdbi.withHandle(h -> {
+            executions.find(h, executionId).orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));
+            return controlLog.byExecution(h, executionId, limit, offset);
+        });
     }
 
     private java.util.Optional<Step> step(Handle h, String executionId, Effects effects) {
@@ -362,12 +504,13 @@ public final class Engine implements AutoCloseable {
 
     /**
      * A runner took a job: it shows RUNNING (committed before the action starts, so no outcome can
-     * race it). Returns the job's token, which only the job's process gets.
+     * race it). Returns the job's token, which only the job's process gets, or null if the job is
+     * no longer queued (cancelled or interrupted before it started): then it must not run.
      */
     public String jobStarted(String jobId, String runner) {
         String token = JobTokens.issue();
-        jdbi.useHandle(h -> jobs.start(h, jobId, runner, JobTokens.hash(token), clock.millis()));
-        return token;
+        boolean started = jdbi.withHandle(h -> jobs.start(h, jobId, runner, JobTokens.hash(token), clock.millis()));
+        return started ? token : null;
     }
 
     /**
@@ -568,7 +711,7 @@ public final class Engine implements AutoCloseable {
         // listeners first: what this transaction sets going (jobs, timers) cannot be told before it
         try {
             for (EngineListener l : listeners) {
-                effects.controls.forEach(c -> l.controlled(c.get(0), c.get(1)));
+                effects.controls.forEach(c -> l.controlled(c.get(0), c.get(1), c.get(2).isEmpty() ? null : c.get(2)));
                 effects.tasks.values().forEach(l::taskChanged);
                 effects.executions.values().forEach(l::executionChanged);
             }
@@ -578,6 +721,7 @@ public final class Engine implements AutoCloseable {
             ordered.forEach(Runnable::run);
             ordered.clear();
         }
+        effects.interrupts.forEach(runner::interrupt);
         if (!effects.jobs.isEmpty()) runner.submit(effects.jobs);
         effects.timers.forEach(timerService::arm);
         effects.failedJobs.forEach(this::jobDone);
@@ -587,7 +731,7 @@ public final class Engine implements AutoCloseable {
         for (String child : effects.childrenToCancel) {
             Thread.startVirtualThread(() -> safely(() -> {
                 try {
-                    onExecution(child, null, step -> step.cancel("cancelled by request"));
+                    onExecution(child, null, null, step -> step.cancel("cancelled with its parent"));
                 } catch (ConflictException alreadyFinished) {
                     // nothing to cancel
                 }

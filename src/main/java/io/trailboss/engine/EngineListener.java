@@ -9,6 +9,10 @@ public interface EngineListener {
 
     default void executionChanged(Execution execution) {}
 
-    /** A person paused, resumed or cancelled an execution ({@code action}: pause, resume, cancel). */
-    default void controlled(String executionId, String action) {}
+    /**
+     * A person controlled an execution ({@code action}: pause, resume, cancel, rerun) or some of its
+     * tasks (a task control's name, with {@code tasks} the names it acted on, comma-separated; null for
+     * the execution).
+     */
+    default void controlled(String executionId, String action, String tasks) {}
 }

@@ -30,8 +30,9 @@ public record Event(long seq, long at, Kind kind, String executionId, String wor
         return new Event(0, e.updatedAt(), Kind.EXECUTION, e.id(), e.workflowName(), null, null, e.state().name(), e.stateInfo(), null, false);
     }
 
-    public static Event control(String executionId, String action, long at) {
-        return new Event(0, at, Kind.CONTROL, executionId, null, null, null, null, null, action, false);
+    /** A control; {@code tasks}: the task names a task control acted on (comma-separated), null for an execution control. */
+    public static Event control(String executionId, String action, String tasks, long at) {
+        return new Event(0, at, Kind.CONTROL, executionId, null, tasks, null, null, null, action, false);
     }
 
     Event numbered(long n, boolean asSnapshot) {
@@ -67,8 +68,8 @@ public record Event(long seq, long at, Kind kind, String executionId, String wor
     private static int rank(String state) {
         return switch (ExecutionState.valueOf(state)) {
             case IDLE, WAITING -> 0;
-            case RUNNING, DELAYED, PAUSED -> 1;
-            case SUCCESS, ERROR, CANCELLED -> 2;
+            case RUNNING, DELAYED, PAUSED, BLOCKED, INTERRUPTED -> 1;
+            case SUCCESS, ERROR, CANCELLED, SKIPPED -> 2;
         };
     }
 }

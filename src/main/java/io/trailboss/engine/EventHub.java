@@ -56,9 +56,13 @@ public final class EventHub implements EngineListener {
         publish(Event.of(execution));
     }
 
-    @Override
     public void controlled(String executionId, String action) {
-        publish(Event.control(executionId, action, clock.millis()));
+        controlled(executionId, action, null);
+    }
+
+    @Override
+    public void controlled(String executionId, String action, String tasks) {
+        publish(Event.control(executionId, action, tasks, clock.millis()));
     }
 
     /** Publishes an event (numbered here) unless it tells nothing new about its subject. */

@@ -24,6 +24,7 @@ public final class LocalRunner implements JobRunner {
     private final Semaphore slots;
     private final String name;
     private final Map<String, BlockingQueue<String>> inputs = new ConcurrentHashMap<>();
+    private final Map<String, io.trailboss.action.Interruption> interruptions = new ConcurrentHashMap<>();
 
     public LocalRunner(Engine engine, ActionRegistry actions, Clock clock, int limit, String name) {
         this.engine = engine;
@@ -48,8 +49,18 @@ public final class LocalRunner implements JobRunner {
     }
 
     @Override
+    public void interrupt(Job job, long graceMillis) {
+        // a job still waiting for a slot gets its interruption as soon as its action registers a handler
+        io.trailboss.action.Interruption i = interruptions.get(job.id());
+        if (i != null) i.interrupt(graceMillis);
+    }
+
+    @Override
     public void submit(List<Job> jobs) {
-        for (Job job : jobs) Thread.startVirtualThread(() -> run(job));
+        for (Job job : jobs) {
+            interruptions.put(job.id(), new io.trailboss.action.Interruption());
+            Thread.startVirtualThread(() -> run(job));
+        }
     }
 
     private void run(Job job) {
@@ -64,11 +75,16 @@ public final class LocalRunner implements JobRunner {
         ActionResult result;
         BlockingQueue<String> input = new LinkedBlockingQueue<>();
         inputs.put(job.id(), input);
+        io.trailboss.action.Interruption interruption = interruptions.getOrDefault(job.id(), new io.trailboss.action.Interruption());
         try {
             Action action = actions.find(job.action()).orElse(null);
             String token = action != null && !action.instant() ? engine.jobStarted(job.id(), name) : null;
+            if (interruption.requested() || (action != null && !action.instant() && token == null && job.state() == io.trailboss.model.JobState.QUEUED)) {
+                // stopped (cancelled, interrupted) before it started: it never runs; its state is already final
+                return;
+            }
             ActionContext context = new ActionContext(job.id(), job.executionId(), null, token,
-                    text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input);
+                    text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input, interruption);
             result = action == null
                     ? new ActionResult.Failure("unknown action '" + job.action() + "'", null)
                     : action.run(job.input(), context);
@@ -79,6 +95,7 @@ public final class LocalRunner implements JobRunner {
             result = new ActionResult.Failure(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         } finally {
             inputs.remove(job.id());
+            interruptions.remove(job.id());
             engine.jobLogs().closed(job.id());
             slots.release();
         }

@@ -15,6 +15,7 @@ import io.trailboss.model.Execution;
 import io.trailboss.model.ExecutionState;
 import io.trailboss.model.Job;
 import io.trailboss.model.JobState;
+import io.trailboss.model.TaskDirective;
 import io.trailboss.model.TaskExecution;
 import io.trailboss.model.Timer;
 import java.util.ArrayList;
@@ -59,6 +60,9 @@ final class Step {
     private final Set<String> uninserted = new java.util.HashSet<>();
 
     private AdHocActions adHoc;
+    /** Whether directives may exist (see {@link Execution#steered()}); they are read only then. */
+    private boolean steered;
+    private Map<String, java.util.EnumSet<TaskDirective.Kind>> directives;
 
     private AdHocActions adHoc() {
         if (adHoc == null) adHoc = new AdHocActions(doc, engine.actions, engine.expressions);
@@ -81,6 +85,7 @@ final class Step {
         this.waiting = ex.waitingJoins();
         this.errors = ex.unhandledErrors();
         this.finishedAt = ex.finishedAt();
+        this.steered = ex.steered();
     }
 
     ExecutionState state() {
@@ -93,7 +98,7 @@ final class Step {
         if (dirty) {
             ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, ex.input(),
                     ex.params(), ex.context(), output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active,
-                    waiting, errors, ex.createdAt(), now, finishedAt);
+                    waiting, errors, ex.createdAt(), now, finishedAt, steered);
             engine.executions.update(h, ex);
             Execution snapshot = ex;
             effects.executionChanged(snapshot);
@@ -205,6 +210,7 @@ final class Step {
             save(with(t, ExecutionState.IDLE, null).build());
             return;
         }
+        if (steered && applyDirectives(t, ts)) return;
         Map<String, Object> ctx = dataContext(t);
         try {
             if (ts.pauseBefore() != null && !t.hasFlag("pause-before-done") && engine.expressions.test(ts.pauseBefore(), ctx, scope(t))) {
@@ -540,14 +546,29 @@ final class Step {
     // ------------------------------------------------------------------ finishing a task
 
     private void finishTask(TaskExecution t, TaskSpec ts, boolean success, Object result, String info) {
-        if (mayHaveTimers(ts)) engine.timers.deleteForTask(h, t.id());
-        TaskExecution done = with(t, success ? ExecutionState.SUCCESS : ExecutionState.ERROR, info).result(result).build();
+        if (!success && !t.hasFlag("failure-accepted") && pauseOnFail(ts)) {
+            holdFailure(t, ts, result, info);
+            return;
+        }
+        complete(t, ts, success ? ExecutionState.SUCCESS : ExecutionState.ERROR, result, info);
+    }
+
+    /**
+     * Ends a task in {@code end} (SUCCESS, ERROR, or SKIPPED, which publishes nothing and takes the
+     * success transitions) and takes its transitions.
+     */
+    private void complete(TaskExecution t, TaskSpec ts, ExecutionState end, Object result, String info) {
+        if (mayHaveTimers(ts) || steered) engine.timers.deleteForTask(h, t.id());
+        boolean success = end != ExecutionState.ERROR;
+        TaskExecution done = with(t, end, info).result(result).build();
         Map<String, Object> ctx = dataContext(done);
         Map<String, Object> published = new LinkedHashMap<>();
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> p = (Map<String, Object>) engine.expressions.evaluate(success ? ts.publish() : ts.publishOnError(), ctx, scope(done));
-            published.putAll(p);
+            if (end != ExecutionState.SKIPPED) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> p = (Map<String, Object>) engine.expressions.evaluate(success ? ts.publish() : ts.publishOnError(), ctx, scope(done));
+                published.putAll(p);
+            }
         } catch (ExpressionException e) {
             success = false;
             info = "cannot publish: " + e.getMessage();
@@ -618,7 +639,7 @@ final class Step {
         for (String name : needed) {
             TaskSpec ts = spec.task(name);
             if (!ts.requires().contains(done.name()) || states.containsKey(name)) continue;
-            if (ts.requires().stream().allMatch(r -> states.get(r) == ExecutionState.SUCCESS)) {
+            if (ts.requires().stream().allMatch(r -> states.get(r) == ExecutionState.SUCCESS || states.get(r) == ExecutionState.SKIPPED)) {
                 Map<String, Object> ctx = new LinkedHashMap<>();
                 for (String r : ts.requires()) ctx = Maps.deepMerge(ctx, contexts.get(r));
                 createAndBegin(ts, ctx, null);
@@ -770,12 +791,208 @@ final class Step {
             for (Job j : engine.jobs.openByTask(h, t.id())) {
                 engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "execution ended: " + end, now);
                 if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
+                else effects.interrupt(j, ControlRequest.DEFAULT_GRACE_MILLIS);
             }
             engine.timers.deleteForTask(h, t.id());
         }
         active = 0;
         waiting = 0;
         if (ex.parentJobId() != null) effects.childFinished(ex.parentJobId());
+    }
+
+    // ------------------------------------------------------------------ task controls (decided by TaskControls)
+
+    WorkflowSpec spec() {
+        return spec;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    /** A task that never ran starts now with an empty inbound context (a rerun from it). */
+    void startFresh(String name) {
+        createAndBegin(spec.task(name), new LinkedHashMap<>(), null);
+        checkCompletion();
+    }
+
+    /**
+     * A join that failed because its arrivals could no longer come no longer counts: a rerun may
+     * bring them, and they then start a new join.
+     */
+    void forgetUnsatisfiedJoin(TaskExecution t) {
+        if (t.state() == ExecutionState.ERROR && !t.errorHandled()) errors--;
+        save(with(t, t.state(), t.stateInfo()).handled(true).arrived(null).leaf(false).flag("rerun").build());
+        dirty = true;
+    }
+
+    Execution execution() {
+        return ex;
+    }
+
+    long now() {
+        return now;
+    }
+
+    Handle handle() {
+        return h;
+    }
+
+    /** The latest task execution of each task that has one, by name. */
+    Map<String, TaskExecution> latestByName() {
+        Map<String, TaskExecution> out = new LinkedHashMap<>();
+        for (TaskExecution t : tasks().byExecution(h, executionId)) out.put(t.name(), t);
+        taskCache.putAll(out);
+        return out;
+    }
+
+    private Map<String, java.util.EnumSet<TaskDirective.Kind>> directives() {
+        if (directives == null) {
+            directives = new HashMap<>();
+            if (steered) {
+                for (TaskDirective d : engine.directives.byExecution(h, executionId)) {
+                    directives.computeIfAbsent(d.taskName(), k -> java.util.EnumSet.noneOf(TaskDirective.Kind.class)).add(d.kind());
+                }
+            }
+        }
+        return directives;
+    }
+
+    Set<TaskDirective.Kind> directivesOf(String task) {
+        return directives().getOrDefault(task, java.util.EnumSet.noneOf(TaskDirective.Kind.class));
+    }
+
+    void addDirective(String task, TaskDirective.Kind kind, String by) {
+        if (!directives().computeIfAbsent(task, k -> java.util.EnumSet.noneOf(TaskDirective.Kind.class)).add(kind)) return;
+        engine.directives.insert(h, new TaskDirective(executionId, task, kind, now, by));
+        steered = true;
+        dirty = true;
+    }
+
+    boolean removeDirective(String task, TaskDirective.Kind kind) {
+        java.util.EnumSet<TaskDirective.Kind> kinds = directives().get(task);
+        if (kinds == null || !kinds.remove(kind)) return false;
+        engine.directives.delete(h, executionId, task, kind);
+        return true;
+    }
+
+    /** Whether a failure of the task holds it: a person's directive wins over the workflow's pause-on-fail. */
+    boolean pauseOnFail(TaskSpec ts) {
+        if (steered) {
+            Set<TaskDirective.Kind> kinds = directivesOf(ts.name());
+            if (kinds.contains(TaskDirective.Kind.PAUSE_ON_FAIL)) return true;
+            if (kinds.contains(TaskDirective.Kind.NO_PAUSE_ON_FAIL)) return false;
+        }
+        return ts.pauseOnFail();
+    }
+
+    /** A task about to start meets what a person asked of it: blocked, held, or skipped. True if it does not start. */
+    private boolean applyDirectives(TaskExecution t, TaskSpec ts) {
+        Set<TaskDirective.Kind> kinds = directivesOf(t.name());
+        if (kinds.contains(TaskDirective.Kind.BLOCK)) {
+            removeDirective(t.name(), TaskDirective.Kind.BLOCK);
+            save(with(t, ExecutionState.BLOCKED, "blocked by request: unblock it to run it").unflag("held").build());
+            return true;
+        }
+        if (kinds.contains(TaskDirective.Kind.PAUSE)) {
+            removeDirective(t.name(), TaskDirective.Kind.PAUSE);
+            save(with(t, ExecutionState.PAUSED, "held before start by request: resume or release it to run it").flag("held").unflag("held-failure").build());
+            return true;
+        }
+        if (kinds.contains(TaskDirective.Kind.SKIP)) {
+            removeDirective(t.name(), TaskDirective.Kind.SKIP);
+            complete(t, ts, ExecutionState.SKIPPED, null, "skipped by request");
+            return true;
+        }
+        return false;
+    }
+
+    private void holdFailure(TaskExecution t, TaskSpec ts, Object result, String info) {
+        if (mayHaveTimers(ts)) engine.timers.deleteForTask(h, t.id());
+        save(with(t, ExecutionState.PAUSED, "failed" + (info == null ? "" : ": " + info)
+                + " (held by pause-on-fail: rerun, skip, or resume to follow on-error)").result(result).flag("held-failure").unflag("held").build());
+    }
+
+    /** Jobs of the task's current attempt that have not ended. */
+    List<Job> openJobs(TaskExecution t) {
+        return engine.jobs.openByTask(h, t.id());
+    }
+
+    /** A held (PAUSED before start) or BLOCKED task starts now, unless the execution is paused (then on resume). */
+    void startHeld(TaskExecution t) {
+        begin(with(t, ExecutionState.RUNNING, null).unflag("held").build(), spec.task(t.name()));
+        checkCompletion();
+    }
+
+    /** A held task is blocked instead. */
+    void blockNow(TaskExecution t) {
+        save(with(t, ExecutionState.BLOCKED, "blocked by request: unblock it to run it").unflag("held").build());
+    }
+
+    /** Counts the task as done without (further) running: open jobs are cancelled, successors start. */
+    void skipNow(TaskExecution t, String by) {
+        for (Job j : engine.jobs.openByTask(h, t.id())) {
+            engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "task skipped by " + by, now);
+            if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
+            else effects.interrupt(j, ControlRequest.DEFAULT_GRACE_MILLIS);
+        }
+        complete(t, spec.task(t.name()), ExecutionState.SKIPPED, null, "skipped by " + by);
+        checkCompletion();
+    }
+
+    /** Stops the task's jobs; the task waits, INTERRUPTED, for a rerun, a skip or a resume. */
+    void interruptNow(TaskExecution t, String by, long graceMillis) {
+        for (Job j : engine.jobs.openByTask(h, t.id())) {
+            engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "interrupted by " + by, now);
+            if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
+            else effects.interrupt(j, graceMillis);
+        }
+        engine.timers.deleteForTask(h, t.id());
+        save(with(t, ExecutionState.INTERRUPTED, "interrupted by " + by + ": rerun, skip, or resume to follow on-error").build());
+    }
+
+    /** A task held after failing, or interrupted, follows its failure: on-error, as without pause-on-fail. */
+    void acceptFailure(TaskExecution t) {
+        String info = t.state() == ExecutionState.INTERRUPTED ? "interrupted" : t.stateInfo();
+        if (info != null && info.contains(" (held by pause-on-fail")) info = info.substring(0, info.indexOf(" (held by pause-on-fail"));
+        complete(with(t, ExecutionState.RUNNING, null).flag("failure-accepted").build(), spec.task(t.name()), ExecutionState.ERROR, t.result(), info);
+        checkCompletion();
+    }
+
+    /**
+     * Runs a task again. One held after failing or interrupted gets a new attempt; a finished one a
+     * new task execution from the same inbound context, whose transitions fire again when it ends (the
+     * old one no longer counts as an unhandled error, nor for the final context).
+     */
+    void rerunNow(TaskExecution t) {
+        TaskSpec ts = spec.task(t.name());
+        if (!t.state().isFinal()) {
+            engine.timers.deleteForTask(h, t.id());
+            begin(with(t, ExecutionState.RUNNING, null).attempt(t.attempt() + 1).result(null).unflag("held-failure").build(), ts);
+            checkCompletion();
+            return;
+        }
+        if (t.state() == ExecutionState.ERROR && !t.errorHandled()) errors--;
+        save(with(t, t.state(), t.stateInfo()).handled(true).leaf(false).flag("rerun").build());
+        TaskExecution again = newTask(ts, t.inContext(), ExecutionState.RUNNING, t.arrived());
+        active++;
+        dirty = true;
+        begin(again, ts);
+        checkCompletion();
+    }
+
+    /** Reopens a finished execution for a rerun: it runs again, with new input and env if given. */
+    void reopen(Map<String, Object> input, Map<String, Object> context, Map<String, Object> params) {
+        if (input != null) {
+            ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, input, params, context,
+                    output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active, waiting, errors, ex.createdAt(), now, finishedAt, steered);
+            engine.executions.replaceInput(h, ex);
+        }
+        state = ExecutionState.RUNNING;
+        stateInfo = null;
+        output = null;
+        finishedAt = null;
+        dirty = true;
     }
 
     // ------------------------------------------------------------------ data

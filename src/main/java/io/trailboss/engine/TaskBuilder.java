@@ -91,6 +91,11 @@ final class TaskBuilder {
         return this;
     }
 
+    TaskBuilder unflag(String f) {
+        flags = String.join(" ", java.util.Arrays.stream(flags.split(" ")).filter(x -> !x.isEmpty() && !x.equals(f)).toList());
+        return this;
+    }
+
     TaskBuilder handled(boolean handled) {
         errorHandled = handled;
         return this;

@@ -163,6 +163,9 @@ public final class WorkflowGraph {
             case DELAYED -> "#ffe0b2";
             case WAITING, IDLE -> "#eeeeee";
             case CANCELLED -> "#d7ccc8";
+            case SKIPPED -> "#e1f5fe";
+            case BLOCKED -> "#cfd8dc";
+            case INTERRUPTED -> "#ffab91";
         };
     }
 

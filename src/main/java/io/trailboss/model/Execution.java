@@ -2,7 +2,11 @@ package io.trailboss.model;
 
 import java.util.Map;
 
-/** One run of a workflow. {@code context} holds input and evaluated vars; times are epoch millis. */
+/**
+ * One run of a workflow. {@code context} holds input and evaluated vars; times are epoch millis.
+ * {@code steered}: a person has left task directives on it (skip, block, pause...), so the engine
+ * looks them up before starting a task; executions nobody steers skip that read.
+ */
 public record Execution(
         String id,
         String workflowId,
@@ -22,7 +26,8 @@ public record Execution(
         int unhandledErrors,
         long createdAt,
         long updatedAt,
-        Long finishedAt) {
+        Long finishedAt,
+        boolean steered) {
 
     @SuppressWarnings("unchecked")
     public Map<String, Object> env() {

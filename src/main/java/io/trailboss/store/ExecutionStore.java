@@ -15,21 +15,25 @@ import org.jdbi.v3.core.statement.Query;
 public final class ExecutionStore {
     private static final String COLUMNS = """
             id, workflow_id, workflow_name, source_sha, state, state_info, input, params, context, output, description,
-            parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors, created_at, updated_at, finished_at""";
+            parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors, created_at, updated_at, finished_at, steered""";
     private static final String INSERT = """
             insert into execution (id, workflow_id, workflow_name, source_sha, state, state_info, input, params, context,
                 output, description, parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors,
-                created_at, updated_at, finished_at)
+                created_at, updated_at, finished_at, steered)
             values (:id, :workflowId, :workflowName, :sourceSha, :state, :stateInfo, :input, :params, :context,
                 :output, :description, :parentJobId, :rootExecutionId, :activeTasks, :waitingJoins, :unhandledErrors,
-                :createdAt, :updatedAt, :finishedAt)
+                :createdAt, :updatedAt, :finishedAt, :steered)
             """;
     private static final String LOCK = "select " + COLUMNS + " from execution where id = :id for update";
     private static final String FIND = "select " + COLUMNS + " from execution where id = :id";
     private static final String UPDATE = """
             update execution set state = :state, state_info = :stateInfo, output = :output, active_tasks = :activeTasks,
                 waiting_joins = :waitingJoins, unhandled_errors = :unhandledErrors, updated_at = :updatedAt,
-                finished_at = :finishedAt
+                finished_at = :finishedAt, steered = :steered
+            where id = :id
+            """;
+    private static final String RESTART = """
+            update execution set input = :input, params = :params, context = :context
             where id = :id
             """;
     private static final String BY_PARENT_JOB = "select " + COLUMNS + " from execution where parent_job_id = :jobId";
@@ -45,6 +49,7 @@ public final class ExecutionStore {
                 .bind("rootExecutionId", e.rootExecutionId()).bind("activeTasks", e.activeTasks())
                 .bind("waitingJoins", e.waitingJoins()).bind("unhandledErrors", e.unhandledErrors())
                 .bind("createdAt", e.createdAt()).bind("updatedAt", e.updatedAt()).bind("finishedAt", e.finishedAt())
+                .bind("steered", e.steered())
                 .execute();
     }
 
@@ -71,7 +76,14 @@ public final class ExecutionStore {
                 .bind("output", Rows.jsonOrNull(e.output())).bind("activeTasks", e.activeTasks())
                 .bind("waitingJoins", e.waitingJoins()).bind("unhandledErrors", e.unhandledErrors())
                 .bind("updatedAt", e.updatedAt()).bind("finishedAt", e.finishedAt())
+                .bind("steered", e.steered())
                 .execute();
+    }
+
+    /** A rerun with changed input or env: the execution's input, params and context are replaced. */
+    public void replaceInput(Handle h, Execution e) {
+        h.createUpdate(RESTART).bind("id", e.id()).bind("input", Json.write(e.input())).bind("params", Json.write(e.params()))
+                .bind("context", Json.write(e.context())).execute();
     }
 
     /** Filters for listing; null fields do not filter. */
@@ -121,6 +133,6 @@ public final class ExecutionStore {
                 Rows.map(rs, "params"), Rows.map(rs, "context"), Rows.json(rs, "output"), rs.getString("description"),
                 rs.getString("parent_job_id"), rs.getString("root_execution_id"), rs.getInt("active_tasks"),
                 rs.getInt("waiting_joins"), rs.getInt("unhandled_errors"), rs.getLong("created_at"),
-                rs.getLong("updated_at"), Rows.nullableLong(rs, "finished_at"));
+                rs.getLong("updated_at"), Rows.nullableLong(rs, "finished_at"), rs.getBoolean("steered"));
     }
 }

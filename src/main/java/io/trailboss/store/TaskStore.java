@@ -38,7 +38,7 @@ public final class TaskStore {
     private static final String LEAVES = "select " + COLUMNS + " from task_execution where execution_id = :executionId and leaf = true order by seq";
     private static final String UNFINISHED = """
             select %s from task_execution where execution_id = :executionId
-            and state in ('IDLE', 'WAITING', 'RUNNING', 'DELAYED') order by seq
+            and state in ('IDLE', 'WAITING', 'RUNNING', 'DELAYED', 'PAUSED', 'BLOCKED', 'INTERRUPTED') order by seq
             """.formatted(COLUMNS);
     // "order by execution_id, seq desc limit 1" reads one entry of task_by_execution_seq on H2 and PostgreSQL
     private static final String MAX_SEQ = """
