@@ -202,6 +202,11 @@ final class WatchRoutes {
                 v.put("state_info", e.stateInfo());
             }
             case CONTROL -> v.put("action", e.action());
+            case INBOX -> {
+                v.put("action", e.action());
+                v.put("job_id", e.taskId());
+                v.put("text", e.stateInfo());
+            }
         }
         if (e.snapshot()) v.put("snapshot", true);
         return v;
