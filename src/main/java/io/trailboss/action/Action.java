@@ -19,5 +19,16 @@ public interface Action {
         return false;
     }
 
+    /**
+     * Problems with a task's input that can be seen before anything runs (the workflow is refused
+     * with them). {@code path} is relative to the task's input, e.g. {@code form[1].type}.
+     */
+    default List<InputProblem> check(Map<String, Object> input) {
+        return List.of();
+    }
+
+    /** One problem {@link #check} found: where in the input, and what. */
+    record InputProblem(String path, String message) {}
+
     ActionResult run(Map<String, Object> input, ActionContext context) throws Exception;
 }

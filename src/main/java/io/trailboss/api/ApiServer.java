@@ -46,10 +46,20 @@ public final class ApiServer implements AutoCloseable {
             new WatchRoutes(tb).register(config.routes);
             new AgentRoutes(tb).register(config.routes);
             new AraRoutes(tb).register(config.routes);
+            new InboxRoutes(tb).register(config.routes);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")));
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
             config.routes.exception(DefinitionException.class, (e, ctx) -> problem(ctx, 400, "invalid workflow definition", null, e.problems()));
+            config.routes.exception(io.trailboss.manual.AnswersException.class, (e, ctx) -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("type", "about:blank");
+                body.put("title", "Bad Request");
+                body.put("status", 400);
+                body.put("detail", e.getMessage());
+                body.put("errors", e.errors().stream().map(f -> Map.of("field", f.field(), "message", f.message())).toList());
+                ctx.status(400).contentType("application/problem+json").result(Json.write(body));
+            });
             config.routes.exception(InvalidInputException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(), e.field(), null));
             config.routes.exception(io.trailboss.target.TargetException.class, (e, ctx) -> problem(ctx, switch (e.kind()) {
                 case INVALID -> 400;

@@ -205,6 +205,11 @@ final class WatchRoutes {
                 v.put("action", e.action());
                 if (e.taskName() != null) v.put("tasks", List.of(e.taskName().split(",")));
             }
+            case INBOX -> {
+                v.put("action", e.action());
+                v.put("job_id", e.taskId());
+                v.put("text", e.stateInfo());
+            }
         }
         if (e.snapshot()) v.put("snapshot", true);
         return v;

@@ -21,6 +21,7 @@ public final class Trailboss implements AutoCloseable {
     private final Targets targets;
     private final LocalRunner localRunner;
     private final io.trailboss.agent.AgentHub agents;
+    private final io.trailboss.manual.Inbox inbox;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -40,6 +41,9 @@ public final class Trailboss implements AutoCloseable {
         this.agents = new io.trailboss.agent.AgentHub(engine, localRunner, targets);
         engine.setRunner(agents);
         engine.setTargets(new TargetsDirectory(targets));
+        // manual steps and prompts wait for people; answers to prompts reach jobs wherever they run
+        this.inbox = new io.trailboss.manual.Inbox(engine, secrets, agents::send);
+        actions.register(inbox.action());
         this.catalog = new WorkflowCatalog(engine);
         this.queries = new Queries(engine);
     }
@@ -63,6 +67,11 @@ public final class Trailboss implements AutoCloseable {
     /** Remote agents: tokens, the agent protocol, leases; also routes jobs between agents and the local runner. */
     public io.trailboss.agent.AgentHub agents() {
         return agents;
+    }
+
+    /** Manual steps and prompts waiting for people, and their decisions and answers. */
+    public io.trailboss.manual.Inbox inbox() {
+        return inbox;
     }
 
     public Database database() {

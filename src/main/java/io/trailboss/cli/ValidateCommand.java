@@ -18,8 +18,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            WorkflowDocument doc = DefinitionParser.parse(Files.readString(file));
-            var problems = io.trailboss.engine.WorkflowCatalog.actionProblems(doc, ActionRegistry.standard());
+            String text = Files.readString(file);
+            WorkflowDocument doc = DefinitionParser.parse(text);
+            var problems = io.trailboss.engine.WorkflowCatalog.actionProblems(doc, registry(), text);
             if (!problems.isEmpty()) throw new DefinitionException(problems);
             System.out.println(file + ": valid (" + String.join(", ", doc.workflows().keySet()) + ")");
             return 0;
@@ -27,5 +28,13 @@ final class ValidateCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.err.println(file + ": " + p));
             return 1;
         }
+    }
+
+    /** The actions a server offers (shell scripts and manual steps are checked, never run here). */
+    private static ActionRegistry registry() {
+        ActionRegistry registry = ActionRegistry.standard();
+        registry.register(new io.trailboss.action.ShellAction(java.util.Map::of));
+        registry.register(new io.trailboss.manual.ManualAction());
+        return registry;
     }
 }

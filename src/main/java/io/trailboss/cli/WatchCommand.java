@@ -95,6 +95,11 @@ final class WatchCommand implements Callable<Integer> {
             state = String.valueOf(e.get("state"));
             info = e.get("state_info") == null ? "" : String.valueOf(e.get("state_info"));
             key = "execution " + state + " " + info;
+        } else if ("inbox".equals(kind)) {
+            what = "(inbox)";
+            state = String.valueOf(e.get("action"));
+            info = "job " + e.get("job_id") + (e.get("text") == null ? "" : ": " + e.get("text"));
+            key = "inbox " + e.get("seq");
         } else {
             what = "(control)";
             state = String.valueOf(e.get("action"));

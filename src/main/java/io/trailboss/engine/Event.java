@@ -15,7 +15,9 @@ public record Event(long seq, long at, Kind kind, String executionId, String wor
         String state, String stateInfo, String action, boolean snapshot) {
 
     public enum Kind {
-        TASK, EXECUTION, CONTROL;
+        TASK, EXECUTION, CONTROL,
+        /** Something started or stopped waiting for a person (a manual step, a prompt). */
+        INBOX;
 
         public String word() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -33,6 +35,15 @@ public record Event(long seq, long at, Kind kind, String executionId, String wor
     /** A control; {@code tasks}: the task names a task control acted on (comma-separated), null for an execution control. */
     public static Event control(String executionId, String action, String tasks, long at) {
         return new Event(0, at, Kind.CONTROL, executionId, null, tasks, null, null, null, action, false);
+    }
+
+    /**
+     * An inbox change: {@code action} is what happened (manual-waiting, manual-completed,
+     * manual-failed, prompt-open, prompt-answered, prompt-closed); the job's id rides in
+     * {@code taskId} and the prompt's or step's text in {@code stateInfo}.
+     */
+    public static Event inbox(String executionId, String jobId, String action, String text, long at) {
+        return new Event(0, at, Kind.INBOX, executionId, null, null, jobId, null, text, action, false);
     }
 
     Event numbered(long n, boolean asSnapshot) {

@@ -3,18 +3,25 @@ package io.trailboss.engine;
 import io.trailboss.store.JobLogStore;
 import io.trailboss.store.JobLogStore.Chunk;
 import java.time.Clock;
+import io.trailboss.store.PromptStore;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Appends to job logs: each chunk is committed, then published live. A log stops growing at the
- * per-job cap, and its last chunk says so.
+ * per-job cap, and its last chunk says so. A line that starts with {@value #PROMPT} is a question
+ * for a person: it is stored as an open prompt in the chunk's transaction (the inbox shows it), and
+ * closed when the job's process ends.
  */
 public final class JobLogs {
     public static final long DEFAULT_CAP = 4L * 1024 * 1024;
     public static final int MAX_CHUNK = 256 * 1024;
+    public static final String PROMPT = "::prompt::";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -22,6 +29,11 @@ public final class JobLogs {
     private volatile long cap;
     private final JobLogStore store = new JobLogStore();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final PromptStore prompts = new PromptStore();
+    // jobs of this process that asked something: only their end costs a look at the prompt table
+    // (after a restart the inbox still hides prompts of jobs that are no longer running)
+    private final java.util.Set<String> asking = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<PromptStore.Prompt> promptListener = p -> { };
 
     public JobLogs(Jdbi jdbi, Clock clock, LogHub hub, long cap) {
         this.jdbi = jdbi;
@@ -36,6 +48,11 @@ public final class JobLogs {
         this.cap = bytes;
     }
 
+    /** Told (after commit) of each prompt a job asked, and of each prompt closed with its job (state CLOSED). */
+    public void onPrompt(Consumer<PromptStore.Prompt> listener) {
+        this.promptListener = listener;
+    }
+
     public LogHub hub() {
         return hub;
     }
@@ -46,7 +63,9 @@ public final class JobLogs {
         if (text.length() > MAX_CHUNK) throw new InvalidInputException("chunk", "a log chunk may hold at most " + MAX_CHUNK + " characters, not " + text.length());
         // one writer per job at a time keeps chunk numbers dense and in order
         synchronized (locks.computeIfAbsent(jobId, k -> new Object())) {
+            List<PromptStore.Prompt> asked = new ArrayList<>();
             Chunk stored = jdbi.inTransaction(h -> {
+                asked.clear();
                 long size = store.size(h, jobId);
                 if (size >= cap) return null;
                 String chunk = text;
@@ -56,11 +75,39 @@ public final class JobLogs {
                 int seq = store.nextSeq(h, jobId);
                 long at = clock.millis();
                 store.append(h, jobId, seq, at, chunk);
+                for (String question : questions(chunk)) {
+                    PromptStore.Prompt p = new PromptStore.Prompt(UUID.randomUUID().toString(), jobId, executionId, question, PromptStore.OPEN, at, null, null, null);
+                    prompts.insert(h, p);
+                    asked.add(p);
+                }
                 return new Chunk(seq, at, chunk);
             });
             if (stored == null) return false;
             hub.publish(executionId, jobId, stored);
+            if (!asked.isEmpty()) asking.add(jobId);
+            asked.forEach(this::tell);
             return true;
+        }
+    }
+
+    /**
+     * The questions in a chunk: lines that start with the prompt marker. A chunk holds whole lines,
+     * or a partial line a job left waiting (a question without a newline), so it starts a line.
+     */
+    static List<String> questions(String chunk) {
+        if (!chunk.contains(PROMPT)) return List.of();
+        List<String> out = new ArrayList<>();
+        for (String line : chunk.split("\n")) {
+            if (line.startsWith(PROMPT)) out.add(line.substring(PROMPT.length()).strip());
+        }
+        return out;
+    }
+
+    private void tell(PromptStore.Prompt p) {
+        try {
+            promptListener.accept(p);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(JobLogs.class).error("a prompt listener failed", e);
         }
     }
 
@@ -72,5 +119,12 @@ public final class JobLogs {
     public void closed(String jobId) {
         locks.remove(jobId);
         hub.end(jobId);
+        if (!asking.remove(jobId)) return;
+        List<PromptStore.Prompt> closed = jdbi.inTransaction(h -> {
+            List<PromptStore.Prompt> open = prompts.byJob(h, jobId).stream().filter(p -> p.state().equals(PromptStore.OPEN)).toList();
+            if (!open.isEmpty()) prompts.closeForJob(h, jobId, clock.millis());
+            return open;
+        });
+        closed.forEach(p -> tell(new PromptStore.Prompt(p.id(), p.jobId(), p.executionId(), p.text(), PromptStore.CLOSED, p.createdAt(), null, null, clock.millis())));
     }
 }

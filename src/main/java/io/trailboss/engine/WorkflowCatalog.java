@@ -9,6 +9,8 @@ import io.trailboss.definition.InputParam;
 import io.trailboss.definition.TaskSpec;
 import io.trailboss.definition.WorkflowDocument;
 import io.trailboss.definition.WorkflowSpec;
+import io.trailboss.definition.YamlNode;
+import io.trailboss.definition.YamlReader;
 import io.trailboss.model.Workflow;
 import io.trailboss.store.SourceStore;
 import io.trailboss.store.WorkflowStore;
@@ -35,13 +37,22 @@ public final class WorkflowCatalog {
     /** Parses and checks a document: syntax, structure, and that every action it names exists. */
     public WorkflowDocument validate(String yaml) {
         WorkflowDocument doc = DefinitionParser.parse(yaml);
-        List<Problem> problems = actionProblems(doc, engine.actions);
+        List<Problem> problems = actionProblems(doc, engine.actions, yaml);
         if (!problems.isEmpty()) throw new DefinitionException(problems);
         return doc;
     }
 
     /** Every action a document names must exist, and get only the inputs it declares. */
     public static List<Problem> actionProblems(WorkflowDocument doc, io.trailboss.action.ActionRegistry registry) {
+        return actionProblems(doc, registry, null);
+    }
+
+    /**
+     * As above; with the document's {@code yaml}, problems an action finds inside its input point
+     * at their own line and column (else at the task's).
+     */
+    public static List<Problem> actionProblems(WorkflowDocument doc, io.trailboss.action.ActionRegistry registry, String yaml) {
+        YamlNode[] root = {null};
         List<Problem> problems = new ArrayList<>();
         for (AdHocActionSpec a : doc.actions().values()) {
             if (!doc.actions().containsKey(a.base()) && registry.find(a.base()).isEmpty()) {
@@ -73,9 +84,40 @@ public final class WorkflowCatalog {
                         problems.add(new Problem(t.line(), t.column(), where, "action '" + name + "' needs input '" + p.name() + "'"));
                     }
                 }
+                for (Action.InputProblem p : action.get().check(given)) {
+                    if (root[0] == null && yaml != null) root[0] = YamlReader.read(yaml);
+                    YamlNode at = locate(root[0], wf.name(), t.name(), p.path());
+                    problems.add(new Problem(at == null ? t.line() : at.line(), at == null ? t.column() : at.column(), where + ".input." + p.path(), p.message()));
+                }
             }
         }
         return problems;
+    }
+
+    /**
+     * The node an input path ({@code form[1].type}) names under a task's {@code input}, or the
+     * closest one found on the way; null when the input was not written as a mapping.
+     */
+    private static YamlNode locate(YamlNode root, String workflow, String task, String path) {
+        if (!(root instanceof YamlNode.Mapping r)) return null;
+        YamlNode node = r.get(workflow);
+        for (String key : List.of("tasks", task, "input")) {
+            node = node instanceof YamlNode.Mapping m ? m.get(key) : null;
+        }
+        if (node == null) return null;
+        YamlNode found = node;
+        for (String part : path.split("\\.")) {
+            String key = part.contains("[") ? part.substring(0, part.indexOf('[')) : part;
+            YamlNode next = null;
+            if (found instanceof YamlNode.Mapping m) next = m.get(key);
+            if (next != null && part.contains("[") && next instanceof YamlNode.Sequence seq) {
+                int i = Integer.parseInt(part.substring(part.indexOf('[') + 1, part.indexOf(']')));
+                next = i < seq.items().size() ? seq.items().get(i) : next;
+            }
+            if (next == null) return found;
+            found = next;
+        }
+        return found;
     }
 
     /** Stores every workflow of the document; refuses (changing nothing) if any name is taken. */

@@ -1,0 +1,96 @@
+package io.trailboss.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The job_prompt table (questions running jobs asked on their output) and the inbox: everything
+ * waiting for a person, manual jobs and open prompts together, oldest first.
+ */
+public final class PromptStore {
+    public static final String OPEN = "OPEN";
+    public static final String ANSWERED = "ANSWERED";
+    public static final String CLOSED = "CLOSED";
+
+    private static final String COLUMNS = "id, job_id, execution_id, text, state, created_at, answered_by, answered_at, closed_at";
+    private static final String INSERT = """
+            insert into job_prompt (id, job_id, execution_id, text, state, created_at)
+            values (:id, :jobId, :executionId, :text, 'OPEN', :createdAt)
+            """;
+    private static final String FIND = "select " + COLUMNS + " from job_prompt where id = :id";
+    private static final String BY_JOB = "select " + COLUMNS + " from job_prompt where job_id = :jobId order by created_at, id";
+    private static final String ANSWER = """
+            update job_prompt set state = 'ANSWERED', answered_by = :by, answered_at = :now
+            where id = :id and state = 'OPEN'
+            """;
+    private static final String CLOSE = "update job_prompt set state = 'CLOSED', closed_at = :now where id = :id and state <> 'CLOSED'";
+    private static final String CLOSE_FOR_JOB = "update job_prompt set state = 'CLOSED', closed_at = :now where job_id = :jobId and state = 'OPEN'";
+    // a manual job waits once its async result is recorded; a prompt only while its job runs
+    private static final String WAITING = """
+            select 'manual' as kind, j.id as id, j.id as job_id, j.execution_id as execution_id, e.workflow_name as workflow,
+                   t.name as task_name, t.id as task_id, j.target as target, coalesce(j.started_at, j.created_at) as since, j.input as body
+            from job j join task_execution t on t.id = j.task_execution_id join execution e on e.id = j.execution_id
+            where j.action = 'manual' and j.state = 'RUNNING' and j.is_async = true
+            union all
+            select 'prompt' as kind, p.id as id, p.job_id as job_id, p.execution_id as execution_id, e.workflow_name as workflow,
+                   t.name as task_name, t.id as task_id, j.target as target, p.created_at as since, p.text as body
+            from job_prompt p join job j on j.id = p.job_id join task_execution t on t.id = j.task_execution_id
+                 join execution e on e.id = p.execution_id
+            where p.state = 'OPEN' and j.state = 'RUNNING'
+            """;
+    private static final String INBOX = "select * from (" + WAITING + ") w order by since, id limit :limit offset :offset";
+    private static final String COUNT = "select count(*) from (" + WAITING + ") w";
+
+    public record Prompt(String id, String jobId, String executionId, String text, String state, long createdAt,
+            String answeredBy, Long answeredAt, Long closedAt) {}
+
+    /** One thing waiting for a person. {@code body}: the manual job's input (JSON) or the prompt's text. */
+    public record Waiting(String kind, String id, String jobId, String executionId, String workflow, String taskName,
+            String taskId, String target, long since, String body) {}
+
+    public void insert(Handle h, Prompt p) {
+        h.createUpdate(INSERT).bind("id", p.id()).bind("jobId", p.jobId()).bind("executionId", p.executionId())
+                .bind("text", p.text()).bind("createdAt", p.createdAt()).execute();
+    }
+
+    public Optional<Prompt> find(Handle h, String id) {
+        return h.createQuery(FIND).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public List<Prompt> byJob(Handle h, String jobId) {
+        return h.createQuery(BY_JOB).bind("jobId", jobId).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Marks an open prompt answered; false if it was not open (answered or closed meanwhile). */
+    public boolean answer(Handle h, String id, String by, long now) {
+        return h.createUpdate(ANSWER).bind("id", id).bind("by", by).bind("now", now).execute() == 1;
+    }
+
+    public void close(Handle h, String id, long now) {
+        h.createUpdate(CLOSE).bind("id", id).bind("now", now).execute();
+    }
+
+    public int closeForJob(Handle h, String jobId, long now) {
+        return h.createUpdate(CLOSE_FOR_JOB).bind("jobId", jobId).bind("now", now).execute();
+    }
+
+    public List<Waiting> waiting(Handle h, int limit, int offset) {
+        return h.createQuery(INBOX).bind("limit", limit).bind("offset", offset)
+                .map((rs, ctx) -> new Waiting(rs.getString("kind").trim(), rs.getString("id"), rs.getString("job_id"), rs.getString("execution_id"),
+                        rs.getString("workflow"), rs.getString("task_name"), rs.getString("task_id"), rs.getString("target"),
+                        rs.getLong("since"), rs.getString("body")))
+                .list();
+    }
+
+    public long countWaiting(Handle h) {
+        return h.createQuery(COUNT).mapTo(Long.class).one();
+    }
+
+    private static Prompt map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Long answered = Rows.nullableLong(rs, "answered_at");
+        Long closed = Rows.nullableLong(rs, "closed_at");
+        return new Prompt(rs.getString("id"), rs.getString("job_id"), rs.getString("execution_id"), rs.getString("text"),
+                rs.getString("state"), rs.getLong("created_at"), rs.getString("answered_by"), answered, closed);
+    }
+}
