@@ -46,8 +46,8 @@ class RemoteInterruptTest {
             assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOW).status()).isEqualTo(200);
             var issued = server.postJson("/api/v1/agents/tokens", Map.of("name", "far-agent", "targets", List.of("far1")));
             assertThat(issued.status()).as(issued.body()).isEqualTo(201);
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            Process agent = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
                     "--server", server.base, "--token", (String) issued.map().get("token"))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile())).start();
             try {
