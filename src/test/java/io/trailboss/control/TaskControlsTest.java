@@ -114,12 +114,27 @@ class TaskControlsTest {
                   action: std.echo output=finished
             """;
 
+    private static final String PERSON = """
+            version: '2.0'
+            person:
+              tasks:
+                ask:
+                  action: manual
+                  input:
+                    instructions: Check the dashboard
+                    form:
+                      - {name: fine, type: boolean}
+                  on-success: next
+                next:
+                  action: std.echo output=next
+            """;
+
     private TestServer server;
 
     @BeforeAll
     void start() {
         server = new TestServer(TestDatabases.h2());
-        for (String wf : List.of(CHAIN, FAN, FAILING, PLAIN_FAIL, SLEEPER, CHECKED)) {
+        for (String wf : List.of(CHAIN, FAN, FAILING, PLAIN_FAIL, SLEEPER, CHECKED, PERSON)) {
             assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", wf).status()).isEqualTo(200);
         }
     }
@@ -226,6 +241,19 @@ class TaskControlsTest {
         awaitState(ex, "SUCCESS");
         assertThat(states(ex)).containsEntry("middle", "SKIPPED").containsEntry("last", "SUCCESS");
         assertThat(jobs(ex, "middle")).as("a skipped task runs no job").isEmpty();
+    }
+
+    @Test
+    void skip_of_a_manual_step_waiting_for_a_person_cancels_it_and_its_successors_run() {
+        String ex = run("person");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !jobs(ex, "ask").isEmpty() && "RUNNING".equals(jobs(ex, "ask").getFirst().get("state")));
+        assertThat(server.get("/api/v1/inbox").body()).contains(ex);
+        Map<String, Object> r = ok(control(ex, Map.of("action", "skip", "tasks", List.of("ask"))));
+        assertThat(names(r, "affected")).containsExactly("ask");
+        awaitState(ex, "SUCCESS");
+        assertThat(states(ex)).containsEntry("ask", "SKIPPED").containsEntry("next", "SUCCESS");
+        assertThat(jobs(ex, "ask").getFirst().get("state")).isEqualTo("CANCELLED");
+        assertThat(server.get("/api/v1/inbox").body()).doesNotContain(ex);
     }
 
     @Test
