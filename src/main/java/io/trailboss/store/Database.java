@@ -35,11 +35,19 @@ public final class Database implements AutoCloseable {
 
     /** An embedded H2 file database under {@code dir}, created on first use. */
     public static Database embedded(Path dir) {
+        return new Database(embeddedUrl(dir), "sa", "", 16);
+    }
+
+    static String embeddedUrl(Path dir) {
         // WRITE_DELAY=0: a commit reaches the file before it is acknowledged, so kill -9 loses nothing.
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("trailboss") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;LOCK_TIMEOUT=10000"
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("trailboss") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;LOCK_TIMEOUT=10000"
                 // the engine's ~20 statements stay parsed per connection (the default cache holds 8)
-                + ";QUERY_CACHE_SIZE=128";
-        return new Database(url, "sa", "", 16);
+                + ";QUERY_CACHE_SIZE=128"
+                // H2 would answer a cached query run again in one transaction with its earlier result when the
+                // table's modification counter has not moved, but the counter moves when another transaction
+                // writes, not when it commits: a row read before taking the execution lock and again after it
+                // would come back stale. Off, every read sees what was committed.
+                + ";OPTIMIZE_REUSE_RESULTS=FALSE";
     }
 
     /** Any JDBC URL: {@code jdbc:postgresql://host:5432/db?user=..} or an H2 URL. */

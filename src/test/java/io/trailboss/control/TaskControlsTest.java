@@ -521,7 +521,7 @@ class TaskControlsTest {
             CompletableFuture<TestServer.Answer> completion = CompletableFuture.supplyAsync(() -> complete(gate));
             int i1 = interrupt.join().status();
             int c1 = completion.join().status();
-            assertThat(List.of(i1, c1)).as("interrupt %s, completion %s", interrupt.join().body(), completion.join().body()).containsExactlyInAnyOrder(200, 409);
+            assertThat(List.of(i1, c1)).as("interrupt %s, completion %s, tasks %s, jobs %s", interrupt.join().body(), completion.join().body(), states(ex), jobs(ex, "gate")).containsExactlyInAnyOrder(200, 409);
             if (i1 == 200) {
                 assertThat(states(ex)).containsEntry("gate", "INTERRUPTED");
                 ok(control(ex, Map.of("action", "skip", "tasks", List.of("gate"))));
