@@ -540,13 +540,14 @@ class TaskControlsTest {
         assertThat(names(preview, "affected")).containsExactly("check");
         assertThat(executionState(ex)).isEqualTo("ERROR");
 
-        Map<String, Object> r = ok(server.postJson("/api/v1/executions/" + ex + "/rerun", Map.of("input", Map.of("ok", true), "by", "carol")));
+        Map<String, Object> r = ok(server.postJson("/api/v1/executions/" + ex + "/rerun", Map.of("input", Map.of("ok", true), "env", Map.of("stage", "retry"), "by", "carol")));
         assertThat(names(r, "affected")).containsExactly("check");
         awaitState(ex, "SUCCESS");
         assertThat(states(ex)).containsEntry("check", "SUCCESS").containsEntry("finish", "SUCCESS");
         @SuppressWarnings("unchecked")
         var input = (Map<String, Object>) server.get("/api/v1/executions/" + ex).map().get("input");
         assertThat(input).containsEntry("ok", true);
+        assertThat(server.get("/api/v1/executions/" + ex).map().get("params")).isEqualTo(Map.of("env", Map.of("stage", "retry")));
         @SuppressWarnings("unchecked")
         var audit = (List<Map<String, Object>>) server.get("/api/v1/executions/" + ex + "/controls").map().get("items");
         assertThat(audit).extracting(c -> c.get("action") + " by " + c.get("by")).containsExactly("rerun by carol");
