@@ -275,4 +275,30 @@ class ManualStepApiTest {
             assertThat(server.postJson("/api/v1/prompts/" + item.get("id") + "/answer", Map.of("text", "y")).status()).isEqualTo(409);
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2"})
+    void the_documented_example_runs_from_manual_check_to_answered_prompt(String db) throws Exception {
+        try (TestServer server = new TestServer(TestDatabases.of(db))) {
+            String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("docs/examples/manual-step.yaml"));
+            assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", yaml).status()).isEqualTo(200);
+            try (SseRecorder events = new SseRecorder(server.base + "/api/v1/events")) {
+                Map<String, Object> step = startAndWait(server, "failover", Map.of("cluster", "pg-main"));
+                assertThat((String) step.get("instructions")).startsWith("## Check the replica of pg-main");
+                String execution = (String) step.get("execution_id");
+                TestServer.Answer done = server.send("POST", "/api/v1/manual/" + step.get("job_id") + "/complete", "application/json",
+                        "{\"values\": {\"lag_ok\": \"yes\", \"ticket\": \"CHG-42\"}}");
+                assertThat(done.status()).as(done.body()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(15)).until(() -> inbox(server, "").stream().anyMatch(i -> "prompt".equals(i.get("kind"))));
+                Map<String, Object> prompt = inbox(server, "").getFirst();
+                assertThat(prompt).containsEntry("question", "Type 'go' to promote the replica").containsEntry("task", "switch");
+                assertThat(server.postJson("/api/v1/prompts/" + prompt.get("id") + "/answer", Map.of("text", "go")).status()).isEqualTo(200);
+                awaitExecution(server, execution, "SUCCESS");
+                assertThat(server.get("/api/v1/jobs/" + prompt.get("job_id") + "/log").body()).contains("draining 50 connections on pg-main", "promoted");
+                await().atMost(Duration.ofSeconds(5)).until(() -> events.events.stream().filter(e -> "inbox".equals(e.event()))
+                        .map(e -> (String) e.data().get("action")).toList()
+                        .containsAll(List.of("manual-waiting", "manual-completed", "prompt-open", "prompt-answered")));
+            }
+        }
+    }
 }
