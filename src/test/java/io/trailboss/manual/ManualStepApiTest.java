@@ -301,4 +301,30 @@ class ManualStepApiTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2"})
+    void a_manual_step_on_a_target_an_agent_covers_still_waits_on_the_server(String db) {
+        try (TestServer server = new TestServer(TestDatabases.of(db))) {
+            assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "web1")).status()).isEqualTo(201);
+            assertThat(server.postJson("/api/v1/agents/tokens", Map.of("name", "rack", "targets", List.of("web1"))).status()).isEqualTo(201);
+            server.send("PUT", "/api/v1/workflows", "text/yaml", """
+                    version: '2.0'
+                    onweb:
+                      tasks:
+                        look:
+                          targets: web1
+                          action: manual
+                          input:
+                            instructions: "Look at {{ target.name }}"
+                    """);
+            Map<String, Object> item = startAndWait(server, "onweb", Map.of());
+            assertThat(item).containsEntry("target", "web1").containsEntry("instructions", "Look at web1");
+            TestServer.Answer noForm = server.postJson("/api/v1/manual/" + item.get("job_id") + "/complete", Map.of("values", Map.of("x", 1)));
+            assertThat(noForm.status()).isEqualTo(400);
+            assertThat(noForm.body()).contains("the step has no form, so it takes no answers");
+            assertThat(server.postJson("/api/v1/manual/" + item.get("job_id") + "/complete", Map.of("values", Map.of())).status()).isEqualTo(200);
+            awaitExecution(server, (String) item.get("execution_id"), "SUCCESS");
+        }
+    }
 }
