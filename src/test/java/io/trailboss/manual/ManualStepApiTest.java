@@ -327,4 +327,48 @@ class ManualStepApiTest {
             awaitExecution(server, (String) item.get("execution_id"), "SUCCESS");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgres"})
+    void a_waiting_step_survives_a_restart_and_a_job_run_again_asks_afresh(String db) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("trailboss-restart-");
+        String pg = db.equals("postgres") ? TestDatabases.freshPostgresUrl() : null;
+        java.util.function.Supplier<io.trailboss.store.Database> open = () -> pg == null
+                ? io.trailboss.store.Database.embedded(dir) : io.trailboss.store.Database.connect(pg, null, null);
+        Map<String, Object> step;
+        Map<String, Object> oldPrompt;
+        try (TestServer first = new TestServer(open.get())) {
+            first.send("PUT", "/api/v1/workflows", "text/yaml", CHANGE);
+            first.send("PUT", "/api/v1/workflows", "text/yaml", """
+                    version: '2.0'
+                    ask:
+                      tasks:
+                        question:
+                          action: shell
+                          input:
+                            script: |
+                              echo "::prompt::Proceed?"
+                              answer=$(timeout 20 head -n 1)
+                              echo "got $answer"
+                    """);
+            step = startAndWait(first, "change", Map.of("host", "db9"));
+            oldPrompt = startAndWait(first, "ask", Map.of());
+        }
+        try (TestServer second = new TestServer(open.get())) {
+            // the job's process died with the first server: its question is closed, the job runs again and asks anew
+            await().atMost(Duration.ofSeconds(15)).until(() -> inbox(second, "").size() == 2
+                    && inbox(second, "").stream().noneMatch(i -> oldPrompt.get("id").equals(i.get("id"))));
+            assertThat(second.get("/api/v1/prompts/" + oldPrompt.get("id")).map()).containsEntry("state", "CLOSED");
+            List<Map<String, Object>> items = inbox(second, "");
+            assertThat(items).extracting(i -> i.get("kind")).containsExactly("manual", "prompt");
+            assertThat(items.get(0)).containsEntry("job_id", step.get("job_id"));
+            assertThat(items.get(1)).containsEntry("job_id", oldPrompt.get("job_id")).containsEntry("question", "Proceed?");
+            assertThat(second.postJson("/api/v1/manual/" + step.get("job_id") + "/complete", Map.of("values", Map.of("replicas", 2, "go", true))).status()).isEqualTo(200);
+            assertThat(second.postJson("/api/v1/prompts/" + items.get(1).get("id") + "/answer", Map.of("text", "sure")).status()).isEqualTo(200);
+            awaitExecution(second, (String) step.get("execution_id"), "SUCCESS");
+            awaitExecution(second, (String) oldPrompt.get("execution_id"), "SUCCESS");
+            assertThat(task(second, (String) step.get("execution_id"), "apply").get("result")).isEqualTo(4);
+            assertThat(second.get("/api/v1/jobs/" + oldPrompt.get("job_id") + "/log").body()).contains("got sure");
+        }
+    }
 }
