@@ -121,6 +121,11 @@ class ManualStepApiTest {
                     "go: must be true or false, not 'perhaps'",
                     "env: 'dev' is not one of the choices [prod, staging]",
                     "note: must be at most 20 characters long");
+            // the generic async completions would skip the form: they refuse a manual step
+            TestServer.Answer generic = server.postJson("/api/v1/jobs/" + job + "/complete", Map.of("state", "SUCCESS", "output", Map.of("replicas", 99)));
+            assertThat(generic.status()).isEqualTo(409);
+            assertThat((String) generic.map().get("detail")).contains("is a manual step: complete it with POST /api/v1/manual/" + job + "/complete");
+            assertThat(server.send("PUT", "/mistral/v2/action_executions/" + job, "application/json", "{\"state\": \"SUCCESS\", \"output\": \"{}\"}").status()).isEqualTo(409);
             TestServer.Answer missing = server.postJson("/api/v1/manual/" + job + "/complete", Map.of("values", Map.of()));
             assertThat(missing.status()).isEqualTo(400);
             assertThat(missing.body()).contains("\"field\":\"replicas\"", "\"field\":\"go\"").doesNotContain("\"field\":\"env\"");
