@@ -100,4 +100,24 @@ class InboxCliTest {
             assertThat(run("prompt", "answer", s, prompt, "again").err()).contains("error 409");
         }
     }
+
+    @Test
+    void validate_points_at_a_bad_form_field_by_line_and_column() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bad-form-", ".yaml");
+        java.nio.file.Files.writeString(file, """
+                version: '2.0'
+                bad:
+                  tasks:
+                    ask:
+                      action: manual
+                      input:
+                        instructions: Do it
+                        form:
+                          - {name: env, type: choice, choices: [a, b], default: c}
+                """);
+        CliRun.Result r = run("validate", file.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("line 9, column 65: bad.tasks.ask.input.form[0].default: form[0] (env): the default 'c' is not one of the choices [a, b]");
+        assertThat(run("validate", "docs/examples/manual-step.yaml").exit()).isZero();
+    }
 }
