@@ -1,5 +1,7 @@
 package io.trailboss.agent;
 
+import io.trailboss.manual.ManualAction;
+
 import io.trailboss.action.ActionResult;
 import io.trailboss.engine.ConflictException;
 import io.trailboss.engine.Engine;
@@ -122,7 +124,9 @@ public final class AgentHub implements JobRunner, AutoCloseable {
             if (job.state() == JobState.RUNNING && job.runner() != null && job.runner().startsWith(RUNNER_PREFIX)) {
                 continue; // an agent has it (recovery): its lease decides
             }
-            if (job.target() != null && !active.isEmpty() && covered.computeIfAbsent(job.target(), t -> coveredBy(active, t))) {
+            // a manual step waits for a person on the server, whatever its target
+            if (job.target() != null && !active.isEmpty() && !ManualAction.NAME.equals(job.action())
+                    && covered.computeIfAbsent(job.target(), t -> coveredBy(active, t))) {
                 forAgents = true; // stays QUEUED in the database until an agent claims it
                 if (job.state() == JobState.QUEUED) queuedHints.put(job.id(), job.target());
             } else {
@@ -219,15 +223,15 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                 if (candidates.isEmpty() || (scanAt - last > TimeUnit.MILLISECONDS.toNanos(FALLBACK_POLL_MS) && lastScan.compareAndSet(last, scanAt))) {
                     // the queue itself: jobs queued before a restart, by another server node, or put back
                     candidates = h.createQuery("""
-                                    select id from job where state = 'QUEUED' and target in (<names>)
+                                    select id from job where state = 'QUEUED' and target in (<names>) and action <> :manual
                                     order by created_at, id limit :max""")
-                            .bindList("names", scope).bind("max", max * 4).mapTo(String.class).list();
+                            .bindList("names", scope).bind("manual", ManualAction.NAME).bind("max", max * 4).mapTo(String.class).list();
                 }
                 if (candidates.isEmpty()) return null;
                 List<String> ids = h.createQuery("""
-                                select id from job where id in (<ids>) and state = 'QUEUED'
+                                select id from job where id in (<ids>) and state = 'QUEUED' and action <> :manual
                                 order by created_at, id limit :max for update skip locked""")
-                        .bindList("ids", candidates).bind("max", max).mapTo(String.class).list();
+                        .bindList("ids", candidates).bind("manual", ManualAction.NAME).bind("max", max).mapTo(String.class).list();
                 List<Claimed> out = new ArrayList<>(ids.size());
                 if (ids.isEmpty()) return out;
                 List<String> secretsOut = new ArrayList<>(ids.size());

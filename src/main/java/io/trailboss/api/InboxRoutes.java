@@ -52,6 +52,17 @@ final class InboxRoutes {
         });
     }
 
+    /**
+     * A manual step is decided only through its own routes, which check the answers against the
+     * form and record who decided; the generic async completions refuse it.
+     */
+    static void refuseManual(Trailboss tb, String jobId) {
+        tb.queries().job(jobId).filter(j -> io.trailboss.manual.ManualAction.NAME.equals(j.action())).ifPresent(j -> {
+            throw new io.trailboss.engine.ConflictException("job '" + jobId + "' is a manual step: complete it with POST /api/v1/manual/"
+                    + jobId + "/complete (its answers are checked against its form) or fail it with POST /api/v1/manual/" + jobId + "/fail");
+        });
+    }
+
     private static String by(Context ctx, Map<String, Object> body) {
         String by = Bodies.string(body, "by", false);
         if (by == null) by = ctx.header(USER_HEADER);

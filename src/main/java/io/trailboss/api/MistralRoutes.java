@@ -105,6 +105,7 @@ final class MistralRoutes {
                 }
             }
             String info = body.get("state_info") instanceof String s ? s : null;
+            InboxRoutes.refuseManual(tb, ctx.pathParam("id"));
             var c = tb.engine().completeAsync(ctx.pathParam("id"), state.equals("SUCCESS"), output, state.equals("ERROR") ? (info != null ? info : String.valueOf(output)) : null);
             TaskExecution t = taskExecution(c.job().taskExecutionId());
             ctx.json(action(c.job(), t, execution(t.executionId())));

@@ -90,6 +90,7 @@ final class NativeRoutes {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "output", "error"));
             String state = Bodies.string(body, "state", true);
             if (!state.equals("SUCCESS") && !state.equals("ERROR")) throw ApiException.badRequest("state", "'state' must be SUCCESS or ERROR");
+            InboxRoutes.refuseManual(tb, ctx.pathParam("id"));
             Engine.Completion c = tb.engine().completeAsync(ctx.pathParam("id"), state.equals("SUCCESS"), body.get("output"), Bodies.string(body, "error", false));
             ctx.json(Map.of("changed", c.changed(), "job", job(c.job())));
         });

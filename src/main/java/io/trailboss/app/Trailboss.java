@@ -51,6 +51,7 @@ public final class Trailboss implements AutoCloseable {
     /** Resumes whatever a previous process left running. Call once, after wiring listeners. */
     public Trailboss recover() {
         agents.recover();
+        engine.jobLogs().closeOrphanedPrompts();
         engine.recover();
         return this;
     }

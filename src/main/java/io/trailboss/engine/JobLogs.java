@@ -111,6 +111,14 @@ public final class JobLogs {
         }
     }
 
+    /**
+     * After a restart: the processes of jobs run here are gone (the engine runs those jobs again),
+     * so their open questions are closed. Prompts of agents' jobs stay open: agents outlive a restart.
+     */
+    public int closeOrphanedPrompts() {
+        return jdbi.inTransaction(h -> prompts.closeOpenOfLocalJobs(h, clock.millis()));
+    }
+
     public List<Chunk> read(String jobId, int from) {
         return jdbi.withHandle(h -> store.from(h, jobId, from));
     }
@@ -120,11 +128,16 @@ public final class JobLogs {
         locks.remove(jobId);
         hub.end(jobId);
         if (!asking.remove(jobId)) return;
-        List<PromptStore.Prompt> closed = jdbi.inTransaction(h -> {
-            List<PromptStore.Prompt> open = prompts.byJob(h, jobId).stream().filter(p -> p.state().equals(PromptStore.OPEN)).toList();
-            if (!open.isEmpty()) prompts.closeForJob(h, jobId, clock.millis());
-            return open;
-        });
-        closed.forEach(p -> tell(new PromptStore.Prompt(p.id(), p.jobId(), p.executionId(), p.text(), PromptStore.CLOSED, p.createdAt(), null, null, clock.millis())));
+        try {
+            List<PromptStore.Prompt> closed = jdbi.inTransaction(h -> {
+                List<PromptStore.Prompt> open = prompts.byJob(h, jobId).stream().filter(p -> p.state().equals(PromptStore.OPEN)).toList();
+                if (!open.isEmpty()) prompts.closeForJob(h, jobId, clock.millis());
+                return open;
+            });
+            closed.forEach(p -> tell(new PromptStore.Prompt(p.id(), p.jobId(), p.executionId(), p.text(), PromptStore.CLOSED, p.createdAt(), null, null, clock.millis())));
+        } catch (RuntimeException e) {
+            // the runner must go on (free its slot, report the outcome); the inbox hides prompts of ended jobs anyway
+            org.slf4j.LoggerFactory.getLogger(JobLogs.class).warn("cannot close the prompts of job {}", jobId, e);
+        }
     }
 }
