@@ -117,6 +117,10 @@ final class AraRoutes {
 
     private static Handler h(Handler inner) {
         return ctx -> {
+            // No keep-alive: ara_record runs in Ansible's forked workers and reuses the callback's HTTP
+            // session, so a pooled connection would be shared by several processes and their
+            // answers would cross. A closed connection is never inherited.
+            ctx.header("Connection", "close");
             try {
                 inner.handle(ctx);
             } catch (RecordException e) {

@@ -34,6 +34,7 @@ public final class Trailboss implements AutoCloseable {
         this.targets = new Targets(database, clock, secrets);
         ActionRegistry actions = ActionRegistry.standard();
         actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
+        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
         this.engine = new Engine(database, clock, actions);
         this.localRunner = new LocalRunner(engine, actions, clock, 512, "local");
         // jobs on targets an agent token covers wait for agents; the rest run here

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * the recording back. Skipped with a message when Ansible is not installed, except in CI.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AraCallbackTest {
+public class AraCallbackTest {
     static final String PLAYBOOK = """
             - name: Trailboss recording check
               hosts: all
@@ -70,7 +70,7 @@ class AraCallbackTest {
         if (server != null) server.close();
     }
 
-    static void requireAnsible() {
+    public static void requireAnsible() {
         boolean present = Files.isExecutable(Path.of("/usr/bin/ansible-playbook")) && Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/ara"));
         if (!present) {
             if ("true".equals(System.getenv("CI"))) throw new IllegalStateException("ansible-core and python3-ara are required in CI (.ci/run installs them)");
