@@ -78,9 +78,9 @@ public class AraCallbackTest {
         }
     }
 
-    record Run(int exit, String output) {}
+    public record Run(int exit, String output) {}
 
-    static Run run(List<String> command, Map<String, String> env, Path cwd) {
+    public static Run run(List<String> command, Map<String, String> env, Path cwd) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
             pb.environment().putAll(env);
@@ -97,7 +97,7 @@ public class AraCallbackTest {
     }
 
     /** The environment that makes ansible-playbook record through ARA's callback into {@code araServer}. */
-    static Map<String, String> callbackEnv(String araServer, int threads, Path dir) {
+    public static Map<String, String> callbackEnv(String araServer, int threads, Path dir) {
         String callbacks = run(List.of("/usr/bin/python3", "-m", "ara.setup.callback_plugins"), Map.of(), dir).output().trim();
         String actions = run(List.of("/usr/bin/python3", "-m", "ara.setup.action_plugins"), Map.of(), dir).output().trim();
         return Map.ofEntries(Map.entry("ANSIBLE_CALLBACK_PLUGINS", callbacks), Map.entry("ANSIBLE_ACTION_PLUGINS", actions),
