@@ -19,7 +19,11 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             WorkflowDocument doc = DefinitionParser.parse(Files.readString(file));
-            var problems = io.trailboss.engine.WorkflowCatalog.actionProblems(doc, ActionRegistry.standard());
+            // every action a server has, so that offline validation knows shell and ansible too
+            ActionRegistry actions = ActionRegistry.standard();
+            actions.register(new io.trailboss.action.ShellAction(java.util.Map::of));
+            actions.register(new io.trailboss.action.AnsibleAction(java.util.Map::of));
+            var problems = io.trailboss.engine.WorkflowCatalog.actionProblems(doc, actions);
             if (!problems.isEmpty()) throw new DefinitionException(problems);
             System.out.println(file + ": valid (" + String.join(", ", doc.workflows().keySet()) + ")");
             return 0;

@@ -36,7 +36,7 @@ class AnsibleJobTest {
                       tasks:
                         - name: say hello
                           debug:
-                            msg: "{{ greeting }} from {{ inventory_hostname }} on port {{ port }} dir={{ playbook_dir }}"
+                            msg: "{{ greeting }} from {{ inventory_hostname }} on port {{ port }} dir={{ playbook_dir }} pw={{ db_password | default('none') }}"
                         - name: wait so that the log is read while the job runs
                           command: sleep 3
                         - name: fail where asked
@@ -80,9 +80,11 @@ class AnsibleJobTest {
     void start() throws IOException {
         AraCallbackTest.requireAnsible();
         server = new TestServer(TestDatabases.h2());
+        assertThat(server.postJson("/api/v1/params", Map.of("name", "db_password", "secret", true)).status()).isEqualTo(201);
         for (String name : List.of("lab1", "lab2")) {
             var created = server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", name, "labels", Map.of("group", "lab"),
-                    "params", Map.of("ansible_connection", "local", "ansible_python_interpreter", "/usr/bin/python3", "port", name.equals("lab1") ? 8081 : 8082)));
+                    "params", Map.of("ansible_connection", "local", "ansible_python_interpreter", "/usr/bin/python3", "port", name.equals("lab1") ? 8081 : 8082,
+                            "db_password", "s3cr3t-" + name)));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
         }
         assertThat(server.postJson("/api/v1/targets", Map.of("kind", "controller", "name", "controller1")).status()).isEqualTo(201);
@@ -139,6 +141,10 @@ class AnsibleJobTest {
         assertThat(output.get("exit_code")).isEqualTo(0);
         String log = server.get("/api/v1/jobs/" + jobId + "/log").body();
         assertThat(log).contains("bonjour from lab1 on port 8081").contains("bonjour from lab2 on port 8082").contains("PLAY RECAP");
+        // the hosts' secret params reach Ansible as host vars, but never the log, the job or the task in the API
+        assertThat(log).contains("pw=********").doesNotContain("s3cr3t");
+        assertThat(server.get("/api/v1/jobs/" + jobId).body()).doesNotContain("s3cr3t");
+        assertThat(server.get("/api/v1/executions/" + execution + "/tasks").body()).doesNotContain("s3cr3t");
 
         // per-host stats and results in the task result
         Map<String, Object> result = (Map<String, Object>) task(execution).get("result");
@@ -190,6 +196,13 @@ class AnsibleJobTest {
         assertThat(hosts.get("lab2")).containsEntry("failed", 1);
         assertThat(hosts.get("lab1")).containsEntry("failed", 0).containsEntry("ok", 3);
         assertThat(server.get("/ara/api/v1/playbooks/" + output.get("playbook_id")).map().get("status")).isEqualTo("failed");
+    }
+
+    @Test
+    void the_documented_example_validates_offline() {
+        var result = io.trailboss.cli.CliRun.run("validate", "docs/examples/ansible.yaml");
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains("valid (configure_lab)");
     }
 
     @Test
