@@ -199,6 +199,20 @@ class AnsibleJobTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void an_unreachable_host_fails_the_job_with_ansibles_exit_code_4() {
+        var created = server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "down1",
+                "params", Map.of("ansible_connection", "ssh", "ansible_host", "127.0.0.1", "ansible_port", 1, "port", 9)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String execution = startExecution("configure", Map.of("hosts", "down1"));
+        assertThat(finished(execution).get("state")).isEqualTo("ERROR");
+        var job = jobs(execution).getFirst();
+        assertThat((String) job.get("error")).isEqualTo("ansible-playbook: one or more hosts were unreachable (exit code 4)");
+        Map<String, Object> output = (Map<String, Object>) job.get("output");
+        assertThat(((Map<String, Map<String, Object>>) output.get("hosts")).get("down1")).containsEntry("unreachable", 1);
+    }
+
+    @Test
     void the_documented_example_validates_offline() {
         var result = io.trailboss.cli.CliRun.run("validate", "docs/examples/ansible.yaml");
         assertThat(result.exit()).as(result.err()).isZero();
