@@ -208,4 +208,26 @@ public class AraCallbackTest {
         String json = output.lines().dropWhile(l -> !l.startsWith("[")).collect(Collectors.joining("\n"));
         return new ArrayList<>((List<Map<String, Object>>) Json.read(json));
     }
+
+    @Test
+    void ara_record_in_ten_forked_workers_at_once_records_every_key() throws IOException {
+        // the workers inherit the callback's HTTP session: answers must not travel on a shared connection
+        StringBuilder inventory = new StringBuilder("[all]\n");
+        for (int i = 0; i < 10; i++) inventory.append("w").append(i).append(" ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n");
+        Files.writeString(dir.resolve("workers.ini"), inventory);
+        Files.writeString(dir.resolve("workers.yml"), """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - ara_record:
+                        key: "key-{{ inventory_hostname }}"
+                        value: "{{ inventory_hostname }}"
+                """);
+        Run run = run(List.of("/usr/bin/ansible-playbook", "-f", "10", "-i", dir.resolve("workers.ini").toString(), dir.resolve("workers.yml").toString()),
+                callbackEnv(server.base + "/ara", 0, dir), dir);
+        assertThat(run.exit()).as(run.output()).isZero();
+        long id = ((Number) results("/ara/api/v1/playbooks?order=-id&limit=1").get(0).get("id")).longValue();
+        assertThat(results("/ara/api/v1/records?playbook=" + id + "&limit=100")).extracting(r -> r.get("key"))
+                .containsExactlyInAnyOrder("key-w0", "key-w1", "key-w2", "key-w3", "key-w4", "key-w5", "key-w6", "key-w7", "key-w8", "key-w9");
+    }
 }
