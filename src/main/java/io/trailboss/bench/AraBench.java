@@ -33,13 +33,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AraBench {
     private static final Path ANSIBLE_PLAYBOOK = Path.of("/usr/bin/ansible-playbook");
 
-    record Sizes(int bigTasks, int wideTasks, int wideHosts, int repeats, int ingestResults, int araIngestResults, int clients) {
+    // araClients: Django's development server (ara-server's runserver) queues at most 5 connections, so more clients get reset
+    record Sizes(int bigTasks, int wideTasks, int wideHosts, int repeats, int ingestResults, int araIngestResults, int clients, int araClients) {
         static Sizes full() {
-            return new Sizes(200, 20, 10, 3, 20_000, 1_000, 32);
+            return new Sizes(200, 20, 10, 3, 20_000, 1_000, 32, 4);
         }
 
         static Sizes quick() {
-            return new Sizes(20, 5, 3, 1, 2_000, 200, 32);
+            return new Sizes(20, 5, 3, 1, 2_000, 200, 32, 4);
         }
     }
 
@@ -98,9 +99,13 @@ final class AraBench {
                     List<Map<String, Object>> contents = sampleContents(trailboss);
                     double tbRate = ingest(trailboss, contents, s.ingestResults(), s.clients());
                     out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients: %,.0f results/s%n", s.ingestResults(), s.clients(), tbRate);
+                    double floor = httpFloor(trailboss, s.ingestResults(), s.clients());
+                    out.printf(Locale.ROOT, "  HTTP alone, same clients: %,d result posts refused at once (400, no database): %,.0f posts/s%n", s.ingestResults(), floor);
                     if (ara != null) {
-                        double araRate = ingest(ara.url(), contents, s.araIngestResults(), s.clients());
-                        out.printf(Locale.ROOT, "ingest, ara-server: %,d results posted by %d concurrent clients: %,.0f results/s%n", s.araIngestResults(), s.clients(), araRate);
+                        double araRate = ingest(ara.url(), contents, s.araIngestResults(), s.araClients());
+                        out.printf(Locale.ROOT, "ingest, ara-server: %,d results posted by %d concurrent clients: %,.0f results/s%n", s.araIngestResults(), s.araClients(), araRate);
+                        double tbFew = ingest(trailboss, contents, s.araIngestResults(), s.araClients());
+                        out.printf(Locale.ROOT, "ingest, trailboss:  %,d results posted by %d concurrent clients: %,.0f results/s%n", s.araIngestResults(), s.araClients(), tbFew);
                     }
                 } finally {
                     if (ara != null) ara.close();
@@ -227,6 +232,33 @@ final class AraBench {
         if (!errors.isEmpty()) throw new IOException("posting results failed: " + errors.peek());
         Map<String, Object> stored = get(http, v1 + "/results?playbook=" + playbook + "&limit=1");
         if (((Number) stored.get("count")).intValue() != count) throw new IOException("stored " + stored.get("count") + " results of " + count);
+        return count / seconds;
+    }
+
+    /** Posts that Trailboss refuses before the database (a result without its references): what HTTP, JSON and a new connection per post cost alone. */
+    static double httpFloor(String api, int count, int clients) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String body = Json.write(Map.of("status", "ok", "content", Map.of("msg", "x")));
+        AtomicInteger next = new AtomicInteger();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                while (next.getAndIncrement() < count && errors.isEmpty()) {
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/results")).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 400) errors.add(r.statusCode() + ": " + r.body());
+                    } catch (IOException | InterruptedException e) {
+                        errors.add(e.toString());
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!errors.isEmpty()) throw new IOException("refused posts answered otherwise: " + errors.peek());
         return count / seconds;
     }
 
