@@ -30,5 +30,19 @@ public interface Action {
     /** One problem {@link #check} found: where in the input, and what. */
     record InputProblem(String path, String message) {}
 
+    /**
+     * Inputs that hold a target selector (as a task's {@code targets:}) which the server resolves,
+     * when it builds the job, into the selected targets: a list of {name, kind, parent, labels,
+     * params}. One job then works on all of them (the {@code ansible} action's {@code hosts}).
+     */
+    default java.util.Set<String> targetInputs() {
+        return java.util.Set.of();
+    }
+
+    /** Inputs passed as written, without rendering expressions in them (Ansible renders a playbook's Jinja itself). */
+    default java.util.Set<String> literalInputs() {
+        return java.util.Set.of();
+    }
+
     ActionResult run(Map<String, Object> input, ActionContext context) throws Exception;
 }

@@ -74,7 +74,7 @@ public final class ShellAction implements Action {
             Thread feeder = Thread.startVirtualThread(() -> feed(context, process.getOutputStream()));
             StringBuilder kept = new StringBuilder();
             try {
-                relay(process.getInputStream(), context, kept);
+                LogRelay.relay(process.getInputStream(), context, kept, KEEP_OUTPUT);
                 int code = process.waitFor();
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("exit_code", code);
@@ -131,56 +131,6 @@ public final class ShellAction implements Action {
         if (signal == null) return new ActionResult.Failure("script exited with code " + code, result);
         result.put("signal", signal);
         return new ActionResult.Success(result);
-    }
-
-    /**
-     * Copies output to the log: everything up to the last complete line as soon as it is read, and a
-     * pending partial line (a prompt, a progress bar) once it is a second old.
-     */
-    private static void relay(InputStream in, ActionContext context, StringBuilder kept) throws IOException {
-        Object lock = new Object();
-        StringBuilder pending = new StringBuilder();
-        long[] since = {0};
-        Thread flusher = Thread.startVirtualThread(() -> {
-            try {
-                while (true) {
-                    Thread.sleep(100);
-                    synchronized (lock) {
-                        if (pending.length() > 0 && System.currentTimeMillis() - since[0] >= 1000) emit(context, pending, pending.length(), kept);
-                    }
-                }
-            } catch (InterruptedException done) {
-                // the process ended
-            }
-        });
-        try (java.io.Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
-            char[] chars = new char[8192];
-            int n;
-            while ((n = reader.read(chars)) >= 0) {
-                synchronized (lock) {
-                    if (pending.length() == 0) since[0] = System.currentTimeMillis();
-                    pending.append(chars, 0, n);
-                    int lastLineEnd = pending.lastIndexOf("\n");
-                    if (lastLineEnd >= 0) {
-                        emit(context, pending, lastLineEnd + 1, kept);
-                        since[0] = System.currentTimeMillis();
-                    }
-                }
-            }
-        } finally {
-            flusher.interrupt();
-            synchronized (lock) {
-                if (pending.length() > 0) emit(context, pending, pending.length(), kept);
-            }
-        }
-    }
-
-    private static void emit(ActionContext context, StringBuilder pending, int length, StringBuilder kept) {
-        String text = pending.substring(0, length);
-        pending.delete(0, length);
-        context.log().accept(text);
-        kept.append(text);
-        if (kept.length() > KEEP_OUTPUT) kept.delete(0, kept.length() - KEEP_OUTPUT);
     }
 
     private static void feed(ActionContext context, OutputStream stdin) {

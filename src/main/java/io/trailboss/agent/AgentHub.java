@@ -263,7 +263,9 @@ public final class AgentHub implements JobRunner, AutoCloseable {
             if (claimed == null) return List.of();
         }
         Map<String, List<String>> byTarget = new HashMap<>();
-        for (Claimed c : claimed) secrets.put(c.job().id(), byTarget.computeIfAbsent(c.job().target(), engine::secretsOf));
+        for (Claimed c : claimed) {
+            secrets.put(c.job().id(), engine.hasTargetInputs(c.job()) ? engine.secretsOf(c.job()) : byTarget.computeIfAbsent(c.job().target(), engine::secretsOf));
+        }
         return claimed;
     }
 
@@ -604,8 +606,8 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     }
 
     private List<String> secretsOf(Job job) {
-        if (job.target() == null) return List.of();
-        return secrets.computeIfAbsent(job.id(), id -> engine.secretsOf(job.target()));
+        if (job.target() == null && !engine.hasTargetInputs(job)) return List.of();
+        return secrets.computeIfAbsent(job.id(), id -> engine.secretsOf(job));
     }
 
     // ------------------------------------------------------------------ wake-ups

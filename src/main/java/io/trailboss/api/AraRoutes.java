@@ -10,7 +10,6 @@ import io.trailboss.record.RecordException;
 import io.trailboss.record.Recordings;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +26,24 @@ final class AraRoutes {
     private final Recordings recordings;
 
     AraRoutes(Trailboss tb) {
-        this.recordings = new Recordings(tb.database(), Clock.systemUTC());
+        this.recordings = tb.recordings();
     }
 
     void register(RoutesConfig r) {
+        // retention by hand (trailboss recordings prune); the server's --recordings-retention-days does it on a schedule
+        r.post("/api/v1/recordings/prune", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, java.util.Set.of("older_than_days"));
+            Object days = body.get("older_than_days");
+            if (!(days instanceof Integer || days instanceof Long) || ((Number) days).longValue() < 0 || ((Number) days).longValue() > 36_500) {
+                throw ApiException.badRequest("older_than_days", "'older_than_days' must be a whole number of days from 0 to 36500");
+            }
+            Recordings.Pruned p = recordings.prune(java.time.Duration.ofDays(((Number) days).longValue()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("older_than", java.time.Instant.ofEpochMilli(p.before()).toString());
+            out.put("playbooks", p.playbooks());
+            out.put("file_contents", p.contents());
+            ctx.json(out);
+        });
         r.get("/ara/api", h(ctx -> send(ctx, 200, Map.of("kind", "ara", "version", "1.5.8", "server", "trailboss",
                 "api", List.of(ctx.url().replaceAll("/+$", "") + "/v1/")))));
         r.get(BASE, h(ctx -> {
@@ -117,6 +130,10 @@ final class AraRoutes {
 
     private static Handler h(Handler inner) {
         return ctx -> {
+            // No keep-alive: ara_record runs in Ansible's forked workers and reuses the callback's HTTP
+            // session, so a pooled connection would be shared by several processes and their
+            // answers would cross. A closed connection is never inherited.
+            ctx.header("Connection", "close");
             try {
                 inner.handle(ctx);
             } catch (RecordException e) {

@@ -63,6 +63,22 @@ final class LogRoutes {
             tb.engine().jobLogs().append(job.executionId(), job.id(), "[trailboss] params written back to " + job.target() + ": " + String.join(", ", changes.keySet()) + "\n");
             ctx.json(Map.of("target", job.target(), "params", List.copyOf(changes.keySet())));
         });
+        // write-back from a job over several hosts (ansible): only to a target the job was given as a host
+        r.patch("/api/v1/jobs/{id}/hosts/{name}/params", ctx -> {
+            String auth = ctx.header("Authorization");
+            String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
+            Job job = tb.engine().jobForToken(ctx.pathParam("id"), token);
+            String host = ctx.pathParam("name");
+            if (!hostsOf(job).contains(host) && !host.equals(job.target())) {
+                throw new io.trailboss.engine.ConflictException("job '" + job.id() + "' does not run on target '" + host + "': it may write params only to its own hosts");
+            }
+            Map<String, Object> body = Bodies.object(ctx, Set.of("params"));
+            Map<String, Object> changes = Bodies.map(body, "params");
+            if (changes.isEmpty()) throw ApiException.badRequest("params", "'params' must name at least one param to set (null unsets)");
+            tb.targets().setParams(host, changes);
+            tb.engine().jobLogs().append(job.executionId(), job.id(), "[trailboss] params written back to " + host + ": " + String.join(", ", changes.keySet()) + "\n");
+            ctx.json(Map.of("target", host, "params", List.copyOf(changes.keySet())));
+        });
         r.sse("/api/v1/jobs/{id}/log/stream", client -> {
             Job job;
             try {
@@ -84,6 +100,15 @@ final class LogRoutes {
             List<String> jobs = tb.queries().tasks(id).stream().map(TaskExecution::id).flatMap(t -> tb.queries().jobs(t).stream()).map(Job::id).toList();
             stream(client, jobs, null, id, false);
         });
+    }
+
+    /** The target names a job's target inputs resolved to (the ansible action's {@code hosts}). */
+    private static List<String> hostsOf(Job job) {
+        List<String> names = new java.util.ArrayList<>();
+        if (job.input() != null && job.input().get("hosts") instanceof List<?> hosts) {
+            for (Object h : hosts) if (h instanceof Map<?, ?> m && m.get("name") != null) names.add(String.valueOf(m.get("name")));
+        }
+        return names;
     }
 
     /**

@@ -107,8 +107,8 @@ final class NativeRoutes {
         List<Map<String, Object>> out = new java.util.ArrayList<>(list.size());
         for (io.trailboss.model.Job j : list) {
             Map<String, Object> view = Views.job(j);
-            if (j.target() != null) {
-                List<String> secrets = secretsByTarget.computeIfAbsent(j.target(), tb.engine()::secretsOf);
+            if (j.target() != null || tb.engine().hasTargetInputs(j)) {
+                List<String> secrets = tb.engine().hasTargetInputs(j) ? tb.engine().secretsOf(j) : secretsByTarget.computeIfAbsent(j.target(), tb.engine()::secretsOf);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> masked = (Map<String, Object>) io.trailboss.engine.Secrets.mask(view, secrets);
                 view = masked;

@@ -22,6 +22,8 @@ public final class Trailboss implements AutoCloseable {
     private final LocalRunner localRunner;
     private final io.trailboss.agent.AgentHub agents;
     private final io.trailboss.manual.Inbox inbox;
+    private final io.trailboss.record.Recordings recordings;
+    private volatile io.trailboss.record.RecordingRetention retention;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -32,9 +34,11 @@ public final class Trailboss implements AutoCloseable {
     /** {@code secrets} seals secret params at rest (the server passes a key file under its data directory). */
     public Trailboss(Database database, Clock clock, SecretBox secrets) {
         this.database = database;
+        this.recordings = new io.trailboss.record.Recordings(database, clock);
         this.targets = new Targets(database, clock, secrets);
         ActionRegistry actions = ActionRegistry.standard();
         actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
+        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
         this.engine = new Engine(database, clock, actions);
         this.localRunner = new LocalRunner(engine, actions, clock, 512, "local");
         // jobs on targets an agent token covers wait for agents; the rest run here
@@ -96,8 +100,22 @@ public final class Trailboss implements AutoCloseable {
         return targets;
     }
 
+    /** Ansible recordings (ARA's objects). */
+    public io.trailboss.record.Recordings recordings() {
+        return recordings;
+    }
+
+    /** Prunes recordings older than {@code days} days now and then every {@code every}. */
+    public void retainRecordings(int days, java.time.Duration every) {
+        io.trailboss.record.RecordingRetention old = retention;
+        if (old != null) old.close();
+        retention = new io.trailboss.record.RecordingRetention(recordings, java.time.Duration.ofDays(days)).start(every);
+    }
+
     @Override
     public void close() {
+        io.trailboss.record.RecordingRetention r = retention;
+        if (r != null) r.close();
         agents.close();
         engine.close();
         database.close();

@@ -49,7 +49,7 @@ public final class Bench {
     }
 
     /**
-     * Options: {@code --scenario engine|agents|all} (default engine; {@code --agents N} alone means
+     * Options: {@code --scenario engine|agents|ara|all} (default engine; {@code --agents N} alone means
      * agents), {@code --db h2|postgres|both}, {@code --pg-url URL}, {@code --agents N} (default 4),
      * {@code --quick}. The agent scenario ({@link AgentBench}) runs on H2.
      */
@@ -87,7 +87,7 @@ public final class Bench {
                 }
                 case "--quick" -> quick = true;
                 case "-h", "--help" -> {
-                    out.println("usage: trailboss bench [--scenario engine|agents|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
+                    out.println("usage: trailboss bench [--scenario engine|agents|ara|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
                     return 0;
                 }
                 default -> {
@@ -107,9 +107,12 @@ public final class Bench {
             return 2;
         }
         if (scenario == null) scenario = agentsGiven ? "agents" : "engine";
-        if (!List.of("engine", "agents", "all").contains(scenario)) {
-            out.println("--scenario must be engine, agents or all, not '" + scenario + "'");
+        if (!List.of("engine", "agents", "ara", "all").contains(scenario)) {
+            out.println("--scenario must be engine, agents, ara or all, not '" + scenario + "'");
             return 2;
+        }
+        if (scenario.equals("ara")) {
+            return AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full());
         }
         if (scenario.equals("agents")) {
             return AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents));
@@ -132,7 +135,8 @@ public final class Bench {
         print(out, sizes, columns);
         for (String f : failures) out.println("benchmark failed on " + f);
         int agentCode = scenario.equals("all") ? AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents)) : 0;
-        return failures.isEmpty() && agentCode == 0 ? 0 : 1;
+        int araCode = scenario.equals("all") ? AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full()) : 0;
+        return failures.isEmpty() && agentCode == 0 && araCode == 0 ? 0 : 1;
     }
 
     /** How big each scenario is. */

@@ -85,6 +85,7 @@ public final class AgentCommand implements Callable<Integer> {
         server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
         actions = ActionRegistry.standard();
         actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", server)));
+        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", server)));
         Map<String, Object> hello;
         try {
             hello = retrying("hello", () -> post("/api/v1/agent/hello", Map.of()));

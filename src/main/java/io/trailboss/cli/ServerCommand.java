@@ -32,8 +32,15 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--agent-lease", defaultValue = "${env:TRAILBOSS_AGENT_LEASE:-15}", description = "Seconds a job claimed by an agent stays its without a heartbeat; then it is lost (default: ${DEFAULT-VALUE}).")
     double agentLease;
 
+    @Option(names = "--recordings-retention-days", defaultValue = "${env:TRAILBOSS_RECORDINGS_RETENTION_DAYS:-0}", description = "Prune Ansible recordings older than this many days, at start and every hour (default: ${DEFAULT-VALUE}, keep everything).")
+    int retentionDays;
+
     @Override
     public Integer call() throws Exception {
+        if (retentionDays < 0) {
+            System.err.println("error: --recordings-retention-days must be 0 (keep everything) or a number of days");
+            return 2;
+        }
         Database db;
         if (dbUrl != null && !dbUrl.isBlank()) {
             db = Database.connect(dbUrl, null, null);
@@ -46,6 +53,7 @@ final class ServerCommand implements Callable<Integer> {
         tb.agents().setLease(java.time.Duration.ofMillis(Math.round(agentLease * 1000)));
         ApiServer api = new ApiServer(tb, host, port).start();
         tb.recover();
+        if (retentionDays > 0) tb.retainRecordings(retentionDays, java.time.Duration.ofHours(1));
         String where = dbUrl != null && !dbUrl.isBlank() ? "PostgreSQL" : "embedded H2 in " + data.toAbsolutePath();
         System.out.println("trailboss listening on http://" + host + ":" + api.port() + " (database: " + where + ")");
         CountDownLatch stop = new CountDownLatch(1);

@@ -35,6 +35,7 @@ final class ValidateCommand implements Callable<Integer> {
         ActionRegistry registry = ActionRegistry.standard();
         registry.register(new io.trailboss.action.ShellAction(java.util.Map::of));
         registry.register(new io.trailboss.manual.ManualAction());
+        registry.register(new io.trailboss.action.AnsibleAction(java.util.Map::of));
         return registry;
     }
 }

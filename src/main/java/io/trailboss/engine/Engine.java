@@ -94,6 +94,27 @@ public final class Engine implements AutoCloseable {
         this.runner = runner;
     }
 
+    /** True when the job's input holds targets resolved from a selector (an ansible job's hosts). */
+    public boolean hasTargetInputs(Job job) {
+        return !actions.find(job.action()).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of()).isEmpty();
+    }
+
+    /**
+     * The secret values a job may see, to mask in its log, output and answers: its target's, and
+     * those of the targets its input holds (an ansible job's hosts, whose params it was given).
+     */
+    public List<String> secretsOf(Job job) {
+        List<String> out = new ArrayList<>(job.target() == null ? List.of() : secretsOf(job.target()));
+        for (String key : actions.find(job.action()).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of())) {
+            if (job.input() != null && job.input().get(key) instanceof List<?> hosts) {
+                for (Object h : hosts) {
+                    if (h instanceof Map<?, ?> m && m.get("name") != null) out.addAll(secretsOf(String.valueOf(m.get("name"))));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The secret values a job on this target may see (to mask them in its log and output). */
     public List<String> secretsOf(String target) {
         try {

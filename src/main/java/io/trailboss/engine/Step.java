@@ -322,12 +322,22 @@ final class Step {
         String error = null;
         try {
             @SuppressWarnings("unchecked")
+            // inputs the action takes literally (a playbook: Ansible renders its own Jinja) skip our rendering
+            Map<String, Object> literal = new LinkedHashMap<>();
+            for (String name : engine.actions.find(call.name()).map(io.trailboss.action.Action::literalInputs).orElse(java.util.Set.of())) {
+                if (raw.containsKey(name)) literal.put(name, raw.remove(name));
+            }
             Map<String, Object> evaluated = (Map<String, Object>) engine.expressions.evaluate(raw, ctx, globals, scope(t));
+            if (!literal.isEmpty()) {
+                evaluated = new LinkedHashMap<>(evaluated);
+                evaluated.putAll(literal);
+            }
             input = evaluated;
             if (!ts.isSubWorkflow()) {
                 Map.Entry<String, Map<String, Object>> concrete = adHoc().concrete(call.name(), evaluated, scope(null));
                 action = concrete.getKey();
                 input = concrete.getValue();
+                input = resolveTargetInputs(action, input);
             }
         } catch (ExpressionException | InvalidInputException e) {
             error = e.getMessage();
@@ -336,6 +346,27 @@ final class Step {
         JobState jobState = error != null ? JobState.FAILED : child != null ? JobState.RUNNING : JobState.QUEUED;
         return new Job(id, executionId, t.id(), action, input, jobState, null, error, item, t.attempt(), false, null, child,
                 null, now, child != null ? now : null, error != null ? now : null, now, target == null ? null : target.name(), previous, null);
+    }
+
+    /** Replaces the selectors in an action's target inputs by the targets they select (each with its effective params). */
+    private Map<String, Object> resolveTargetInputs(String action, Map<String, Object> input) {
+        java.util.Set<String> names = engine.actions.find(action).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of());
+        if (names.isEmpty()) return input;
+        Map<String, Object> out = new LinkedHashMap<>(input);
+        for (String name : names) {
+            Object selector = input.get(name);
+            if (selector == null) continue;
+            List<TargetDirectory.TargetView> found = engine.targets.select(selector);
+            if (found.isEmpty()) throw new InvalidInputException(name, name + ": no target matches " + io.trailboss.json.Json.write(selector));
+            List<Map<String, Object>> hosts = new ArrayList<>();
+            for (TargetDirectory.TargetView v : found) {
+                Map<String, Object> host = new LinkedHashMap<>(v.asData());
+                host.put("params", v.params());
+                hosts.add(host);
+            }
+            out.put(name, hosts);
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")

@@ -60,6 +60,7 @@ public final class Recordings {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ResultWriter results = new ResultWriter();
 
     public Recordings(Database database, Clock clock) {
         this.jdbi = database.jdbi();
@@ -100,12 +101,101 @@ public final class Recordings {
                     return fetch(h, r, id, Form.CREATE).orElseThrow();
                 });
             }
+            case RESULTS -> {
+                values.put("id", results.insert(values));
+                yield present(r, values, Form.CREATE);
+            }
             default -> jdbi.withHandle(h -> {
                 long id = insert(h, r, values);
                 values.put("id", id);
                 return present(r, values, Form.CREATE);
             });
         };
+    }
+
+    /**
+     * Group commit for results, the bulk of a recording: concurrent posts are inserted as one batch
+     * in one transaction by whichever request thread holds the writer lock, and each request answers
+     * only after the commit that holds its row. A batch that fails (a bad reference in one row) is
+     * retried row by row, so that only the bad row's request gets its 400.
+     */
+    private final class ResultWriter {
+        private static final int MAX_BATCH = 512;
+        private final java.util.concurrent.ConcurrentLinkedQueue<Pending> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.locks.ReentrantLock writer = new java.util.concurrent.locks.ReentrantLock();
+
+        private record Pending(Map<String, Object> values, java.util.concurrent.CompletableFuture<Long> id) {}
+
+        long insert(Map<String, Object> values) {
+            Pending mine = new Pending(values, new java.util.concurrent.CompletableFuture<>());
+            queue.add(mine);
+            while (!mine.id().isDone()) {
+                if (writer.tryLock()) {
+                    try {
+                        drain();
+                    } finally {
+                        writer.unlock();
+                    }
+                } else {
+                    try {
+                        mine.id().get(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                        // not written yet (look again, maybe write it ourselves), or failed (reported below)
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while recording a result", e);
+                    }
+                }
+            }
+            try {
+                return mine.id().join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw e;
+            }
+        }
+
+        private void drain() {
+            List<Pending> batch = new ArrayList<>();
+            Pending p;
+            while ((p = queue.poll()) != null) {
+                batch.add(p);
+                if (batch.size() == MAX_BATCH) {
+                    write(batch);
+                    batch = new ArrayList<>();
+                }
+            }
+            if (!batch.isEmpty()) write(batch);
+        }
+
+        private void write(List<Pending> batch) {
+            List<String> columns = new ArrayList<>(batch.getFirst().values().keySet());
+            boolean same = batch.stream().allMatch(b -> b.values().keySet().equals(new java.util.LinkedHashSet<>(columns)));
+            if (batch.size() > 1 && same) {
+                try {
+                    List<Long> ids = jdbi.inTransaction(h -> {
+                        var pb = h.prepareBatch("insert into rec_result (" + String.join(", ", columns) + ") values ("
+                                + String.join(", ", columns.stream().map(c -> ":" + c).toList()) + ")");
+                        for (Pending b : batch) pb.bindMap(b.values()).add();
+                        return pb.executePreparedBatch("id").mapTo(Long.class).list();
+                    });
+                    if (ids.size() == batch.size()) {
+                        for (int i = 0; i < ids.size(); i++) batch.get(i).id().complete(ids.get(i));
+                        return;
+                    }
+                    throw new IllegalStateException("the database returned " + ids.size() + " keys for " + batch.size() + " rows");
+                } catch (RuntimeException e) {
+                    // one bad row spoils the batch: below, each row alone, each with its own answer
+                }
+            }
+            for (Pending b : batch) {
+                try {
+                    b.id().complete(jdbi.withHandle(h -> Recordings.this.insert(h, AraResource.RESULTS, b.values())));
+                } catch (RuntimeException e) {
+                    b.id().completeExceptionally(e);
+                }
+            }
+        }
     }
 
     public Map<String, Object> patch(AraResource r, long id, Map<String, Object> body) {
@@ -141,6 +231,39 @@ public final class Recordings {
             if (labels != null) setLabels(h, id, labels, now);
             return fetch(h, r, id, Form.CREATE).orElseThrow(RecordException::notFound);
         });
+    }
+
+    /** What a prune removed. */
+    public record Pruned(long before, int playbooks, int contents) {}
+
+    private static final String OLD_PLAYBOOKS = "select id from rec_playbook where started_at < :before order by id limit 500";
+    private static final String DELETE_PLAYBOOKS = "delete from rec_playbook where id in (<ids>)";
+    // a content no file uses any more; one stored in the last hour is kept, as a file being recorded may be about to use it
+    private static final String DELETE_ORPHAN_CONTENTS = """
+            delete from rec_file_content
+            where created_at < :recent and not exists (select 1 from rec_file f where f.sha1 = rec_file_content.sha1)
+            """;
+
+    /**
+     * Retention: deletes the recordings of playbooks that started more than {@code olderThan} ago
+     * (everything below them goes with them), in chunks of 500 so that no transaction grows large,
+     * then the file contents no file uses any more.
+     */
+    public Pruned prune(java.time.Duration olderThan) {
+        if (olderThan.isNegative()) throw RecordException.invalid("older_than", "the age must not be negative");
+        long now = clock.millis();
+        long before = now - olderThan.toMillis();
+        int playbooks = 0;
+        while (true) {
+            int n = jdbi.inTransaction(h -> {
+                List<Long> ids = h.createQuery(OLD_PLAYBOOKS).bind("before", before).mapTo(Long.class).list();
+                return ids.isEmpty() ? 0 : h.createUpdate(DELETE_PLAYBOOKS).bindList("ids", ids).execute();
+            });
+            playbooks += n;
+            if (n == 0) break;
+        }
+        int contents = jdbi.withHandle(h -> h.createUpdate(DELETE_ORPHAN_CONTENTS).bind("recent", now - 3_600_000L).execute());
+        return new Pruned(before, playbooks, contents);
     }
 
     public void delete(AraResource r, long id) {

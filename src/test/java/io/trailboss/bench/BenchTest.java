@@ -45,6 +45,19 @@ class BenchTest {
     }
 
     @Test
+    void quick_ara_run_prints_wall_times_with_no_callback_ara_server_and_trailboss_and_ingest_rates() {
+        io.trailboss.record.AraCallbackTest.requireAnsible();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--scenario", "ara", "--quick"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("no callback", "ara-server", "trailboss adds", "20 tasks on 1 host", "5 tasks on 3 hosts",
+                "ingest, trailboss: 2,000 results posted by 32 concurrent clients", "HTTP alone");
+        if (io.trailboss.bench.AraServerProcess.installed()) assertThat(out).contains("ingest, ara-server: 200 results posted by 4 concurrent clients");
+        assertThat(out).doesNotContain("failed");
+    }
+
+    @Test
     void rejects_an_unknown_database() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = Bench.run(new String[] {"--db", "oracle"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -53,6 +66,6 @@ class BenchTest {
         bytes.reset();
         assertThat(Bench.run(new String[] {"--scenario", "cloud"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(Bench.run(new String[] {"--agents", "0"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents or all").contains("--agents must be a number from 1 to 32");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents, ara or all").contains("--agents must be a number from 1 to 32");
     }
 }

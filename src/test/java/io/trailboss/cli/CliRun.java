@@ -5,13 +5,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the CLI in this JVM and captures what it prints: the way a user meets it, minus the process. */
-final class CliRun {
-    record Result(int exit, String out, String err) {}
+public final class CliRun {
+    public record Result(int exit, String out, String err) {}
 
     private CliRun() {}
 
     // System.out and System.err are process-wide: one CLI run at a time
-    static synchronized Result run(String... args) {
+    public static synchronized Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * the recording back. Skipped with a message when Ansible is not installed, except in CI.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AraCallbackTest {
+public class AraCallbackTest {
     static final String PLAYBOOK = """
             - name: Trailboss recording check
               hosts: all
@@ -70,7 +70,7 @@ class AraCallbackTest {
         if (server != null) server.close();
     }
 
-    static void requireAnsible() {
+    public static void requireAnsible() {
         boolean present = Files.isExecutable(Path.of("/usr/bin/ansible-playbook")) && Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/ara"));
         if (!present) {
             if ("true".equals(System.getenv("CI"))) throw new IllegalStateException("ansible-core and python3-ara are required in CI (.ci/run installs them)");
@@ -78,9 +78,9 @@ class AraCallbackTest {
         }
     }
 
-    record Run(int exit, String output) {}
+    public record Run(int exit, String output) {}
 
-    static Run run(List<String> command, Map<String, String> env, Path cwd) {
+    public static Run run(List<String> command, Map<String, String> env, Path cwd) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
             pb.environment().putAll(env);
@@ -97,7 +97,7 @@ class AraCallbackTest {
     }
 
     /** The environment that makes ansible-playbook record through ARA's callback into {@code araServer}. */
-    static Map<String, String> callbackEnv(String araServer, int threads, Path dir) {
+    public static Map<String, String> callbackEnv(String araServer, int threads, Path dir) {
         String callbacks = run(List.of("/usr/bin/python3", "-m", "ara.setup.callback_plugins"), Map.of(), dir).output().trim();
         String actions = run(List.of("/usr/bin/python3", "-m", "ara.setup.action_plugins"), Map.of(), dir).output().trim();
         return Map.ofEntries(Map.entry("ANSIBLE_CALLBACK_PLUGINS", callbacks), Map.entry("ANSIBLE_ACTION_PLUGINS", actions),
@@ -207,5 +207,27 @@ class AraCallbackTest {
     private static List<Map<String, Object>> jsonList(String output) {
         String json = output.lines().dropWhile(l -> !l.startsWith("[")).collect(Collectors.joining("\n"));
         return new ArrayList<>((List<Map<String, Object>>) Json.read(json));
+    }
+
+    @Test
+    void ara_record_in_ten_forked_workers_at_once_records_every_key() throws IOException {
+        // the workers inherit the callback's HTTP session: answers must not travel on a shared connection
+        StringBuilder inventory = new StringBuilder("[all]\n");
+        for (int i = 0; i < 10; i++) inventory.append("w").append(i).append(" ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n");
+        Files.writeString(dir.resolve("workers.ini"), inventory);
+        Files.writeString(dir.resolve("workers.yml"), """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - ara_record:
+                        key: "key-{{ inventory_hostname }}"
+                        value: "{{ inventory_hostname }}"
+                """);
+        Run run = run(List.of("/usr/bin/ansible-playbook", "-f", "10", "-i", dir.resolve("workers.ini").toString(), dir.resolve("workers.yml").toString()),
+                callbackEnv(server.base + "/ara", 0, dir), dir);
+        assertThat(run.exit()).as(run.output()).isZero();
+        long id = ((Number) results("/ara/api/v1/playbooks?order=-id&limit=1").get(0).get("id")).longValue();
+        assertThat(results("/ara/api/v1/records?playbook=" + id + "&limit=100")).extracting(r -> r.get("key"))
+                .containsExactlyInAnyOrder("key-w0", "key-w1", "key-w2", "key-w3", "key-w4", "key-w5", "key-w6", "key-w7", "key-w8", "key-w9");
     }
 }

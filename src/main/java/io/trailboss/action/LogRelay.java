@@ -1,0 +1,62 @@
+package io.trailboss.action;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/** A process's output into a job log, line by line as it comes; shared by {@code shell} and {@code ansible}. */
+final class LogRelay {
+    private LogRelay() {
+    }
+
+    /**
+     * Copies output to the log: everything up to the last complete line as soon as it is read, and a
+     * pending partial line (a prompt, a progress bar) once it is a second old.
+     */
+    static void relay(InputStream in, ActionContext context, StringBuilder kept, int keep) throws IOException {
+        Object lock = new Object();
+        StringBuilder pending = new StringBuilder();
+        long[] since = {0};
+        Thread flusher = Thread.startVirtualThread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(100);
+                    synchronized (lock) {
+                        if (pending.length() > 0 && System.currentTimeMillis() - since[0] >= 1000) emit(context, pending, pending.length(), kept, keep);
+                    }
+                }
+            } catch (InterruptedException done) {
+                // the process ended
+            }
+        });
+        try (java.io.Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] chars = new char[8192];
+            int n;
+            while ((n = reader.read(chars)) >= 0) {
+                synchronized (lock) {
+                    if (pending.length() == 0) since[0] = System.currentTimeMillis();
+                    pending.append(chars, 0, n);
+                    int lastLineEnd = pending.lastIndexOf("\n");
+                    if (lastLineEnd >= 0) {
+                        emit(context, pending, lastLineEnd + 1, kept, keep);
+                        since[0] = System.currentTimeMillis();
+                    }
+                }
+            }
+        } finally {
+            flusher.interrupt();
+            synchronized (lock) {
+                if (pending.length() > 0) emit(context, pending, pending.length(), kept, keep);
+            }
+        }
+    }
+
+    private static void emit(ActionContext context, StringBuilder pending, int length, StringBuilder kept, int keep) {
+        String text = pending.substring(0, length);
+        pending.delete(0, length);
+        context.log().accept(text);
+        kept.append(text);
+        if (kept.length() > keep) kept.delete(0, kept.length() - keep);
+    }
+
+}

@@ -1,0 +1,303 @@
+package io.trailboss.bench;
+
+import io.trailboss.api.ApiServer;
+import io.trailboss.app.Trailboss;
+import io.trailboss.json.Json;
+import io.trailboss.store.Database;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What recording costs Ansible: the same playbooks (200 tasks on 1 host; 20 tasks on 10 hosts,
+ * connection local) run with no callback, with ARA's callback posting to Debian's ARA server, and
+ * with it posting to Trailboss; then the recording API's ingest rate, measured by posting results
+ * (with contents taken from the real run) from concurrent clients, on both servers.
+ */
+final class AraBench {
+    private static final Path ANSIBLE_PLAYBOOK = Path.of("/usr/bin/ansible-playbook");
+
+    // araClients: Django's development server (ara-server's runserver) queues at most 5 connections, so more clients get reset
+    record Sizes(int bigTasks, int wideTasks, int wideHosts, int repeats, int ingestResults, int araIngestResults, int clients, int araClients) {
+        static Sizes full() {
+            return new Sizes(200, 20, 10, 3, 20_000, 1_000, 32, 4);
+        }
+
+        static Sizes quick() {
+            return new Sizes(20, 5, 3, 1, 2_000, 200, 32, 4);
+        }
+    }
+
+    private record Scenario(String name, Path playbook, Path inventory, int results) {}
+
+    private AraBench() {}
+
+    static int run(PrintStream out, Sizes s) {
+        if (!Files.isExecutable(ANSIBLE_PLAYBOOK)) {
+            out.println("ansible-playbook is not installed (apt-get install ansible-core python3-ara ara-server); the ara scenario needs it");
+            return 1;
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("trailboss-ara-bench-");
+            out.printf(Locale.ROOT, "%nAnsible recording: %d cores, ansible-core %s, ARA callback (python3-ara) with default settings,"
+                    + " Trailboss in-process on H2 (durable commits), ara-server = Debian's ara-manage runserver on SQLite%n",
+                    Runtime.getRuntime().availableProcessors(), version());
+            List<Scenario> scenarios = List.of(
+                    scenario(dir, "big", s.bigTasks(), 1),
+                    scenario(dir, "wide", s.wideTasks(), s.wideHosts()));
+            try (Trailboss tb = new Trailboss(Database.embedded(dir.resolve("db")), Clock.systemUTC())) {
+                ApiServer api = new ApiServer(tb, "127.0.0.1", 0).start();
+                AraServerProcess ara = null;
+                try {
+                    tb.recover();
+                    String trailboss = "http://127.0.0.1:" + api.port() + "/ara";
+                    if (AraServerProcess.installed()) {
+                        ara = AraServerProcess.start(dir.resolve("ara"));
+                    } else {
+                        out.println("ara-server is not installed (apt-get install ara-server): its column stays empty");
+                    }
+                    String callbacks = ask("ara.setup.callback_plugins");
+                    String actions = ask("ara.setup.action_plugins");
+                    // warm-up: Ansible's first run compiles its Python files; Trailboss's JIT
+                    runPlaybook(scenarios.getFirst(), null, callbacks, actions, dir);
+                    runPlaybook(scenarios.getFirst(), trailboss, callbacks, actions, dir);
+                    out.printf(Locale.ROOT, "%-34s %12s %14s %14s %16s %16s%n", "playbook (median of " + s.repeats() + ")", "no callback",
+                            "ara-server", "trailboss", "ara-server adds", "trailboss adds");
+                    for (Scenario sc : scenarios) {
+                        List<Double> none = new ArrayList<>();
+                        List<Double> viaAra = new ArrayList<>();
+                        List<Double> viaTb = new ArrayList<>();
+                        for (int i = 0; i < s.repeats(); i++) {
+                            none.add(runPlaybook(sc, null, callbacks, actions, dir));
+                            if (ara != null) viaAra.add(runPlaybook(sc, ara.url(), callbacks, actions, dir));
+                            viaTb.add(runPlaybook(sc, trailboss, callbacks, actions, dir));
+                        }
+                        double n = Bench.median(none);
+                        double a = ara == null ? Double.NaN : Bench.median(viaAra);
+                        double t = Bench.median(viaTb);
+                        out.printf(Locale.ROOT, "%-34s %10.2f s %12s %12.2f s %16s %14.2f s%n", sc.name(), n,
+                                ara == null ? "-" : String.format(Locale.ROOT, "%.2f s", a), t,
+                                ara == null ? "-" : String.format(Locale.ROOT, "%.2f s", a - n), t - n);
+                    }
+                    List<Map<String, Object>> contents = sampleContents(trailboss);
+                    double tbRate = ingest(trailboss, contents, s.ingestResults(), s.clients());
+                    out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients: %,.0f results/s%n", s.ingestResults(), s.clients(), tbRate);
+                    double floor = httpFloor(trailboss, s.ingestResults(), s.clients());
+                    out.printf(Locale.ROOT, "  HTTP alone, same clients: %,d result posts refused at once (400, no database): %,.0f posts/s%n", s.ingestResults(), floor);
+                    if (ara != null) {
+                        double araRate = ingest(ara.url(), contents, s.araIngestResults(), s.araClients());
+                        out.printf(Locale.ROOT, "ingest, ara-server: %,d results posted by %d concurrent clients: %,.0f results/s%n", s.araIngestResults(), s.araClients(), araRate);
+                        double tbFew = ingest(trailboss, contents, s.araIngestResults(), s.araClients());
+                        out.printf(Locale.ROOT, "ingest, trailboss:  %,d results posted by %d concurrent clients: %,.0f results/s%n", s.araIngestResults(), s.araClients(), tbFew);
+                    }
+                } finally {
+                    if (ara != null) ara.close();
+                    api.close();
+                }
+            }
+            return 0;
+        } catch (Exception e) {
+            out.println("ara benchmark failed: " + e);
+            return 1;
+        } finally {
+            if (dir != null) Bench.deleteTree(dir);
+        }
+    }
+
+    private static Scenario scenario(Path dir, String kind, int tasks, int hosts) throws IOException {
+        StringBuilder pb = new StringBuilder("- name: bench\n  hosts: all\n  gather_facts: false\n  tasks:\n");
+        for (int i = 0; i < tasks; i++) {
+            pb.append("    - name: task ").append(i).append("\n      debug:\n        msg: \"task ").append(i).append(" on {{ inventory_hostname }}\"\n");
+        }
+        Path playbook = dir.resolve(kind + ".yml");
+        Files.writeString(playbook, pb);
+        StringBuilder inv = new StringBuilder("[all]\n");
+        for (int h = 0; h < hosts; h++) inv.append("host").append(h).append(" ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n");
+        Path inventory = dir.resolve(kind + ".ini");
+        Files.writeString(inventory, inv);
+        return new Scenario(tasks + " tasks on " + hosts + (hosts == 1 ? " host" : " hosts"), playbook, inventory, tasks * hosts);
+    }
+
+    /** Wall time of one ansible-playbook run, recording into {@code server} (null: no callback). */
+    private static double runPlaybook(Scenario sc, String server, String callbacks, String actions, Path dir) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(ANSIBLE_PLAYBOOK.toString(), "-f", "10", "-i", sc.inventory().toString(), sc.playbook().toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("ansible.log").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("ANSIBLE_NOCOLOR", "1");
+        env.put("ANSIBLE_LOCAL_TEMP", dir.resolve("tmp").toString());
+        if (server != null) {
+            env.put("ANSIBLE_CALLBACK_PLUGINS", callbacks);
+            env.put("ANSIBLE_ACTION_PLUGINS", actions);
+            env.put("ANSIBLE_CALLBACKS_ENABLED", "ara_default");
+            env.put("ARA_API_CLIENT", "http");
+            env.put("ARA_API_SERVER", server);
+        }
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("ansible-playbook did not finish within 600 s");
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String log = Files.readString(dir.resolve("ansible.log"));
+        if (p.exitValue() != 0 || log.contains("Traceback")) throw new IOException("ansible-playbook failed (" + p.exitValue() + "): " + tail(log));
+        return seconds;
+    }
+
+    /** Result contents as the callback recorded them in the last run: what the ingest clients post. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> sampleContents(String api) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, Object> page = get(http, api + "/api/v1/results?order=-id&limit=50");
+        List<Map<String, Object>> contents = new ArrayList<>();
+        for (Map<String, Object> r : (List<Map<String, Object>>) page.get("results")) {
+            contents.add((Map<String, Object>) get(http, api + "/api/v1/results/" + r.get("id")).get("content"));
+        }
+        if (contents.isEmpty()) throw new IOException("no recorded result to replay");
+        return contents;
+    }
+
+    /**
+     * Results per second that {@code api} stores: a playbook, play, file, task and hosts are created
+     * as the callback does, then {@code count} results are posted by {@code clients} concurrent clients.
+     */
+    @SuppressWarnings("unchecked")
+    static double ingest(String api, List<Map<String, Object>> contents, int count, int clients) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String v1 = api + "/api/v1";
+        long playbook = id(post(http, v1 + "/playbooks", Map.of("ansible_version", "2.14.18", "status", "running", "path", "/bench/ingest.yml",
+                "arguments", Map.of(), "controller", "bench")));
+        long play = id(post(http, v1 + "/plays", Map.of("name", "ingest", "uuid", java.util.UUID.randomUUID().toString(), "playbook", playbook, "status", "running")));
+        long file = id(post(http, v1 + "/files", Map.of("path", "/bench/ingest.yml", "content", "- hosts: all\n", "playbook", playbook)));
+        List<Long> tasks = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            tasks.add(id(post(http, v1 + "/tasks", Map.of("name", "task " + i, "action", "debug", "lineno", i + 1, "tags", List.of(), "handler", false,
+                    "play", play, "file", file, "playbook", playbook, "status", "running", "uuid", java.util.UUID.randomUUID().toString()))));
+        }
+        List<Long> hosts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) hosts.add(id(post(http, v1 + "/hosts", Map.of("name", "host" + i, "playbook", playbook))));
+        List<String> bodies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("playbook", playbook);
+            body.put("play", play);
+            body.put("task", tasks.get(i % tasks.size()));
+            body.put("host", hosts.get(i % hosts.size()));
+            body.put("content", contents.get(i % contents.size()));
+            body.put("status", "ok");
+            body.put("changed", false);
+            body.put("ignore_errors", false);
+            body.put("delegated_to", List.of());
+            body.put("started", "2026-11-23T10:00:00.000000Z");
+            body.put("ended", "2026-11-23T10:00:00.100000Z");
+            bodies.add(Json.write(body));
+        }
+        AtomicInteger next = new AtomicInteger();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < count && errors.isEmpty()) {
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(v1 + "/results")).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 201) errors.add(r.statusCode() + ": " + r.body());
+                    } catch (IOException | InterruptedException e) {
+                        errors.add(e.toString());
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!errors.isEmpty()) throw new IOException("posting results failed: " + errors.peek());
+        Map<String, Object> stored = get(http, v1 + "/results?playbook=" + playbook + "&limit=1");
+        if (((Number) stored.get("count")).intValue() != count) throw new IOException("stored " + stored.get("count") + " results of " + count);
+        return count / seconds;
+    }
+
+    /** Posts that Trailboss refuses before the database (a result without its references): what HTTP, JSON and a new connection per post cost alone. */
+    static double httpFloor(String api, int count, int clients) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String body = Json.write(Map.of("status", "ok", "content", Map.of("msg", "x")));
+        AtomicInteger next = new AtomicInteger();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                while (next.getAndIncrement() < count && errors.isEmpty()) {
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/results")).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 400) errors.add(r.statusCode() + ": " + r.body());
+                    } catch (IOException | InterruptedException e) {
+                        errors.add(e.toString());
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!errors.isEmpty()) throw new IOException("refused posts answered otherwise: " + errors.peek());
+        return count / seconds;
+    }
+
+    private static long id(Map<String, Object> m) {
+        return ((Number) m.get("id")).longValue();
+    }
+
+    private static Map<String, Object> post(HttpClient http, String url, Map<String, Object> body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) throw new IOException("POST " + url + " answered " + r.statusCode() + ": " + r.body());
+        return Json.readMap(r.body());
+    }
+
+    private static Map<String, Object> get(HttpClient http, String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IOException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
+        return Json.readMap(r.body());
+    }
+
+    private static String ask(String module) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", "-m", module).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) throw new IOException("python3-ara is not installed: " + out);
+        return out;
+    }
+
+    private static String version() {
+        try {
+            Process p = new ProcessBuilder(ANSIBLE_PLAYBOOK.toString(), "--version").redirectErrorStream(true).start();
+            String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            p.waitFor();
+            return first.replaceAll(".*\\[core ([^\\]]+)\\].*", "$1");
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
+    }
+
+    private static String tail(String log) {
+        return log.length() > 2000 ? log.substring(log.length() - 2000) : log;
+    }
+}

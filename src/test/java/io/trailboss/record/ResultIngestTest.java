@@ -1,0 +1,66 @@
+package io.trailboss.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailboss.store.Database;
+import io.trailboss.testing.TestDatabases;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Results posted at once by many threads are committed in shared batches; each answer still names its own row, and a bad row fails alone. */
+class ResultIngestTest {
+    private static long id(Map<String, Object> m) {
+        return ((Number) m.get("id")).longValue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    @SuppressWarnings("unchecked")
+    void concurrent_results_each_get_their_own_id_and_a_bad_reference_fails_only_its_own_post(String kind) throws Exception {
+        try (Database db = TestDatabases.of(kind)) {
+            Recordings r = new Recordings(db, Clock.systemUTC());
+            long pb = id(r.create(AraResource.PLAYBOOKS, Map.of("ansible_version", "2.14.18", "path", "/p.yml")));
+            long file = id(r.create(AraResource.FILES, Map.of("path", "/p.yml", "content", "x", "playbook", pb)));
+            long play = id(r.create(AraResource.PLAYS, Map.of("uuid", java.util.UUID.randomUUID().toString(), "playbook", pb)));
+            long task = id(r.create(AraResource.TASKS, Map.of("action", "debug", "lineno", 1, "handler", false, "play", play, "file", file, "playbook", pb)));
+            long host = id(r.create(AraResource.HOSTS, Map.of("name", "h", "playbook", pb)));
+            Map<Long, Integer> idToItem = new ConcurrentHashMap<>();
+            ConcurrentLinkedQueue<String> badAnswers = new ConcurrentLinkedQueue<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        int item = thread * 40 + i;
+                        if (item % 97 == 5) {
+                            try {
+                                r.create(AraResource.RESULTS, Map.of("host", 999_999, "task", task, "play", play, "playbook", pb, "content", Map.of("item", item)));
+                                badAnswers.add("accepted a result of a host that does not exist");
+                            } catch (RecordException expected) {
+                                if (!expected.getMessage().contains("does not exist")) badAnswers.add(expected.getMessage());
+                            }
+                            continue;
+                        }
+                        Map<String, Object> created = r.create(AraResource.RESULTS, Map.of("host", host, "task", task, "play", play, "playbook", pb, "content", Map.of("item", item)));
+                        idToItem.put(id(created), item);
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join();
+            assertThat(badAnswers).isEmpty();
+            long bad = java.util.stream.IntStream.range(0, 640).filter(i -> i % 97 == 5).count();
+            assertThat(idToItem).hasSize(640 - (int) bad);
+            assertThat(r.list(AraResource.RESULTS, Map.of(), 1, 0).count()).isEqualTo(640 - bad);
+            for (var e : idToItem.entrySet()) {
+                Map<String, Object> stored = r.get(AraResource.RESULTS, e.getKey());
+                assertThat(io.trailboss.json.Json.write(stored.get("content"))).isEqualTo("{\"item\":" + e.getValue() + "}");
+            }
+        }
+    }
+}
