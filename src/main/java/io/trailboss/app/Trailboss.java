@@ -21,6 +21,10 @@ public final class Trailboss implements AutoCloseable {
     private final Targets targets;
     private final LocalRunner localRunner;
     private final io.trailboss.agent.AgentHub agents;
+    private final io.trailboss.operation.Operations operations;
+    private final io.trailboss.operation.Runs runs;
+    private final io.trailboss.lifecycle.Lifecycles lifecycles;
+    private final io.trailboss.trigger.Triggers triggers;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -42,12 +46,18 @@ public final class Trailboss implements AutoCloseable {
         engine.setTargets(new TargetsDirectory(targets));
         this.catalog = new WorkflowCatalog(engine);
         this.queries = new Queries(engine);
+        this.operations = new io.trailboss.operation.Operations(engine.jdbi(), clock, catalog);
+        this.runs = new io.trailboss.operation.Runs(engine, targets, operations);
+        this.lifecycles = new io.trailboss.lifecycle.Lifecycles(engine.jdbi(), clock, targets, operations, runs, queries);
+        this.triggers = new io.trailboss.trigger.Triggers(engine.jdbi(), clock, runs, operations, secrets);
     }
 
     /** Resumes whatever a previous process left running. Call once, after wiring listeners. */
     public Trailboss recover() {
         agents.recover();
         engine.recover();
+        runs.recover();
+        triggers.start();
         return this;
     }
 
@@ -86,8 +96,30 @@ public final class Trailboss implements AutoCloseable {
         return targets;
     }
 
+    /** Operations offered on target kinds, with their forms. */
+    public io.trailboss.operation.Operations operations() {
+        return operations;
+    }
+
+    /** Runs on targets (operations, stages, triggered workflows), one at a time per target. */
+    public io.trailboss.operation.Runs runs() {
+        return runs;
+    }
+
+    /** Stages, stage maps and the lifecycle of targets. */
+    public io.trailboss.lifecycle.Lifecycles lifecycles() {
+        return lifecycles;
+    }
+
+    /** Cron and webhook triggers. */
+    public io.trailboss.trigger.Triggers triggers() {
+        return triggers;
+    }
+
     @Override
     public void close() {
+        triggers.close();
+        runs.close();
         agents.close();
         engine.close();
         database.close();
