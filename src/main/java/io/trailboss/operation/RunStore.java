@@ -34,6 +34,7 @@ public final class RunStore {
     private static final String BY_TARGET = "select " + COLUMNS + " from target_run where target_id = :targetId order by id desc limit :limit offset :offset";
     private static final String BY_TARGET_KIND = "select " + COLUMNS + " from target_run where target_id = :targetId and kind = :kind order by id";
     private static final String RUNNING = "select " + COLUMNS + " from target_run where state = 'RUNNING' order by id";
+    private static final String QUEUED_WITHOUT_SLOT = "select " + COLUMNS + " from target_run where state = 'QUEUED' and slot is null order by id";
     private static final String SLOTS_WITH_QUEUED = "select distinct slot from target_run where state = 'QUEUED' and slot is not null";
 
     /** Locks a slot's row until the transaction ends (creating it the first time). */
@@ -82,6 +83,10 @@ public final class RunStore {
 
     List<TargetRun> running(Handle h) {
         return h.createQuery(RUNNING).map((rs, ctx) -> map(rs)).list();
+    }
+
+    List<TargetRun> queuedWithoutSlot(Handle h) {
+        return h.createQuery(QUEUED_WITHOUT_SLOT).map((rs, ctx) -> map(rs)).list();
     }
 
     List<String> slotsWithQueued(Handle h) {

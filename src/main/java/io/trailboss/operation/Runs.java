@@ -211,10 +211,6 @@ public final class Runs implements EngineListener, AutoCloseable {
 
                 @Override
                 public void after(Handle h, Execution execution) {
-                    if (run.slot() == null) {
-                        store.insert(h, new TargetRun(run.id(), null, run.targetId(), run.kind(), run.name(), run.workflow(), run.input(), variables,
-                                TargetRun.State.QUEUED, null, null, run.requestedBy(), run.createdAt(), null, null));
-                    }
                     if (!store.started(h, run.id(), execution.id(), variables, engine.clock().millis())) throw new Superseded();
                 }
             });
@@ -297,6 +293,13 @@ public final class Runs implements EngineListener, AutoCloseable {
             q.execution(r.executionId()).filter(e -> e.state().isFinal()).ifPresent(e -> executionEnded(e.id(), e.state(), e.stateInfo()));
         }
         for (String slot : jdbi.withHandle(store::slotsWithQueued)) startNext(slot);
+        for (TargetRun free : jdbi.withHandle(store::queuedWithoutSlot)) {
+            try {
+                start(free);
+            } catch (Superseded s) {
+                // started meanwhile
+            }
+        }
     }
 
     // ------------------------------------------------------------------ reading
