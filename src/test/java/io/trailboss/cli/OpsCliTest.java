@@ -79,4 +79,33 @@ class OpsCliTest {
             assertThat(server.get("/api/v1/triggers").map()).isEqualTo(Map.of("items", java.util.List.of()));
         }
     }
+
+    @Test
+    void the_operations_example_declares_runs_and_moves_a_machine_through_its_stage_map() {
+        try (TestServer server = new TestServer(TestDatabases.h2())) {
+            String s = "--server=" + server.base;
+            assertThat(run("workflows", "create", "docs/examples/operations-workflows.yaml", s).exit()).isZero();
+            CliRun.Result declared = run("operations", "declare", "docs/examples/operations.yaml", s);
+            assertThat(declared.exit()).as(declared.err()).isZero();
+            assertThat(run("targets", "create", "drupal10", "--kind", "platform", "-p", "platform_version=\"10.3\"", "-p", "backup_dir=\"/var/backups\"", s).exit()).isZero();
+            assertThat(run("targets", "create", "shop.example", "--kind", "site", "--parent", "drupal10", s).exit()).isZero();
+            CliRun.Result started = run("operations", "run", "shop.example", "backup", "-i", "label=\"nightly\"", "-i", "keep=7", s);
+            assertThat(started.exit()).as(started.err()).isZero();
+            String runId = (String) ((Map<?, ?>) io.trailboss.json.Json.read(started.out())).get("id");
+            await().atMost(Duration.ofSeconds(20)).until(() -> run("operations", "show", runId, s).out().contains("\"state\" : \"SUCCESS\""));
+            CliRun.Result vars = run("operations", "variables", runId, s);
+            assertThat(vars.out()).contains("\"source\" : \"parent:drupal10\"").contains("backing up shop.example (platform 10.3) to /var/backups/nightly, keep 7, full");
+
+            for (String stage : java.util.List.of("discover", "install", "configure", "complete")) {
+                String wf = "machine_" + (stage.equals("complete") ? "configure" : stage);
+                assertThat(run("stages", "declare", stage, "--workflow", wf, s).exit()).isZero();
+            }
+            assertThat(run("stages", "map", "kind:machine", "docs/examples/stage-map.yaml", s).exit()).isZero();
+            assertThat(run("targets", "create", "m1", "--kind", "machine", s).exit()).isZero();
+            assertThat(run("stages", "move", "m1", "discover", s).exit()).isZero();
+            await().atMost(Duration.ofSeconds(20)).until(() -> run("stages", "lifecycle", "m1", s).out().contains("\"state\" : \"WAITING\""));
+            assertThat(run("stages", "continue", "m1", s).exit()).isZero();
+            await().atMost(Duration.ofSeconds(20)).until(() -> run("stages", "lifecycle", "m1", s).out().contains("\"state\" : \"STOPPED\""));
+        }
+    }
 }
