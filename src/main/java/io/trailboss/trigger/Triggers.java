@@ -337,9 +337,13 @@ public final class Triggers implements AutoCloseable {
     private void schedule() {
         while (running) {
             try {
-                fireDue();
                 long now = clock.millis();
                 Long next = jdbi.withHandle(store::nextDue);
+                if (next != null && next <= now) {
+                    fireDue();
+                    continue;
+                }
+                // a second at most: another node may have saved a trigger, or the clock may have jumped
                 long wait = next == null ? 1000 : Math.max(1, Math.min(1000, next - now));
                 synchronized (wake) {
                     if (running) wake.wait(wait);

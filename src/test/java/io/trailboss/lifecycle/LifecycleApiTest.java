@@ -160,4 +160,34 @@ class LifecycleApiTest {
             assertThat(history).extracting(h -> h.get("stage")).containsExactly("discover", "install", "configure");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void a_stage_execution_that_ended_while_no_one_listened_advances_the_lifecycle_on_the_next_start(String db) throws Exception {
+        Supplier<Database> open;
+        if (db.equals("h2")) {
+            Path dir = Files.createTempDirectory("trailboss-lifecycle-");
+            open = () -> Database.embedded(dir);
+        } else {
+            String url = TestDatabases.freshPostgresUrl();
+            open = () -> Database.connect(url, null, null);
+        }
+        try (TestServer s = new TestServer(open.get())) {
+            setUp(s, true);
+            s.send("PUT", "/api/v1/targets/m1/stage", "application/json", "{\"stage\": \"discover\"}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> "install".equals(lifecycle(s).get("stage"))
+                    && "RUNNING".equals(s.get("/api/v1/runs/" + lifecycle(s).get("run_id")).map().get("state")));
+            String install = (String) s.get("/api/v1/runs/" + lifecycle(s).get("run_id")).map().get("execution_id");
+            // the process "dies" between the engine's commit of the execution's end and the run's end:
+            // the run component stops listening first, then the execution ends
+            s.tb.runs().close();
+            completeAsync(s, install);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "SUCCESS".equals(s.get("/api/v1/executions/" + install).map().get("state")));
+            assertThat(lifecycle(s)).containsEntry("stage", "install").containsEntry("state", "RUNNING");
+        }
+        try (TestServer s = new TestServer(open.get())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "WAITING".equals(lifecycle(s).get("state")));
+            assertThat(lifecycle(s)).containsEntry("stage", "configure");
+        }
+    }
 }

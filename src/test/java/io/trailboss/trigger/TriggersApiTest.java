@@ -26,6 +26,10 @@ class TriggersApiTest {
               tasks:
                 report:
                   action: std.echo output="report"
+            hold:
+              tasks:
+                wait:
+                  action: std.async_noop
             deploy:
               input:
                 - ref
@@ -130,5 +134,46 @@ class TriggersApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    @SuppressWarnings("unchecked")
+    void overlap_skip_records_a_skipped_firing_and_overlap_queue_starts_it_when_the_previous_run_ends(String db) throws Exception {
+        try (TestServer s = new TestServer(TestDatabases.of(db))) {
+            assertThat(s.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOWS).status()).isEqualTo(200);
+            String skip = (String) s.send("PUT", "/api/v1/triggers/skipper", "application/json",
+                    "{\"webhook\": {\"auth\": \"token\"}, \"workflow\": \"hold\", \"overlap\": \"skip\"}").map().get("secret");
+            String queue = (String) s.send("PUT", "/api/v1/triggers/queuer", "application/json",
+                    "{\"webhook\": {\"auth\": \"token\"}, \"workflow\": \"hold\", \"overlap\": \"queue\"}").map().get("secret");
+            Map<String, Object> first = (Map<String, Object>) io.trailboss.json.Json.read(post(s, "/api/v1/hooks/skipper", "{}", Map.of(Triggers.TOKEN_HEADER, skip)).body());
+            assertThat(first).containsEntry("outcome", "STARTED");
+            Map<String, Object> second = (Map<String, Object>) io.trailboss.json.Json.read(post(s, "/api/v1/hooks/skipper", "{}", Map.of(Triggers.TOKEN_HEADER, skip)).body());
+            assertThat(second).containsEntry("outcome", "SKIPPED");
+            assertThat((String) second.get("detail")).contains("busy");
+
+            Map<String, Object> q1 = (Map<String, Object>) io.trailboss.json.Json.read(post(s, "/api/v1/hooks/queuer", "{}", Map.of(Triggers.TOKEN_HEADER, queue)).body());
+            Map<String, Object> q2 = (Map<String, Object>) io.trailboss.json.Json.read(post(s, "/api/v1/hooks/queuer", "{}", Map.of(Triggers.TOKEN_HEADER, queue)).body());
+            assertThat(q1).containsEntry("outcome", "STARTED");
+            assertThat(q2).containsEntry("outcome", "QUEUED");
+            completeAsync(s, (String) q1.get("execution_id"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(s.get("/api/v1/runs/" + q2.get("run_id")).map().get("state")));
+            assertThat(s.get("/api/v1/runs/" + q1.get("run_id")).map().get("state")).isEqualTo("SUCCESS");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void completeAsync(TestServer s, String executionId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (Object t : (List<Object>) s.get("/api/v1/executions/" + executionId + "/tasks").map().get("items")) {
+                for (Object j : (List<Object>) s.get("/api/v1/tasks/" + ((Map<String, Object>) t).get("id") + "/jobs").map().get("items")) {
+                    Map<String, Object> job = (Map<String, Object>) j;
+                    if ("RUNNING".equals(job.get("state"))) {
+                        return s.postJson("/api/v1/jobs/" + job.get("id") + "/complete", Map.of("state", "SUCCESS")).status() == 200;
+                    }
+                }
+            }
+            return false;
+        });
     }
 }
