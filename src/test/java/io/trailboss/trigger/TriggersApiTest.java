@@ -176,4 +176,36 @@ class TriggersApiTest {
             return false;
         });
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    @SuppressWarnings("unchecked")
+    void a_cron_trigger_of_an_operation_is_skipped_while_its_target_is_busy_and_starts_it_when_free(String db) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+        try (TestServer s = new TestServer(TestDatabases.of(db), clock)) {
+            assertThat(s.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOWS).status()).isEqualTo(200);
+            assertThat(s.send("PUT", "/api/v1/operations/hold", "application/json", "{\"kind\": \"site\", \"workflow\": \"hold\"}").status()).isEqualTo(200);
+            assertThat(s.postJson("/api/v1/targets", Map.of("kind", "site", "name", "shop")).status()).isEqualTo(201);
+            TestServer.Answer saved = s.send("PUT", "/api/v1/triggers/hourly", "application/json",
+                    "{\"cron\": \"0 * * * *\", \"operation\": \"hold\", \"target\": \"shop\", \"overlap\": \"skip\"}");
+            assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+            TestServer.Answer busy = s.postJson("/api/v1/targets/shop/operations/hold/runs", Map.of());
+            assertThat(busy.status()).isEqualTo(201);
+
+            clock.set(Instant.parse("2026-11-23T11:00:01Z"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> firings(s, "hourly").size() == 1
+                    && !"PENDING".equals(firings(s, "hourly").getFirst().get("outcome")));
+            assertThat(firings(s, "hourly").getFirst()).containsEntry("outcome", "SKIPPED");
+
+            completeAsync(s, (String) busy.map().get("execution_id"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCESS".equals(s.get("/api/v1/runs/" + busy.map().get("id")).map().get("state")));
+            clock.set(Instant.parse("2026-11-23T12:00:01Z"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> firings(s, "hourly").size() == 2
+                    && !"PENDING".equals(firings(s, "hourly").getFirst().get("outcome")));
+            Map<String, Object> started = firings(s, "hourly").getFirst();
+            assertThat(started).containsEntry("outcome", "STARTED").containsEntry("due_at", "2026-11-23T12:00:00Z");
+            Map<String, Object> run = s.get("/api/v1/runs/" + started.get("run_id")).map();
+            assertThat(run).containsEntry("target", "shop").containsEntry("requested_by", "trigger:hourly").containsEntry("kind", "operation");
+        }
+    }
 }
