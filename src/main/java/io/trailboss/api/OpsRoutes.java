@@ -77,8 +77,9 @@ final class OpsRoutes {
         });
         r.get("/api/v1/stage-maps", ctx -> ctx.json(Map.of("items", tb.lifecycles().maps().stream().map(this::step).toList())));
         r.put("/api/v1/targets/{name}/stage", ctx -> {
-            Map<String, Object> body = Bodies.object(ctx, Set.of("stage", "queue", "by"));
-            tb.lifecycles().move(ctx.pathParam("name"), Bodies.string(body, "stage", true), flag(body, "queue"), by(ctx, body));
+            Map<String, Object> body = Bodies.object(ctx, Set.of("stage", "queue", "by", "runnable", "single_step"));
+            tb.lifecycles().move(ctx.pathParam("name"), Bodies.string(body, "stage", true), flag(body, "queue"), by(ctx, body),
+                    bool(body, "runnable"), bool(body, "single_step"));
             ctx.json(tb.lifecycles().view(ctx.pathParam("name")));
         });
         r.get("/api/v1/targets/{name}/lifecycle", ctx -> ctx.json(tb.lifecycles().view(ctx.pathParam("name"))));

@@ -59,11 +59,13 @@ final class StagesCommand {
         @Parameters(index = "0") String target;
         @Parameters(index = "1") String stage;
         @Option(names = "--queue", description = "queue behind the target's open run instead of being refused") boolean queue;
+        @Option(names = "--single-step", description = "wait for a person after every stage") boolean singleStep;
 
         public Integer call() throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("stage", stage);
             if (queue) body.put("queue", true);
+            if (singleStep) body.put("single_step", true);
             return Client.print(server.client().send("PUT", "/api/v1/targets/" + enc(target) + "/stage", "application/json", Json.write(body)));
         }
     }

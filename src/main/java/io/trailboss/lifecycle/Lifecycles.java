@@ -145,6 +145,11 @@ public final class Lifecycles implements Runs.EndListener {
 
     /** Moves a target to a stage, which starts it (refused while the target is busy, unless queued). */
     public Lifecycle move(String targetName, String stageName, boolean queue, String by) {
+        return move(targetName, stageName, queue, by, null, null);
+    }
+
+    /** As {@link #move(String, String, boolean, String)}, setting the runnable flag and single-step mode (null: as they were) on the way. */
+    public Lifecycle move(String targetName, String stageName, boolean queue, String by, Boolean runnable, Boolean singleStep) {
         Target t = targets.get(targetName);
         Stage stage = stage(stageName);
         Lifecycle l = jdbi.inTransaction(h -> {
@@ -155,7 +160,9 @@ public final class Lifecycles implements Runs.EndListener {
                         + "' (run " + open.get().id() + ") is " + open.get().state() + "; wait for it to end, or ask to queue (queue: true)");
             }
             Lifecycle before = store.lifecycle(h, t.id()).orElse(null);
-            return enter(h, t, stage, before == null || before.runnable(), before != null && before.singleStep(), by);
+            boolean run = runnable != null ? runnable : before == null || before.runnable();
+            boolean single = singleStep != null ? singleStep : before != null && before.singleStep();
+            return enter(h, t, stage, run, single, by);
         });
         runs.startNext(Runs.slotOf(t));
         return l;

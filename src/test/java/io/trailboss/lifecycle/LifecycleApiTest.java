@@ -190,4 +190,28 @@ class LifecycleApiTest {
             assertThat(lifecycle(s)).containsEntry("stage", "configure");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    @SuppressWarnings("unchecked")
+    void in_single_step_mode_the_lifecycle_waits_for_a_person_after_every_stage(String db) {
+        try (TestServer s = new TestServer(TestDatabases.of(db))) {
+            setUp(s, false);
+            TestServer.Answer moved = s.send("PUT", "/api/v1/targets/m1/stage", "application/json", "{\"stage\": \"discover\", \"single_step\": true}");
+            assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "WAITING".equals(lifecycle(s).get("state")));
+            assertThat(lifecycle(s)).containsEntry("stage", "install").containsEntry("state_info", "single step").containsEntry("single_step", true);
+            s.postJson("/api/v1/targets/m1/lifecycle/continue", Map.of());
+            // install's map entry waits for a person anyway; then single step is switched off and configure stops at complete
+            await().atMost(Duration.ofSeconds(30)).until(() -> "WAITING".equals(lifecycle(s).get("state")) && "configure".equals(lifecycle(s).get("stage")));
+            assertThat(s.send("PATCH", "/api/v1/targets/m1/lifecycle", "application/json", "{\"single_step\": false}").status()).isEqualTo(200);
+            s.postJson("/api/v1/targets/m1/lifecycle/continue", Map.of());
+            await().atMost(Duration.ofSeconds(30)).until(() -> "STOPPED".equals(lifecycle(s).get("state")));
+            assertThat((List<Object>) s.get("/api/v1/targets/m1/history").map().get("stages")).hasSize(3);
+            // a bad move changes nothing
+            assertThat(s.send("PUT", "/api/v1/targets/m1/stage", "application/json", "{\"stage\": \"nowhere\"}").status()).isEqualTo(404);
+            assertThat(s.send("PUT", "/api/v1/targets/m1/stage", "application/json", "{\"stage\": \"discover\", \"colour\": 1}").status()).isEqualTo(400);
+            assertThat(lifecycle(s)).containsEntry("state", "STOPPED").containsEntry("stage", "complete");
+        }
+    }
 }
