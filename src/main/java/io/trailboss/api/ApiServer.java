@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
             new AgentRoutes(tb).register(config.routes);
             new AraRoutes(tb).register(config.routes);
             new InboxRoutes(tb).register(config.routes);
+            new OpsRoutes(tb).register(config.routes);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")));
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
@@ -66,6 +67,9 @@ public final class ApiServer implements AutoCloseable {
                 case NOT_FOUND -> 404;
                 case CONFLICT -> 409;
             }, e.getMessage(), e.field(), null));
+            config.routes.exception(io.trailboss.operation.FormException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(),
+                    e.errors().size() == 1 ? e.errors().getFirst().field() : null, null, Map.of("errors", e.errors().stream()
+                            .map(fe -> Map.of("field", fe.field(), "message", fe.message())).toList())));
             config.routes.exception(io.trailboss.engine.UnauthorizedException.class, (e, ctx) -> {
                 ctx.header("WWW-Authenticate", "Bearer");
                 problem(ctx, 401, e.getMessage(), null, null);

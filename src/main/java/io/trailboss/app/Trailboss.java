@@ -24,6 +24,10 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.manual.Inbox inbox;
     private final io.trailboss.record.Recordings recordings;
     private volatile io.trailboss.record.RecordingRetention retention;
+    private final io.trailboss.operation.Operations operations;
+    private final io.trailboss.operation.Runs runs;
+    private final io.trailboss.lifecycle.Lifecycles lifecycles;
+    private final io.trailboss.trigger.Triggers triggers;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -50,6 +54,10 @@ public final class Trailboss implements AutoCloseable {
         actions.register(inbox.action());
         this.catalog = new WorkflowCatalog(engine);
         this.queries = new Queries(engine);
+        this.operations = new io.trailboss.operation.Operations(engine.jdbi(), clock, catalog);
+        this.runs = new io.trailboss.operation.Runs(engine, targets, operations);
+        this.lifecycles = new io.trailboss.lifecycle.Lifecycles(engine.jdbi(), clock, targets, operations, runs, queries);
+        this.triggers = new io.trailboss.trigger.Triggers(engine.jdbi(), clock, runs, operations, secrets);
     }
 
     /** Resumes whatever a previous process left running. Call once, after wiring listeners. */
@@ -57,6 +65,8 @@ public final class Trailboss implements AutoCloseable {
         agents.recover();
         engine.jobLogs().closeOrphanedPrompts();
         engine.recover();
+        runs.recover();
+        triggers.start();
         return this;
     }
 
@@ -100,6 +110,26 @@ public final class Trailboss implements AutoCloseable {
         return targets;
     }
 
+    /** Operations offered on target kinds, with their forms. */
+    public io.trailboss.operation.Operations operations() {
+        return operations;
+    }
+
+    /** Runs on targets (operations, stages, triggered workflows), one at a time per target. */
+    public io.trailboss.operation.Runs runs() {
+        return runs;
+    }
+
+    /** Stages, stage maps and the lifecycle of targets. */
+    public io.trailboss.lifecycle.Lifecycles lifecycles() {
+        return lifecycles;
+    }
+
+    /** Cron and webhook triggers. */
+    public io.trailboss.trigger.Triggers triggers() {
+        return triggers;
+    }
+
     /** Ansible recordings (ARA's objects). */
     public io.trailboss.record.Recordings recordings() {
         return recordings;
@@ -116,6 +146,8 @@ public final class Trailboss implements AutoCloseable {
     public void close() {
         io.trailboss.record.RecordingRetention r = retention;
         if (r != null) r.close();
+        triggers.close();
+        runs.close();
         agents.close();
         engine.close();
         database.close();

@@ -186,16 +186,37 @@ public final class Engine implements AutoCloseable {
     private record PendingStart(StartRequest request, java.util.concurrent.CompletableFuture<Execution> result) {}
 
     private Execution startNow(StartRequest request) {
+        return start(request, null);
+    }
+
+    /**
+     * Work done in the transaction that creates an execution: {@code before} may lock rows and refuse
+     * (by throwing; nothing is created), {@code after} records what the new execution belongs to.
+     */
+    public interface StartHook {
+        default void before(Handle h) {}
+
+        void after(Handle h, Execution execution);
+    }
+
+    /**
+     * Starts an execution in a transaction of its own (not batched with other starts) together with
+     * {@code hook}'s work, so that a check made there and the new execution commit or fail as one.
+     */
+    public Execution start(StartRequest request, StartHook hook) {
         return inTransaction(h -> {
             Effects effects = new Effects();
-            return new Effects.Result<>(startIn(h, request, effects), effects);
+            if (hook != null) hook.before(h);
+            Execution ex = startIn(h, request, effects);
+            if (hook != null) hook.after(h, ex);
+            return new Effects.Result<>(ex, effects);
         }).value();
     }
 
     private Execution startIn(Handle h, StartRequest request, Effects effects) {
         Definitions.Resolved wf = definitions.resolve(h, request.workflow(), null, null)
                 .orElseThrow(() -> new NotFoundException("workflow '" + request.workflow() + "' does not exist"));
-        return createExecution(h, wf, request.input(), request.env(), request.description(), request.targetTask(), null, null, effects);
+        return createExecution(h, wf, request.input(), request.env(), request.description(), request.targetTask(), request.bound(), effects);
     }
 
     private void startBatches() {
@@ -247,8 +268,8 @@ public final class Engine implements AutoCloseable {
 
     /** Creates and starts an execution inside the caller's transaction. */
     private Execution createExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
-            String description, String targetTask, Job parentJob, Execution parent, Effects effects) {
-        Execution ex = newExecution(h, wf, input, env, description, targetTask, parentJob, parent, Ids.next());
+            String description, String targetTask, Map<String, Object> bound, Effects effects) {
+        Execution ex = newExecution(h, wf, input, env, description, targetTask, null, null, Ids.next(), bound);
         Step step = new Step(this, h, ex, wf.document(), wf.spec(), ex.createdAt(), effects);
         step.newExecution();
         step.start(targetTask);
@@ -258,7 +279,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private Execution newExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
-            String description, String targetTask, Job parentJob, Execution parent, String id) {
+            String description, String targetTask, Job parentJob, Execution parent, String id, Map<String, Object> bound) {
         WorkflowSpec spec = wf.spec();
         Map<String, Object> fullInput = checkedInput(spec, input);
         if (spec.type() == WorkflowType.REVERSE && targetTask != null && spec.task(targetTask) == null) {
@@ -277,6 +298,7 @@ public final class Engine implements AutoCloseable {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("env", env == null ? Map.of() : env);
         if (targetTask != null) params.put("task_name", targetTask);
+        if (bound != null && !bound.isEmpty()) params.put("bound", bound);
         long now = clock.millis();
         Execution ex = new Execution(id, wf.row() == null ? null : wf.row().id(), spec.name(), wf.sha(), ExecutionState.RUNNING, null,
                 fullInput, params, context, null, description, parentJob == null ? null : parentJob.id(),
@@ -309,7 +331,10 @@ public final class Engine implements AutoCloseable {
         try {
             Definitions.Resolved wf = definitions.resolve(h, name, doc, sha)
                     .orElseThrow(() -> new InvalidInputException("workflow", "workflow '" + name + "' does not exist"));
-            Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId());
+            // a sub-workflow runs on its parent's target too, but belongs to no run of its own
+            Object target = parent.bound().get("target");
+            Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId(),
+                    target == null ? Map.of() : Map.of("target", target));
             Step step = new Step(this, h, child, wf.document(), wf.spec(), child.createdAt(), effects);
             step.newExecution();
             step.start(null);

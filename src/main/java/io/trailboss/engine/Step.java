@@ -238,6 +238,7 @@ final class Step {
         int concurrency;
         try {
             total = (ts.withItems().isEmpty() ? 1 : items(ts, ctx, t).size()) * (ts.targets() == null ? 1 : targets(ts, ctx, t).size());
+            if (ts.targets() == null) boundTarget(); // resolved here so that a vanished target fails the task, not the transaction
             concurrency = ts.concurrency() == null ? 0 : (int) number(ts.concurrency(), ctx, t, "concurrency");
         } catch (ExpressionException | InvalidInputException e) {
             finishTask(t, ts, false, null, e.getMessage());
@@ -279,7 +280,7 @@ final class Step {
                 itemCtx = new LinkedHashMap<>(ctx);
                 itemCtx.putAll(items.get(next / perItem));
             }
-            TargetDirectory.TargetView target = targets == null ? null : targets.get(next % perItem);
+            TargetDirectory.TargetView target = targets == null ? boundTarget() : targets.get(next % perItem);
             String previous = target == null ? null
                     : lastOnTarget.containsKey(target.name()) ? lastOnTarget.get(target.name()) : engine.jobs.lastOnTarget(h, target.name()).orElse(null);
             Job job = job(t, ts, next, itemCtx, target, previous);
@@ -313,6 +314,12 @@ final class Step {
 
     private Job job(TaskExecution t, TaskSpec ts, int item, Map<String, Object> ctx, TargetDirectory.TargetView target, String previous) {
         Map<String, Object> globals = target == null ? Map.of() : Map.of("target", target.asData(), "params", target.params());
+        if (target != null && target == bound) {
+            // an execution bound to a target (an operation or stage run): vars = target params, then the run's input
+            Map<String, Object> vars = new LinkedHashMap<>(target.params());
+            vars.putAll(ex.input());
+            globals = Map.of("target", target.asData(), "params", target.params(), "vars", vars);
+        }
         String id = Ids.next();
         ActionCall call = ts.isSubWorkflow() ? ts.workflow() : ts.action() != null ? ts.action() : new ActionCall("std.noop", Map.of());
         Map<String, Object> raw = new LinkedHashMap<>(call.inlineParams());
@@ -397,6 +404,17 @@ final class Step {
             out.add(item);
         }
         return out;
+    }
+
+    private TargetDirectory.TargetView bound;
+
+    /** The target this execution is bound to (its target-less tasks run there), or null; resolved once per step. */
+    private TargetDirectory.TargetView boundTarget() {
+        if (bound == null && ex.bound().get("target") instanceof String name) {
+            List<TargetDirectory.TargetView> found = engine.targets.select(name);
+            bound = found.isEmpty() ? null : found.getFirst();
+        }
+        return bound;
     }
 
     /** The task's targets, resolved now; a selector that matches nothing is an error. */

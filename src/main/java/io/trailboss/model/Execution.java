@@ -34,4 +34,11 @@ public record Execution(
         Object env = params.get("env");
         return env instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
+
+    /** What the execution is bound to ({@code target}, {@code run}); empty for a free execution. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> bound() {
+        Object bound = params.get("bound");
+        return bound instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
 }

@@ -37,6 +37,11 @@ public final class TargetStore {
     private static final String DELETE = "delete from target where id = :id";
 
     /** Filters for listing; null fields and an empty label map do not filter. */
+    /** Records a target's current stage (its lifecycle moved it). */
+    public void setStage(Handle h, String id, String stage, long now) {
+        h.createUpdate("update target set stage = :stage, updated_at = :now where id = :id").bind("id", id).bind("stage", stage).bind("now", now).execute();
+    }
+
     public record Filter(String kind, Map<String, String> labels, String parentId) {
         public static final Filter ALL = new Filter(null, Map.of(), null);
     }

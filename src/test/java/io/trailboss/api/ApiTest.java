@@ -192,6 +192,8 @@ class ApiTest {
     void serves_an_openapi_document_listing_the_routes() {
         var doc = server.get("/api/openapi.json").map();
         assertThat(doc.get("openapi")).isEqualTo("3.0.3");
-        assertThat(((Map<?, ?>) doc.get("paths")).keySet().stream().map(String::valueOf).toList()).contains("/api/v1/workflows", "/api/v1/executions", "/api/v1/jobs/{id}/complete", "/mistral/v2/executions");
+        assertThat(((Map<?, ?>) doc.get("paths")).keySet().stream().map(String::valueOf).toList()).contains("/api/v1/workflows", "/api/v1/executions", "/api/v1/jobs/{id}/complete", "/mistral/v2/executions",
+                "/api/v1/targets/{name}/operations/{operation}/runs", "/api/v1/runs/{id}/variables", "/api/v1/targets/{name}/stage",
+                "/api/v1/stage-maps/{scope}", "/api/v1/targets/{name}/lifecycle/continue", "/api/v1/triggers/{name}", "/api/v1/hooks/{name}");
     }
 }

@@ -19,7 +19,12 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     public TestServer(Database db) {
-        tb = new Trailboss(db, Clock.systemUTC());
+        this(db, Clock.systemUTC());
+    }
+
+    /** A server whose engine, schedules and records read {@code clock} (a {@link MutableClock} in tests that move time). */
+    public TestServer(Database db, Clock clock) {
+        tb = new Trailboss(db, clock);
         api = new ApiServer(tb, "127.0.0.1", 0).start();
         tb.recover();
         base = "http://127.0.0.1:" + api.port();

@@ -1,0 +1,189 @@
+package io.trailboss.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.trailboss.app.Trailboss;
+import io.trailboss.json.Json;
+import io.trailboss.lifecycle.Stage;
+import io.trailboss.lifecycle.StageStep;
+import io.trailboss.operation.FieldSpec;
+import io.trailboss.operation.Operation;
+import io.trailboss.operation.TargetRun;
+import io.trailboss.target.Target;
+import io.trailboss.trigger.Triggers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Operations and runs on targets, stages and lifecycles, triggers and webhooks under /api/v1. */
+final class OpsRoutes {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private final Trailboss tb;
+
+    OpsRoutes(Trailboss tb) {
+        this.tb = tb;
+    }
+
+    void register(RoutesConfig r) {
+        // ---- operations
+        r.put("/api/v1/operations", ctx -> ctx.json(Map.of("items", tb.operations().declareAll(document(ctx)).stream().map(this::operation).toList())));
+        r.get("/api/v1/operations", ctx -> ctx.json(Map.of("items", tb.operations().list(emptyToNull(ctx.queryParam("kind"))).stream().map(this::operation).toList())));
+        r.put("/api/v1/operations/{name}", ctx -> ctx.json(operation(tb.operations().declare(ctx.pathParam("name"), document(ctx)))));
+        r.get("/api/v1/operations/{name}", ctx -> ctx.json(operation(tb.operations().get(ctx.pathParam("name")))));
+        r.delete("/api/v1/operations/{name}", ctx -> {
+            tb.operations().delete(ctx.pathParam("name"));
+            ctx.status(204);
+        });
+        r.get("/api/v1/targets/{name}/operations", ctx -> {
+            Target t = tb.targets().get(ctx.pathParam("name"));
+            List<TargetRun> open = tb.runs().openOn(t.name());
+            ctx.json(Map.of("items", tb.operations().list(t.kind()).stream().map(op -> offered(op, open)).toList()));
+        });
+        r.get("/api/v1/targets/{name}/operations/{operation}", ctx -> {
+            Target t = tb.targets().get(ctx.pathParam("name"));
+            Operation op = tb.operations().get(ctx.pathParam("operation"));
+            if (!op.kind().equals(t.kind())) throw new ApiException(404, "operation", "operation '" + op.name() + "' is not offered on kind '" + t.kind() + "'");
+            ctx.json(offered(op, tb.runs().openOn(t.name())));
+        });
+        r.post("/api/v1/targets/{name}/operations/{operation}/runs", ctx -> {
+            Map<String, Object> body = ctx.body().isBlank() ? Map.of() : Bodies.object(ctx, Set.of("input", "queue", "by"));
+            boolean queue = flag(body, "queue");
+            TargetRun run = tb.runs().runOperation(ctx.pathParam("name"), ctx.pathParam("operation"), Bodies.map(body, "input"), queue, by(ctx, body));
+            ctx.status(run.state() == TargetRun.State.QUEUED ? 202 : 201).json(tb.runs().view(run));
+        });
+        r.get("/api/v1/targets/{name}/runs", ctx -> {
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+            ctx.json(Map.of("items", tb.runs().onTarget(ctx.pathParam("name"), limit, offset).stream().map(tb.runs()::view).toList()));
+        });
+        r.get("/api/v1/runs/{id}", ctx -> ctx.json(tb.runs().view(tb.runs().get(ctx.pathParam("id")))));
+        r.get("/api/v1/runs/{id}/variables", ctx -> ctx.json(tb.runs().variables(ctx.pathParam("id"))));
+
+        // ---- stages and lifecycles
+        r.put("/api/v1/stages/{name}", ctx -> ctx.json(stage(tb.lifecycles().declareStage(ctx.pathParam("name"), document(ctx)))));
+        r.get("/api/v1/stages", ctx -> ctx.json(Map.of("items", tb.lifecycles().stages().stream().map(this::stage).toList())));
+        r.get("/api/v1/stages/{name}", ctx -> ctx.json(stage(tb.lifecycles().stage(ctx.pathParam("name")))));
+        r.delete("/api/v1/stages/{name}", ctx -> {
+            tb.lifecycles().deleteStage(ctx.pathParam("name"));
+            ctx.status(204);
+        });
+        r.put("/api/v1/stage-maps/{scope}", ctx -> {
+            List<StageStep> steps = tb.lifecycles().setMap(ctx.pathParam("scope"), document(ctx));
+            ctx.json(Map.of("scope", ctx.pathParam("scope"), "steps", steps.stream().map(this::step).toList()));
+        });
+        r.get("/api/v1/stage-maps", ctx -> ctx.json(Map.of("items", tb.lifecycles().maps().stream().map(this::step).toList())));
+        r.put("/api/v1/targets/{name}/stage", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("stage", "queue", "by", "runnable", "single_step"));
+            tb.lifecycles().move(ctx.pathParam("name"), Bodies.string(body, "stage", true), flag(body, "queue"), by(ctx, body),
+                    bool(body, "runnable"), bool(body, "single_step"));
+            ctx.json(tb.lifecycles().view(ctx.pathParam("name")));
+        });
+        r.get("/api/v1/targets/{name}/lifecycle", ctx -> ctx.json(tb.lifecycles().view(ctx.pathParam("name"))));
+        r.patch("/api/v1/targets/{name}/lifecycle", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("runnable", "single_step"));
+            tb.lifecycles().setFlags(ctx.pathParam("name"), bool(body, "runnable"), bool(body, "single_step"));
+            ctx.json(tb.lifecycles().view(ctx.pathParam("name")));
+        });
+        r.post("/api/v1/targets/{name}/lifecycle/continue", ctx -> {
+            Map<String, Object> body = ctx.body().isBlank() ? Map.of() : Bodies.object(ctx, Set.of("by"));
+            tb.lifecycles().proceed(ctx.pathParam("name"), by(ctx, body));
+            ctx.json(tb.lifecycles().view(ctx.pathParam("name")));
+        });
+        r.get("/api/v1/targets/{name}/history", ctx -> ctx.json(Map.of("target", ctx.pathParam("name"), "stages", tb.lifecycles().history(ctx.pathParam("name")))));
+
+        // ---- triggers
+        r.put("/api/v1/triggers/{name}", ctx -> {
+            Triggers.Saved saved = tb.triggers().save(ctx.pathParam("name"), document(ctx));
+            Map<String, Object> v = new LinkedHashMap<>(Triggers.view(saved.trigger()));
+            if (saved.secret() != null) v.put("secret", saved.secret());
+            ctx.json(v);
+        });
+        r.get("/api/v1/triggers", ctx -> ctx.json(Map.of("items", tb.triggers().list().stream().map(Triggers::view).toList())));
+        r.get("/api/v1/triggers/{name}", ctx -> ctx.json(Triggers.view(tb.triggers().get(ctx.pathParam("name")))));
+        r.delete("/api/v1/triggers/{name}", ctx -> {
+            tb.triggers().delete(ctx.pathParam("name"));
+            ctx.status(204);
+        });
+        r.post("/api/v1/triggers/{name}/pause", ctx -> ctx.json(Triggers.view(tb.triggers().setPaused(ctx.pathParam("name"), true))));
+        r.post("/api/v1/triggers/{name}/resume", ctx -> ctx.json(Triggers.view(tb.triggers().setPaused(ctx.pathParam("name"), false))));
+        r.get("/api/v1/triggers/{name}/firings", ctx -> {
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+            ctx.json(Map.of("items", tb.triggers().firings(ctx.pathParam("name"), limit, offset).stream().map(Triggers::view).toList()));
+        });
+        r.post("/api/v1/hooks/{name}", ctx -> ctx.status(202).json(Triggers.view(tb.triggers().hook(ctx.pathParam("name"), ctx.bodyAsBytes(), ctx.headerMap()))));
+    }
+
+    /** A JSON or YAML (by Content-Type) object body. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> document(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) throw ApiException.badRequest(null, "the request body is empty; expected a JSON or YAML object");
+        String type = ctx.contentType() == null ? "" : ctx.contentType();
+        try {
+            Object doc = type.contains("yaml") ? YAML.readValue(body, Object.class) : Json.read(body);
+            if (!(doc instanceof Map<?, ?> m)) throw ApiException.badRequest(null, "the request body must be an object");
+            return (Map<String, Object>) m;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw ApiException.badRequest(null, "the request body is not " + (type.contains("yaml") ? "YAML" : "JSON") + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean flag(Map<String, Object> body, String key) {
+        Boolean b = bool(body, key);
+        return b != null && b;
+    }
+
+    private static Boolean bool(Map<String, Object> body, String key) {
+        Object v = body.get(key);
+        if (v == null) return null;
+        if (!(v instanceof Boolean b)) throw ApiException.badRequest(key, "field '" + key + "' must be true or false");
+        return b;
+    }
+
+    private static String by(Context ctx, Map<String, Object> body) {
+        String by = Bodies.string(body, "by", false);
+        return by != null ? by : ctx.header("X-Trailboss-User");
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private Map<String, Object> operation(Operation op) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", op.name());
+        v.put("kind", op.kind());
+        v.put("workflow", op.workflow());
+        if (op.description() != null) v.put("description", op.description());
+        v.put("fields", op.fields());
+        return v;
+    }
+
+    /** An operation as a target offers it: its form, and whether "Run" is enabled (nothing open on the target). */
+    private Map<String, Object> offered(Operation op, List<TargetRun> open) {
+        Map<String, Object> v = operation(op);
+        v.remove("fields");
+        v.put("form", tb.operations().form(op).stream().map(FieldSpec::view).toList());
+        v.put("runnable", open.isEmpty());
+        Optional<TargetRun> busy = open.stream().findFirst();
+        busy.ifPresent(b -> v.put("busy", Map.of("run", b.id(), "kind", b.kind().name().toLowerCase(), "name", b.name(), "state", b.state().name())));
+        return v;
+    }
+
+    private Map<String, Object> stage(Stage s) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", s.name());
+        v.put("workflow", s.workflow());
+        if (s.description() != null) v.put("description", s.description());
+        return v;
+    }
+
+    private Map<String, Object> step(StageStep s) {
+        return Map.of("scope", s.scope(), "from", s.from(), "next", s.to(), "on", s.way().name().toLowerCase());
+    }
+}
