@@ -78,7 +78,16 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, e.getMessage(), null, null, e.details()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage(), null, null));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+                String request;
+                try {
+                    request = ctx.method() + " " + ctx.path();
+                } catch (RuntimeException gone) {
+                    // the request is already over (an event stream whose client left): nothing to answer, and a
+                    // handler that threw here would be handed its own exception again, without end
+                    LOG.debug("a finished request failed: {}", e.toString());
+                    return;
+                }
+                LOG.error("request {} failed", request, e);
                 problem(ctx, 500, "internal error: " + e.getClass().getSimpleName(), null, null);
             });
             config.routes.error(404, ctx -> {
@@ -130,7 +139,11 @@ public final class ApiServer implements AutoCloseable {
             body.put("detail", problems.stream().map(DefinitionException.Problem::toString).reduce((a, b) -> a + "; " + b).orElse(detail));
         }
         details.forEach(body::putIfAbsent);
-        ctx.status(status).contentType("application/problem+json").result(Json.write(body));
+        try {
+            ctx.status(status).contentType("application/problem+json").result(Json.write(body));
+        } catch (RuntimeException gone) {
+            LOG.debug("no answer for a request that is already over: {}", gone.toString());
+        }
     }
 
     private static String openApiJson() {
