@@ -328,12 +328,12 @@ final class Step {
         String action = ts.isSubWorkflow() ? "workflow:" + call.name() : call.name();
         String error = null;
         try {
-            @SuppressWarnings("unchecked")
             // inputs the action takes literally (a playbook: Ansible renders its own Jinja) skip our rendering
             Map<String, Object> literal = new LinkedHashMap<>();
             for (String name : engine.actions.find(call.name()).map(io.trailboss.action.Action::literalInputs).orElse(java.util.Set.of())) {
                 if (raw.containsKey(name)) literal.put(name, raw.remove(name));
             }
+            @SuppressWarnings("unchecked")
             Map<String, Object> evaluated = (Map<String, Object>) engine.expressions.evaluate(raw, ctx, globals, scope(t));
             if (!literal.isEmpty()) {
                 evaluated = new LinkedHashMap<>(evaluated);

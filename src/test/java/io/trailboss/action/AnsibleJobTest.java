@@ -213,6 +213,45 @@ class AnsibleJobTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void limit_tags_and_check_reach_ansible_playbook() {
+        var put = server.send("PUT", "/api/v1/workflows", "text/yaml", """
+                version: '2.0'
+                limited:
+                  tasks:
+                    play:
+                      action: ansible
+                      input:
+                        hosts: [lab1, lab2]
+                        limit: lab1
+                        tags: [picked]
+                        check: true
+                        playbook: |
+                          - hosts: all
+                            gather_facts: false
+                            tasks:
+                              - name: picked
+                                debug: {msg: "picked on {{ inventory_hostname }} check={{ ansible_check_mode }}"}
+                                tags: [picked]
+                              - name: not picked
+                                debug: {msg: never}
+                                tags: [other]
+                """);
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        String execution = startExecution("limited", Map.of());
+        var e = finished(execution);
+        var job = jobs(execution).getFirst();
+        String log = server.get("/api/v1/jobs/" + job.get("id") + "/log").body();
+        assertThat(e.get("state")).as(log).isEqualTo("SUCCESS");
+        assertThat(log).contains("picked on lab1 check=True").doesNotContain("picked on lab2").doesNotContain("not picked");
+        Map<String, Object> output = (Map<String, Object>) job.get("output");
+        assertThat((Map<String, Object>) output.get("hosts")).containsOnlyKeys("lab1");
+        assertThat(((Map<String, List<Map<String, Object>>>) output.get("results")).get("lab1")).extracting(r -> r.get("task")).containsExactly("picked");
+        var arguments = (Map<String, Object>) server.get("/ara/api/v1/playbooks/" + output.get("playbook_id")).map().get("arguments");
+        assertThat(arguments).containsEntry("check", true).containsEntry("subset", "lab1").containsEntry("tags", List.of("picked"));
+    }
+
+    @Test
     void the_documented_example_validates_offline() {
         var result = io.trailboss.cli.CliRun.run("validate", "docs/examples/ansible.yaml");
         assertThat(result.exit()).as(result.err()).isZero();
