@@ -130,10 +130,12 @@ final class AraRoutes {
 
     private static Handler h(Handler inner) {
         return ctx -> {
-            // No keep-alive: ara_record runs in Ansible's forked workers and reuses the callback's HTTP
-            // session, so a pooled connection would be shared by several processes and their
-            // answers would cross. A closed connection is never inherited.
-            ctx.header("Connection", "close");
+            // No keep-alive for ARA's HTTP client (and Python's requests, which it is built on): ara_record runs in Ansible's
+            // forked workers and reuses the callback's HTTP session, so a pooled connection would be
+            // shared by several processes and their answers would cross. A closed connection is never
+            // inherited. Other clients (and a client that does not say) keep their connection.
+            String agent = ctx.header("User-Agent");
+            if (agent != null && (agent.startsWith("ara-http-client") || agent.startsWith("python-requests"))) ctx.header("Connection", "close");
             try {
                 inner.handle(ctx);
             } catch (RecordException e) {
