@@ -52,8 +52,8 @@ public final class ShellAction implements Action {
         try {
             String script = String.valueOf(input.get("script"));
             Path file = dir.resolve("script");
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.writeString(file, script);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
             if (input.get("files") instanceof Map<?, ?> files) {
                 for (var e : files.entrySet()) {
                     Path target = dir.resolve(String.valueOf(e.getKey())).normalize();
@@ -115,7 +115,7 @@ public final class ShellAction implements Action {
         Object lock = new Object();
         StringBuilder pending = new StringBuilder();
         long[] since = {0};
-        Thread flusher = Thread.startVirtualThread(() -> {
+        Runnable flush = () -> {
             try {
                 while (true) {
                     Thread.sleep(100);
@@ -126,7 +126,8 @@ public final class ShellAction implements Action {
             } catch (InterruptedException done) {
                 // the process ended
             }
-        });
+        };
+        Thread flusher = null; // started by the first partial line: most scripts end every line
         try (java.io.Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
             char[] chars = new char[8192];
             int n;
@@ -139,10 +140,11 @@ public final class ShellAction implements Action {
                         emit(context, pending, lastLineEnd + 1, kept);
                         since[0] = System.currentTimeMillis();
                     }
+                    if (pending.length() > 0 && flusher == null) flusher = Thread.startVirtualThread(flush);
                 }
             }
         } finally {
-            flusher.interrupt();
+            if (flusher != null) flusher.interrupt();
             synchronized (lock) {
                 if (pending.length() > 0) emit(context, pending, pending.length(), kept);
             }

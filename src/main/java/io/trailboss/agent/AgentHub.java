@@ -288,10 +288,27 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     /** Target names matching names or a label selector. */
     private Set<String> scope(List<String> names, Map<String, String> labels) {
         Set<String> out = new LinkedHashSet<>(names);
-        if (!labels.isEmpty()) {
-            for (Target t : targets.list(new Targets.Query(null, labels, null), 10_000, 0)) out.add(t.name());
-        }
+        if (!labels.isEmpty()) out.addAll(labelled(labels));
         return out;
+    }
+
+    /** Names of the targets a label selector matches, as last loaded. */
+    private record Labelled(List<String> names, long version, long loadedAt) {}
+
+    private final Map<Map<String, String>, Labelled> labelled = new ConcurrentHashMap<>();
+
+    /**
+     * Every claim of a label-scoped token needs the targets its labels match: they are kept while
+     * no target changed through this node and for at most a second (changes through other nodes).
+     */
+    private List<String> labelled(Map<String, String> labels) {
+        long version = targets.version(); // read before loading, so a change during the load is seen next time
+        Labelled hit = labelled.get(labels);
+        if (hit != null && hit.version() == version && System.nanoTime() - hit.loadedAt() < TimeUnit.MILLISECONDS.toNanos(FALLBACK_POLL_MS)) return hit.names();
+        List<String> names = targets.list(new Targets.Query(null, labels, null), 10_000, 0).stream().map(Target::name).toList();
+        if (labelled.size() > 1_000) labelled.clear();
+        labelled.put(Map.copyOf(labels), new Labelled(names, version, System.nanoTime()));
+        return names;
     }
 
     /** How long an offered job waits for the agent's acknowledgement before it goes back to the queue. */
