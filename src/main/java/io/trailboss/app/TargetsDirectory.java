@@ -11,29 +11,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine's view of the target store: selection by name, list or labels, with opened params.
  *
  * <p>Resolved targets and label selections are kept in memory: every job of a target needs its
  * params (templates) and its secrets (masking), and resolving them walks profiles, parents and
- * declarations and decrypts secrets. A copy is used while no change went through this node's
- * {@link Targets} since it was made ({@link Targets#version()}) and for at most {@link #TTL_MILLIS};
- * the age bound is for changes made through other server nodes sharing the database.
+ * declarations and decrypts secrets. A copy is used while the database's change counter
+ * ({@link Targets#version()}, raised by every change through any server node) is the one read
+ * before it was made.
  */
 final class TargetsDirectory implements TargetDirectory {
     private static final int MAX_SELECTED = 10_000;
-    /** How long a change made through another server node may go unseen here. */
-    static final long TTL_MILLIS = 1_000;
     private static final int MAX_CACHED = 50_000;
     private final Targets targets;
     private final Map<String, Cached<TargetView>> views = new ConcurrentHashMap<>();
     private final Map<String, Cached<List<String>>> selections = new ConcurrentHashMap<>();
 
-    private record Cached<T>(T value, long version, long loadedAt) {
+    private record Cached<T>(T value, long version) {
         boolean current(long version) {
-            return this.version == version && System.nanoTime() - loadedAt < TimeUnit.MILLISECONDS.toNanos(TTL_MILLIS);
+            return this.version == version;
         }
     }
 
@@ -56,7 +53,7 @@ final class TargetsDirectory implements TargetDirectory {
                 Cached<List<String>> hit = selections.get(key);
                 if (hit == null || !hit.current(version)) {
                     List<String> found = targets.list(new Targets.Query(kind, labels, null), MAX_SELECTED, 0).stream().map(Target::name).toList();
-                    hit = new Cached<>(found, version, System.nanoTime());
+                    hit = new Cached<>(found, version);
                     if (selections.size() > MAX_CACHED) selections.clear();
                     selections.put(key, hit);
                 }
@@ -86,7 +83,7 @@ final class TargetsDirectory implements TargetDirectory {
         });
         TargetView view = new TargetView(t.name(), t.kind(), t.parentId() == null ? null : targets.parentName(t), Map.copyOf(t.labels()), plain, List.copyOf(secrets));
         if (views.size() > MAX_CACHED) views.clear();
-        views.put(name, new Cached<>(view, version, System.nanoTime()));
+        views.put(name, new Cached<>(view, version));
         return view;
     }
 

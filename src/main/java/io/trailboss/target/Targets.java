@@ -48,32 +48,28 @@ public final class Targets {
     }
 
     /**
-     * Counts the changes made through this instance to targets, profiles and param declarations:
-     * readers that cache what they resolved compare it to know their copy is still current. It is
-     * raised after each change commits (and after a failed one, harmlessly), so a value read before
-     * loading never vouches for data older than the load.
+     * The change counter of targets, profiles and param declarations (table {@code target_change}),
+     * raised in the transaction of every change made through any server node: readers that keep
+     * what they resolved compare it to know their copy is current. Read it before loading, so a
+     * value never vouches for data older than the load.
      */
-    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
-
-    /** The change counter (see above); changes made by other server nodes do not move it. */
     public long version() {
-        return changes.get();
+        return db.jdbi().withHandle(targets::changeVersion);
     }
 
     private <T> T changing(org.jdbi.v3.core.HandleCallback<T, RuntimeException> change) {
-        try {
-            return db.jdbi().inTransaction(change);
-        } finally {
-            changes.incrementAndGet();
-        }
+        return db.jdbi().inTransaction(h -> {
+            T result = change.withHandle(h);
+            targets.changed(h); // last: every change locks its own rows first, then this one
+            return result;
+        });
     }
 
     private void changingVoid(org.jdbi.v3.core.HandleConsumer<RuntimeException> change) {
-        try {
-            db.jdbi().useTransaction(change);
-        } finally {
-            changes.incrementAndGet();
-        }
+        db.jdbi().useTransaction(h -> {
+            change.useHandle(h);
+            targets.changed(h);
+        });
     }
 
     // ---------------------------------------------------------------- targets
