@@ -250,7 +250,8 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                 for (Job j : claimedJobs) out.add(new Claimed(j, secretOf.get(j.id())));
                 List<String> others = new ArrayList<>(candidates);
                 others.removeAll(ids);
-                if (!others.isEmpty()) {
+                if (!others.isEmpty() && ids.size() < max) {
+                    // too few candidates were claimable: some hints may be stale (the sweeper also drops them)
                     // hints for jobs no longer queued (claimed elsewhere, cancelled) are dropped
                     Set<String> stillQueued = new java.util.HashSet<>(h.createQuery("select id from job where id in (<ids>) and state = 'QUEUED'")
                             .bindList("ids", others).mapTo(String.class).list());

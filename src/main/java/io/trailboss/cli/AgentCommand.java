@@ -37,6 +37,9 @@ import picocli.CommandLine.Option;
 public final class AgentCommand implements Callable<Integer> {
     private static final int MAX_CHUNK = 256 * 1024;
     private static final int CLAIM_WAIT_SECONDS = 20;
+    private static final int MAX_RESULTS = 256;
+    /** How long a finished job's result may wait for others to share its post (and commit). */
+    private static final long RESULT_LINGER_MS = 20;
 
     @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}", description = "The server's URL (default: ${DEFAULT-VALUE}).")
     String server;
@@ -118,9 +121,9 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             while (true) {
                 slots.acquire();
-                // while jobs run, let a few more slots free up (at most 20 ms) so one claim takes several jobs
+                // while jobs run, let more slots free up (at most 20 ms) so one claim takes several jobs
                 if (!running.isEmpty()) {
-                    int wanted = Math.max(1, parallel / 4);
+                    int wanted = Math.max(1, parallel / 2);
                     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
                     while (slots.availablePermits() + 1 < wanted && !running.isEmpty() && System.nanoTime() < until) Thread.sleep(1);
                 }
@@ -283,7 +286,17 @@ public final class AgentCommand implements Callable<Integer> {
         while (true) {
             try {
                 batch.add(results.take());
-                results.drainTo(batch, 255);
+                // each post is one commit on the server: gather the results of jobs ending about now
+                // (at most RESULT_LINGER_MS), unless every running job has already reported
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESULT_LINGER_MS);
+                while (batch.size() < MAX_RESULTS) {
+                    results.drainTo(batch, MAX_RESULTS - batch.size());
+                    long left = until - System.nanoTime();
+                    if (batch.size() >= running.size() || left <= 0) break;
+                    Pending next = results.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) break;
+                    batch.add(next);
+                }
                 List<Map<String, Object>> body = batch.stream().map(Pending::report).toList();
                 Map<String, Object> a = retrying("complete", () -> post("/api/v1/agent/complete", Map.of("results", body)));
                 Map<String, Map<String, Object>> byJob = new java.util.HashMap<>();
