@@ -87,6 +87,16 @@ public final class ShellAction implements Action {
                 feeder.interrupt();
             }
         } finally {
+            remove(dir);
+        }
+    }
+
+    /** The job's directory goes; most hold the script alone, which needs no walk of the tree. */
+    private static void remove(Path dir) throws IOException {
+        try {
+            Files.deleteIfExists(dir.resolve("script"));
+            Files.delete(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException more) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
