@@ -41,7 +41,8 @@ final class AgentHttp implements AutoCloseable {
         this.port = server.getPort() < 0 ? 80 : server.getPort();
         String path = server.getRawPath() == null ? "" : server.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.hostHeader = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+        // URI keeps the brackets of an IPv6 literal, as the Host header wants them
+        this.hostHeader = host.contains(":") && !host.startsWith("[") ? "[" + host + "]:" + port : host + ":" + port;
         this.connectTimeoutMillis = (int) connectTimeout.toMillis();
     }
 
