@@ -17,7 +17,7 @@ final class LogRelay {
         Object lock = new Object();
         StringBuilder pending = new StringBuilder();
         long[] since = {0};
-        Thread flusher = Thread.startVirtualThread(() -> {
+        Runnable flush = () -> {
             try {
                 while (true) {
                     Thread.sleep(100);
@@ -28,7 +28,8 @@ final class LogRelay {
             } catch (InterruptedException done) {
                 // the process ended
             }
-        });
+        };
+        Thread flusher = null; // started by the first partial line: most scripts end every line
         try (java.io.Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
             char[] chars = new char[8192];
             int n;
@@ -41,10 +42,11 @@ final class LogRelay {
                         emit(context, pending, lastLineEnd + 1, kept, keep);
                         since[0] = System.currentTimeMillis();
                     }
+                    if (pending.length() > 0 && flusher == null) flusher = Thread.startVirtualThread(flush);
                 }
             }
         } finally {
-            flusher.interrupt();
+            if (flusher != null) flusher.interrupt();
             synchronized (lock) {
                 if (pending.length() > 0) emit(context, pending, pending.length(), kept, keep);
             }

@@ -52,8 +52,8 @@ public final class ShellAction implements Action {
         try {
             String script = String.valueOf(input.get("script"));
             Path file = dir.resolve("script");
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.writeString(file, script);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
             if (input.get("files") instanceof Map<?, ?> files) {
                 for (var e : files.entrySet()) {
                     Path target = dir.resolve(String.valueOf(e.getKey())).normalize();
@@ -88,6 +88,16 @@ public final class ShellAction implements Action {
                 feeder.interrupt();
             }
         } finally {
+            remove(dir);
+        }
+    }
+
+    /** The job's directory goes; most hold the script alone, which needs no walk of the tree. */
+    private static void remove(Path dir) throws IOException {
+        try {
+            Files.deleteIfExists(dir.resolve("script"));
+            Files.delete(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException more) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

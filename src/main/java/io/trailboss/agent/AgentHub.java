@@ -246,13 +246,22 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                             .bind("tokenHash", AgentTokens.hash(secret)).bind("id", id).add();
                 }
                 int[] counts = batch.execute();
+                List<String> taken = new ArrayList<>(ids.size());
+                Map<String, String> secretOf = new HashMap<>();
                 for (int i = 0; i < ids.size(); i++) {
-                    if (counts[i] == 1) out.add(new Claimed(jobs.find(h, ids.get(i)).orElseThrow(), secretsOut.get(i)));
+                    if (counts[i] == 1) {
+                        taken.add(ids.get(i));
+                        secretOf.put(ids.get(i), secretsOut.get(i));
+                    }
                     queuedHints.remove(ids.get(i));
                 }
+                List<Job> claimedJobs = new ArrayList<>(jobs.findAll(h, taken));
+                claimedJobs.sort(java.util.Comparator.comparing(Job::createdAt).thenComparing(Job::id)); // oldest first, as claimed
+                for (Job j : claimedJobs) out.add(new Claimed(j, secretOf.get(j.id())));
                 List<String> others = new ArrayList<>(candidates);
                 others.removeAll(ids);
-                if (!others.isEmpty()) {
+                if (!others.isEmpty() && ids.size() < max) {
+                    // too few candidates were claimable: some hints may be stale (the sweeper also drops them)
                     // hints for jobs no longer queued (claimed elsewhere, cancelled) are dropped
                     Set<String> stillQueued = new java.util.HashSet<>(h.createQuery("select id from job where id in (<ids>) and state = 'QUEUED'")
                             .bindList("ids", others).mapTo(String.class).list());
@@ -300,10 +309,27 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     /** Target names matching names or a label selector. */
     private Set<String> scope(List<String> names, Map<String, String> labels) {
         Set<String> out = new LinkedHashSet<>(names);
-        if (!labels.isEmpty()) {
-            for (Target t : targets.list(new Targets.Query(null, labels, null), 10_000, 0)) out.add(t.name());
-        }
+        if (!labels.isEmpty()) out.addAll(labelled(labels));
         return out;
+    }
+
+    /** Names of the targets a label selector matches, as last loaded. */
+    private record Labelled(List<String> names, long version) {}
+
+    private final Map<Map<String, String>, Labelled> labelled = new ConcurrentHashMap<>();
+
+    /**
+     * Every claim of a label-scoped token needs the targets its labels match: they are kept while
+     * the targets' change counter (raised by every change through any node) stays the same.
+     */
+    private List<String> labelled(Map<String, String> labels) {
+        long version = targets.version(); // read before loading, so a change during the load is seen next time
+        Labelled hit = labelled.get(labels);
+        if (hit != null && hit.version() == version) return hit.names();
+        List<String> names = targets.list(new Targets.Query(null, labels, null), 10_000, 0).stream().map(Target::name).toList();
+        if (labelled.size() > 1_000) labelled.clear();
+        labelled.put(Map.copyOf(labels), new Labelled(names, version));
+        return names;
     }
 
     /** How long an offered job waits for the agent's acknowledgement before it goes back to the queue. */
@@ -386,11 +412,9 @@ public final class AgentHub implements JobRunner, AutoCloseable {
      * (lost, cancelled, another agent's) is a conflict that changes nothing.
      */
     public Completion complete(AgentToken agent, String jobId, JobState reported, Object output, String error) {
-        checkReported(reported);
-        List<JobOutcome> outcomes = new ArrayList<>(1);
-        Completion answer = jdbi.inTransaction(h -> completeIn(h, agent, jobId, reported, output, error, outcomes));
-        outcomes.forEach(this::delivered);
-        return answer;
+        Reported r = completeAll(agent, List.of(new Report(jobId, reported, output, error))).getFirst();
+        if (r.refused() != null) throw r.refused();
+        return r.completion();
     }
 
     /** One result of an agent's batch of reports. */
@@ -410,14 +434,50 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         List<Report> ordered = new ArrayList<>(reports);
         ordered.sort(java.util.Comparator.comparing(Report::jobId)); // rows locked in id order
         List<Reported> answers = jdbi.inTransaction(h -> {
+            // the batch's rows in two reads (locked, then the agent columns), its reports in one batched update
+            Set<String> ids = new java.util.TreeSet<>();
+            for (Report r : ordered) ids.add(r.jobId());
+            Map<String, Job> locked = new HashMap<>();
+            for (Job j : jobs.lockAll(h, ids)) locked.put(j.id(), j);
+            Map<String, Map<String, Object>> stored = new HashMap<>();
+            Set<String> acked = new java.util.HashSet<>();
+            if (!locked.isEmpty()) {
+                h.createQuery("select id, agent_outcome, agent_acked from job where id in (<ids>)").bindList("ids", List.copyOf(locked.keySet()))
+                        .map((rs, ctx) -> {
+                            String id = rs.getString("id");
+                            String outcome = rs.getString("agent_outcome");
+                            if (outcome != null) stored.put(id, Json.readMap(outcome));
+                            if (rs.getBoolean("agent_acked")) acked.add(id);
+                            return id;
+                        }).list();
+            }
+            var updates = h.prepareBatch("update job set agent_outcome = :report where id = :id");
             List<Reported> out = new ArrayList<>(reports.size());
             for (Report r : ordered) {
                 try {
-                    out.add(new Reported(r.jobId(), completeIn(h, agent, r.jobId(), r.state(), r.output(), r.error(), outcomes), null));
+                    Job job = locked.get(r.jobId());
+                    if (job == null) throw new NotFoundException("job '" + r.jobId() + "' does not exist");
+                    Map<String, Object> report = check(agent, job, r.state(), stored.get(job.id()), acked.contains(job.id()));
+                    if (report == null) {
+                        out.add(new Reported(r.jobId(), Completion.UNCHANGED, null));
+                        continue;
+                    }
+                    List<String> masks = secretsOf(job);
+                    Object masked = Secrets.mask(r.output(), masks);
+                    String err = Secrets.mask(r.error(), masks);
+                    if (r.state() == JobState.FAILED && err == null) err = "failed on " + agent.runner();
+                    report.put("output", masked);
+                    report.put("error", err);
+                    report.put("at", clock.millis());
+                    updates.bind("report", Json.write(report)).bind("id", job.id()).add();
+                    stored.put(job.id(), report); // a repeat of this report later in the batch changes nothing
+                    outcomes.add(outcomeOf(job, report));
+                    out.add(new Reported(r.jobId(), Completion.CHANGED, null));
                 } catch (ConflictException | NotFoundException e) {
                     out.add(new Reported(r.jobId(), null, e));
                 }
             }
+            if (updates.size() > 0) updates.execute();
             return out;
         });
         outcomes.forEach(this::delivered);
@@ -430,35 +490,29 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         }
     }
 
-    private Completion completeIn(Handle h, AgentToken agent, String jobId, JobState reported, Object output, String error, List<JobOutcome> outcomes) {
-        boolean success = reported != JobState.FAILED;
+    /**
+     * Checks a report against the locked job and the report stored with it: null when it repeats
+     * what is stored (harmless), a new report (state and reporter) when it may be stored, and a
+     * conflict when the agent no longer holds the job.
+     */
+    private static Map<String, Object> check(AgentToken agent, Job job, JobState reported, Map<String, Object> stored, boolean acked) {
         String state = reported.name();
-        Job job = jobs.lock(h, jobId).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
-        Map<String, Object> stored = agentOutcome(h, jobId);
+        String jobId = job.id();
         if (stored != null) {
-            if (agent.runner().equals(stored.get("by")) && state.equals(stored.get("state"))) return Completion.UNCHANGED;
+            if (agent.runner().equals(stored.get("by")) && state.equals(stored.get("state"))) return null;
             throw new ConflictException("job '" + jobId + "' is no longer held by " + agent.runner() + describe(stored));
         }
         if (job.state().isFinal()) {
-            if (agent.runner().equals(job.runner()) && job.state().name().equals(state)) return Completion.UNCHANGED;
+            if (agent.runner().equals(job.runner()) && job.state().name().equals(state)) return null;
             throw new ConflictException("job '" + jobId + "' is already " + job.state() + (job.error() == null ? "" : " (" + job.error() + ")") + "; this report changes nothing");
         }
-        if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || !acked(h, jobId)) {
+        if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || !acked) {
             throw new ConflictException("job '" + jobId + "' is not held by " + agent.runner() + " (it is " + job.state() + (job.runner() == null ? "" : " under " + job.runner()) + ")");
         }
-        List<String> masks = secretsOf(job);
-        Object out = Secrets.mask(output, masks);
-        String err = Secrets.mask(error, masks);
-        if (!success && err == null) err = "failed on " + agent.runner();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("state", state);
         report.put("by", agent.runner());
-        report.put("output", out);
-        report.put("error", err);
-        report.put("at", clock.millis());
-        h.createUpdate("update job set agent_outcome = :report where id = :id").bind("report", Json.write(report)).bind("id", jobId).execute();
-        outcomes.add(outcomeOf(job, report));
-        return Completion.CHANGED;
+        return report;
     }
 
     /** Text waiting for the agent's jobs' standard input (taken: each is delivered once), waiting up to {@code wait}. */

@@ -38,6 +38,7 @@ public final class AgentTokens {
     private final Jdbi jdbi;
     private final Clock clock;
     private volatile List<AgentToken> active = List.of();
+    private volatile Map<String, AgentToken> byHash = Map.of();
 
     public AgentTokens(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -87,11 +88,19 @@ public final class AgentTokens {
         return t;
     }
 
-    /** The active token a secret belongs to; empty for a missing, wrong or revoked one. */
+    /**
+     * The active token a secret belongs to; empty for a missing, wrong or revoked one. Agents call on
+     * every request, so the active tokens are looked up in memory (reloaded on every change here and
+     * by the lease sweeper at least once a second: a revocation through another server node takes
+     * effect here within that); a secret not found there is looked up in the table.
+     */
     public Optional<AgentToken> authenticate(String secret) {
         if (secret == null || secret.isBlank() || secret.length() > 200) return Optional.empty();
+        String hash = hash(secret);
+        AgentToken known = byHash.get(hash);
+        if (known != null) return Optional.of(known);
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from agent_token where token_hash = :hash and revoked_at is null")
-                .bind("hash", hash(secret)).map((rs, ctx) -> map(rs)).findOne());
+                .bind("hash", hash).map((rs, ctx) -> map(rs)).findOne());
     }
 
     void seen(AgentToken token) {
@@ -104,7 +113,14 @@ public final class AgentTokens {
     }
 
     void reload() {
-        active = jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from agent_token where revoked_at is null").map((rs, ctx) -> map(rs)).list());
+        Map<String, AgentToken> hashes = new java.util.HashMap<>();
+        List<AgentToken> loaded = jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + ", token_hash from agent_token where revoked_at is null").map((rs, ctx) -> {
+            AgentToken t = map(rs);
+            hashes.put(rs.getString("token_hash"), t);
+            return t;
+        }).list());
+        active = loaded;
+        byHash = Map.copyOf(hashes);
     }
 
     static byte[] randomBytes() {

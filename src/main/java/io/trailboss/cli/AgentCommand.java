@@ -37,6 +37,9 @@ import picocli.CommandLine.Option;
 public final class AgentCommand implements Callable<Integer> {
     private static final int MAX_CHUNK = 256 * 1024;
     private static final int CLAIM_WAIT_SECONDS = 20;
+    private static final int MAX_RESULTS = 256;
+    /** How long a finished job's result may wait for others to share its post (and commit). */
+    private static final long RESULT_LINGER_MS = 20;
 
     @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}", description = "The server's URL (default: ${DEFAULT-VALUE}).")
     String server;
@@ -53,7 +56,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "16", description = "Jobs run at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private HttpClient http;
+    /** Plain http:// servers get the lean client; https:// keeps the JDK's. */
+    private AgentHttp plain;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, BlockingQueue<String>> stdin = new ConcurrentHashMap<>();
     private volatile long leaseMillis = 15_000;
@@ -83,6 +88,14 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        try {
+            URI uri = URI.create(server);
+            if ("http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) plain = new AgentHttp(uri, Duration.ofSeconds(5));
+            else http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: --server must be a URL like http://host:8080, not '" + server + "'");
+            return 2;
+        }
         actions = ActionRegistry.standard();
         actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", server)));
         actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", server)));
@@ -113,9 +126,9 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             while (true) {
                 slots.acquire();
-                // while jobs run, let a few more slots free up (at most 20 ms) so one claim takes several jobs
+                // while jobs run, let more slots free up (at most 20 ms) so one claim takes several jobs
                 if (!running.isEmpty()) {
-                    int wanted = Math.max(1, parallel / 4);
+                    int wanted = Math.max(1, parallel / 2);
                     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
                     while (slots.availablePermits() + 1 < wanted && !running.isEmpty() && System.nanoTime() < until) Thread.sleep(1);
                 }
@@ -281,7 +294,17 @@ public final class AgentCommand implements Callable<Integer> {
         while (true) {
             try {
                 batch.add(results.take());
-                results.drainTo(batch, 255);
+                // each post is one commit on the server: gather the results of jobs ending about now
+                // (at most RESULT_LINGER_MS), unless every running job has already reported
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESULT_LINGER_MS);
+                while (batch.size() < MAX_RESULTS) {
+                    results.drainTo(batch, MAX_RESULTS - batch.size());
+                    long left = until - System.nanoTime();
+                    if (batch.size() >= running.size() || left <= 0) break;
+                    Pending next = results.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) break;
+                    batch.add(next);
+                }
                 List<Map<String, Object>> body = batch.stream().map(Pending::report).toList();
                 Map<String, Object> a = retrying("complete", () -> post("/api/v1/agent/complete", Map.of("results", body)));
                 Map<String, Map<String, Object>> byJob = new java.util.HashMap<>();
@@ -314,16 +337,20 @@ public final class AgentCommand implements Callable<Integer> {
         private static final String END = new String("end of log");
         private final String jobId;
         private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        private final Thread thread;
+        private Thread thread;
         private volatile boolean refused;
 
         LogSender(String jobId) {
             this.jobId = jobId;
-            this.thread = Thread.ofVirtual().name("log-" + jobId).start(this::loop);
         }
 
         void add(String text) {
-            if (!refused && !text.isEmpty()) queue.add(text);
+            if (refused || text.isEmpty()) return;
+            synchronized (this) {
+                // started by the first chunk: a job that prints nothing costs no sender thread
+                if (thread == null) thread = Thread.ofVirtual().name("log-" + jobId).start(this::loop);
+            }
+            queue.add(text);
         }
 
         private void loop() {
@@ -357,9 +384,14 @@ public final class AgentCommand implements Callable<Integer> {
         }
 
         void finish() {
+            Thread sender;
+            synchronized (this) {
+                sender = thread;
+            }
+            if (sender == null) return;
             queue.add(END); // sent after everything before it
             try {
-                thread.join(Duration.ofSeconds(30));
+                sender.join(Duration.ofSeconds(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -402,19 +434,27 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     private Answer post(String path, Object body) throws IOException, InterruptedException {
+        if (plain != null) {
+            AgentHttp.Response r = plain.post(path, Json.write(body), token, Duration.ofSeconds(CLAIM_WAIT_SECONDS + 15));
+            return answer(r.status(), r.body());
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(server + path))
                 .timeout(Duration.ofSeconds(CLAIM_WAIT_SECONDS + 15))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return answer(r.statusCode(), r.body());
+    }
+
+    private static Answer answer(int status, String body) {
         Map<String, Object> parsed;
         try {
-            parsed = r.body().isBlank() ? Map.of() : Json.readMap(r.body());
+            parsed = body.isBlank() ? Map.of() : Json.readMap(body);
         } catch (IllegalArgumentException e) {
-            parsed = Map.of("detail", r.body());
+            parsed = Map.of("detail", body);
         }
-        return new Answer(r.statusCode(), parsed);
+        return new Answer(status, parsed);
     }
 
     private void lease(Object seconds) {

@@ -84,6 +84,18 @@ public final class JobStore {
         return h.createQuery(LOCK).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** Several jobs by id (missing ones left out), in id order. */
+    public List<Job> findAll(Handle h, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        return h.createQuery("select " + COLUMNS + " from job where id in (<ids>) order by id").bindList("ids", List.copyOf(ids)).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Locks several jobs (rows taken in id order, so two batches never wait on each other in a cycle). */
+    public List<Job> lockAll(Handle h, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        return h.createQuery("select " + COLUMNS + " from job where id in (<ids>) order by id for update").bindList("ids", List.copyOf(ids)).map((rs, ctx) -> map(rs)).list();
+    }
+
     public List<Job> byTask(Handle h, String taskId) {
         return h.createQuery(BY_TASK).bind("taskId", taskId).map((rs, ctx) -> map(rs)).list();
     }

@@ -172,4 +172,14 @@ public final class TargetStore {
         return new Target(rs.getString("id"), rs.getString("kind"), rs.getString("name"), rs.getString("parent_id"), Map.of(),
                 Rows.map(rs, "params"), Rows.strings(rs, "profiles"), rs.getString("stage"), rs.getLong("created_at"), rs.getLong("updated_at"));
     }
+
+    /** The change counter (table {@code target_change}, see {@code Targets#version}). */
+    public long changeVersion(Handle h) {
+        return h.createQuery("select version from target_change where id = 1").mapTo(Long.class).one();
+    }
+
+    /** Raises the change counter, in the transaction of a change to targets, profiles or declarations. */
+    public void changed(Handle h) {
+        h.createUpdate("update target_change set version = version + 1 where id = 1").execute();
+    }
 }

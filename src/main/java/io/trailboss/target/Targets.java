@@ -47,6 +47,31 @@ public final class Targets {
         this.box = box;
     }
 
+    /**
+     * The change counter of targets, profiles and param declarations (table {@code target_change}),
+     * raised in the transaction of every change made through any server node: readers that keep
+     * what they resolved compare it to know their copy is current. Read it before loading, so a
+     * value never vouches for data older than the load.
+     */
+    public long version() {
+        return db.jdbi().withHandle(targets::changeVersion);
+    }
+
+    private <T> T changing(org.jdbi.v3.core.HandleCallback<T, RuntimeException> change) {
+        return db.jdbi().inTransaction(h -> {
+            T result = change.withHandle(h);
+            targets.changed(h); // last: every change locks its own rows first, then this one
+            return result;
+        });
+    }
+
+    private void changingVoid(org.jdbi.v3.core.HandleConsumer<RuntimeException> change) {
+        db.jdbi().useTransaction(h -> {
+            change.useHandle(h);
+            targets.changed(h);
+        });
+    }
+
     // ---------------------------------------------------------------- targets
 
     public Target create(TargetSpec spec) {
@@ -55,7 +80,7 @@ public final class Targets {
         Map<String, String> labels = checkLabels(spec.labels() == null ? Map.of() : spec.labels());
         List<String> profileNames = spec.profiles() == null ? List.of() : spec.profiles();
         String stage = checkStage(spec.stage());
-        return db.jdbi().inTransaction(h -> {
+        return changing(h -> {
             if (targets.byName(h, spec.name()).isPresent()) throw TargetException.conflict("name", "a target named '" + spec.name() + "' already exists");
             checkProfiles(h, profileNames);
             String id = UUID.randomUUID().toString();
@@ -73,7 +98,7 @@ public final class Targets {
         if (patch.name() != null) checkName("name", patch.name());
         Map<String, String> labels = patch.labels() == null ? null : checkLabels(patch.labels());
         String stage = patch.stage() == null ? null : checkStage(patch.stage().orElse(null));
-        return db.jdbi().inTransaction(h -> {
+        return changing(h -> {
             Target current = lockTarget(h, idOrName);
             String name = current.name();
             if (patch.name() != null && !patch.name().equals(current.name())) {
@@ -131,7 +156,7 @@ public final class Targets {
     }
 
     public void delete(String idOrName) {
-        db.jdbi().useTransaction(h -> {
+        changingVoid(h -> {
             Target t = lockTarget(h, idOrName);
             long children = targets.children(h, t.id());
             if (children > 0) throw TargetException.conflict(null, "target '" + t.name() + "' is the parent of " + children + " target(s); delete or move them first");
@@ -172,7 +197,7 @@ public final class Targets {
 
     public Profile createProfile(String name, String description, Map<String, Object> values) {
         checkName("name", name);
-        return db.jdbi().inTransaction(h -> {
+        return changing(h -> {
             if (profiles.byName(h, name).isPresent()) throw TargetException.conflict("name", "a profile named '" + name + "' already exists");
             Map<String, Object> stored = applyParams(h, "params", new LinkedHashMap<>(), values == null ? Map.of() : values);
             long now = clock.millis();
@@ -184,7 +209,7 @@ public final class Targets {
 
     /** Changes a profile: a non-null description replaces it; params are merged (a null value removes one). */
     public Profile updateProfile(String name, String description, Map<String, Object> changes) {
-        return db.jdbi().inTransaction(h -> {
+        return changing(h -> {
             Profile current = profiles.lock(h, name).orElseThrow(() -> TargetException.notFound("profile '" + name + "' does not exist"));
             Map<String, Object> stored = changes == null ? current.params() : applyParams(h, "params", new LinkedHashMap<>(current.params()), changes);
             Profile p = new Profile(name, description == null ? current.description() : description, stored, current.createdAt(), clock.millis());
@@ -207,7 +232,7 @@ public final class Targets {
 
     public void deleteProfile(String name) {
         if (Profile.GLOBAL.equals(name)) throw TargetException.conflict(null, "the global profile cannot be deleted (empty its params instead)");
-        db.jdbi().useTransaction(h -> {
+        changingVoid(h -> {
             profiles.lock(h, name).orElseThrow(() -> TargetException.notFound("profile '" + name + "' does not exist"));
             List<String> users = targets.usingProfile(h, name);
             if (!users.isEmpty()) throw TargetException.conflict(null, "profile '" + name + "' is used by target(s) " + String.join(", ", users));
@@ -230,7 +255,7 @@ public final class Targets {
     /** Declares a new param. */
     public ParamDecl declare(String name, Object schema, boolean hasDefault, Object defaultValue, boolean secret, String description) {
         checkParamName("name", name);
-        return db.jdbi().inTransaction(h -> {
+        return changing(h -> {
             if (params.byName(h, name).isPresent()) throw TargetException.conflict("name", "param '" + name + "' is already declared");
             long now = clock.millis();
             ParamDecl d = prepare(h, name, schema, hasDefault, defaultValue, secret, description, now, now);
@@ -242,7 +267,7 @@ public final class Targets {
     /** Replaces a declaration (or creates it): existing values must fit the new schema and are re-sealed or opened to match {@code secret}. */
     public ParamDecl redeclare(String name, Object schema, boolean hasDefault, Object defaultValue, boolean secret, String description) {
         checkParamName("name", name);
-        return db.jdbi().inTransaction(h -> {
+        return changing(h -> {
             Optional<ParamDecl> current = params.lock(h, name);
             long now = clock.millis();
             ParamDecl d = prepare(h, name, schema, hasDefault, defaultValue, secret, description, current.map(ParamDecl::createdAt).orElse(now), now);
@@ -266,7 +291,7 @@ public final class Targets {
 
     /** Removes a declaration; values set on targets and profiles stay (secret ones stay sealed). */
     public void undeclare(String name) {
-        db.jdbi().useTransaction(h -> {
+        changingVoid(h -> {
             params.lock(h, name).orElseThrow(() -> TargetException.notFound("param '" + name + "' is not declared"));
             params.delete(h, name);
         });
