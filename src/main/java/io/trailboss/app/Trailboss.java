@@ -63,6 +63,8 @@ public final class Trailboss implements AutoCloseable {
         this.triggers = new io.trailboss.trigger.Triggers(engine.jdbi(), clock, runs, operations, secrets);
         this.metrics = new io.trailboss.monitor.Metrics(database, engine, localRunner);
         engine.addListener(metrics);
+        localRunner.observeStarts(metrics);
+        agents.observeStarts(metrics);
         this.node = new io.trailboss.monitor.Node(clock, engine, localRunner);
         this.health = new io.trailboss.monitor.Health(database, engine, node);
     }

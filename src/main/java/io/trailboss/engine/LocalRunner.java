@@ -23,6 +23,7 @@ public final class LocalRunner implements JobRunner {
     private final Clock clock;
     private final Semaphore slots;
     private final int limit;
+    private volatile JobStarts starts = JobStarts.NONE;
     private final String name;
     private final Map<String, BlockingQueue<String>> inputs = new ConcurrentHashMap<>();
     private final Map<String, io.trailboss.action.Interruption> interruptions = new ConcurrentHashMap<>();
@@ -42,6 +43,10 @@ public final class LocalRunner implements JobRunner {
             case ActionResult.Failure f -> new ActionResult.Failure(Secrets.mask(f.error(), secrets), Secrets.mask(f.output(), secrets));
             default -> result;
         };
+    }
+
+    public void observeStarts(JobStarts starts) {
+        this.starts = starts;
     }
 
     /** Jobs holding one of this runner's slots now (running their action). */
@@ -90,6 +95,7 @@ public final class LocalRunner implements JobRunner {
                 // stopped (cancelled, interrupted) before it started: it never runs; its state is already final
                 return;
             }
+            starts.started(job, "local", started);
             ActionContext context = new ActionContext(job.id(), job.executionId(), null, token,
                     text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input, interruption);
             result = action == null

@@ -13,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trailboss.engine.Engine;
 import io.trailboss.engine.EngineListener;
+import io.trailboss.engine.JobStarts;
+import io.trailboss.model.Job;
 import io.trailboss.engine.LocalRunner;
 import io.trailboss.model.Execution;
 import io.trailboss.model.ExecutionState;
@@ -33,7 +35,7 @@ import org.jdbi.v3.core.Jdbi;
  * jobs by state and runner kind are counted in the job table when scraped, since jobs are not told to
  * listeners; the connection pool reports through HikariCP's own Micrometer tracker.
  */
-public final class Metrics implements EngineListener {
+public final class Metrics implements EngineListener, JobStarts {
     private static final int REMEMBERED = 100_000;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -94,6 +96,12 @@ public final class Metrics implements EngineListener {
             timer("trailboss.task.duration", "from a task execution's creation to its final state", "state", state)
                     .record(Math.max(0, task.updatedAt() - task.createdAt()), TimeUnit.MILLISECONDS);
         }
+    }
+
+    @Override
+    public void started(Job job, String runnerKind, long startedAt) {
+        timer("trailboss.job.queue.wait", "from a job's creation (queued) to a runner starting it", "runner", runnerKind)
+                .record(Math.max(0, startedAt - job.createdAt()), TimeUnit.MILLISECONDS);
     }
 
     /** One answered HTTP request: {@code route} is the matched path template, never the raw path. */

@@ -50,6 +50,7 @@ class MonitoringApiTest {
                 assertThat(delta(before, after, "trailboss_jobs{runner=\"local\",state=\"SUCCEEDED\"}")).isEqualTo(2.0);
                 assertThat(delta(before, after, "trailboss_execution_duration_seconds_count{state=\"SUCCESS\"}")).isEqualTo(1.0);
                 assertThat(delta(before, after, "trailboss_task_duration_seconds_count{state=\"SUCCESS\"}")).isEqualTo(2.0);
+                assertThat(delta(before, after, "trailboss_job_queue_wait_seconds_count{runner=\"local\"}")).isEqualTo(2.0);
             });
             Map<String, Double> now = scrape(server);
             assertThat(now).containsKey("hikaricp_connections_max{pool=\"trailboss\"}");
