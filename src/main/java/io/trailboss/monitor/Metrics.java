@@ -40,8 +40,16 @@ public final class Metrics implements EngineListener, JobStarts {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Jdbi jdbi;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    // meters per state, made up front so that the listener calls look nothing up and allocate nothing
+    private final Counter startedTop;
+    private final Counter startedSub;
+    private final Counter[] finished = new Counter[ExecutionState.values().length];
+    private final Timer[] executionDuration = new Timer[ExecutionState.values().length];
+    private final Counter[] taskChanges = new Counter[ExecutionState.values().length];
+    private final Timer[] taskDuration = new Timer[ExecutionState.values().length];
+    private final Timer localWait;
+    private final Timer agentWait;
+    private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> jobCounts = new ConcurrentHashMap<>();
     // the last state told per task and execution: a listener may be told the same state again (a changed
     // info), and only a change is counted
@@ -61,6 +69,26 @@ public final class Metrics implements EngineListener, JobStarts {
                 .description("execution starts requested and not yet applied").register(registry);
         Gauge.builder("trailboss.local.jobs.running", local, LocalRunner::running)
                 .description("jobs running in this server's local runner").register(registry);
+        String started = "trailboss.executions.started";
+        String startedHelp = "executions started (or resumed after a restart) on this node";
+        startedTop = Counter.builder(started).description(startedHelp).tag("workflow_kind", "top").register(registry);
+        startedSub = Counter.builder(started).description(startedHelp).tag("workflow_kind", "sub").register(registry);
+        for (ExecutionState state : ExecutionState.values()) {
+            int i = state.ordinal();
+            taskChanges[i] = Counter.builder("trailboss.task.state.changes").description("task executions entering a state")
+                    .tag("state", state.name()).register(registry);
+            if (!state.isFinal()) continue;
+            finished[i] = Counter.builder("trailboss.executions.finished").description("executions that reached a final state")
+                    .tag("state", state.name()).register(registry);
+            executionDuration[i] = histogram("trailboss.execution.duration", "from an execution's creation to its final state",
+                    "state", state.name());
+            taskDuration[i] = histogram("trailboss.task.duration", "from a task execution's creation to its final state",
+                    "state", state.name());
+        }
+        String wait = "trailboss.job.queue.wait";
+        String waitHelp = "from a job's creation (queued) to a runner starting it";
+        localWait = histogram(wait, waitHelp, "runner", "local");
+        agentWait = histogram(wait, waitHelp, "runner", "agent");
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -75,38 +103,32 @@ public final class Metrics implements EngineListener, JobStarts {
         if (before == execution.state()) return;
         if (before == null && !execution.state().isFinal()) {
             // the first state told of an execution: it started (or, after a restart, resumed here)
-            counter("trailboss.executions.started", "executions started (or resumed after a restart) on this node", "workflow_kind",
-                    execution.parentJobId() == null ? "top" : "sub").increment();
+            (execution.parentJobId() == null ? startedTop : startedSub).increment();
         }
         if (execution.state().isFinal()) {
-            String state = execution.state().name();
-            counter("trailboss.executions.finished", "executions that reached a final state", "state", state).increment();
+            int i = execution.state().ordinal();
+            finished[i].increment();
             long end = execution.finishedAt() != null ? execution.finishedAt() : execution.updatedAt();
-            timer("trailboss.execution.duration", "from an execution's creation to its final state", "state", state)
-                    .record(Math.max(0, end - execution.createdAt()), TimeUnit.MILLISECONDS);
+            executionDuration[i].record(Math.max(0, end - execution.createdAt()), TimeUnit.MILLISECONDS);
         }
     }
 
     @Override
     public void taskChanged(TaskExecution task) {
         if (remember(task.id(), task.state()) == task.state()) return;
-        String state = task.state().name();
-        counter("trailboss.task.state.changes", "task executions entering a state", "state", state).increment();
-        if (task.state().isFinal()) {
-            timer("trailboss.task.duration", "from a task execution's creation to its final state", "state", state)
-                    .record(Math.max(0, task.updatedAt() - task.createdAt()), TimeUnit.MILLISECONDS);
-        }
+        int i = task.state().ordinal();
+        taskChanges[i].increment();
+        if (task.state().isFinal()) taskDuration[i].record(Math.max(0, task.updatedAt() - task.createdAt()), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void started(Job job, String runnerKind, long startedAt) {
-        timer("trailboss.job.queue.wait", "from a job's creation (queued) to a runner starting it", "runner", runnerKind)
-                .record(Math.max(0, startedAt - job.createdAt()), TimeUnit.MILLISECONDS);
+        ("agent".equals(runnerKind) ? agentWait : localWait).record(Math.max(0, startedAt - job.createdAt()), TimeUnit.MILLISECONDS);
     }
 
     /** One answered HTTP request: {@code route} is the matched path template, never the raw path. */
     public void httpRequest(String method, String route, int status, Duration took) {
-        timers.computeIfAbsent("http " + method + " " + route + " " + status, k -> Timer.builder("trailboss.http.server.requests")
+        httpTimers.computeIfAbsent(method + " " + route + " " + status, k -> Timer.builder("trailboss.http.server.requests")
                 .description("HTTP requests by method, route template and status")
                 .tags("method", method, "route", route, "status", Integer.toString(status))
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
@@ -152,13 +174,9 @@ public final class Metrics implements EngineListener, JobStarts {
         }
     }
 
-    private Counter counter(String name, String description, String tag, String value) {
-        return counters.computeIfAbsent(name + " " + value, k -> Counter.builder(name).description(description).tag(tag, value).register(registry));
-    }
-
-    private Timer timer(String name, String description, String tag, String value) {
-        return timers.computeIfAbsent(name + " " + value, k -> Timer.builder(name).description(description).tag(tag, value)
+    private Timer histogram(String name, String description, String tag, String value) {
+        return Timer.builder(name).description(description).tag(tag, value)
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
-                .register(registry));
+                .register(registry);
     }
 }
