@@ -29,6 +29,17 @@ class MonitoringApiTest {
                   action: std.echo output=two
             """;
 
+    private static final String REMOTE = """
+            version: '2.0'
+            remote:
+              tasks:
+                there:
+                  targets: far
+                  action: shell
+                  input:
+                    script: echo far
+            """;
+
     @Test
     void metrics_parse_as_prometheus_text_and_move_after_a_workflow_runs() {
         try (TestServer server = new TestServer(TestDatabases.h2())) {
@@ -141,6 +152,55 @@ class MonitoringApiTest {
             try (TestServer other = new TestServer(TestDatabases.h2())) {
                 assertThat(other.get("/api/v1/nodes/self").map().get("id")).isNotEqualTo(node.get("id"));
             }
+        }
+    }
+
+    @Test
+    void jobs_waiting_for_an_agent_are_counted_and_its_claim_times_their_wait() {
+        try (TestServer server = new TestServer(TestDatabases.h2())) {
+            assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "far", "labels", Map.of("remote", "yes"))).status())
+                    .isEqualTo(201);
+            assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", REMOTE).status()).isEqualTo(200);
+            String secret = (String) server.postJson("/api/v1/agents/tokens", Map.of("name", "a1", "labels", Map.of("remote", "yes")))
+                    .map().get("token");
+            Map<String, Double> before = scrape(server);
+            String id = (String) server.postJson("/api/v1/executions", Map.of("workflow", "remote")).map().get("id");
+
+            // nobody has taken the job yet: it waits in the queue for an agent
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(scrape(server).get("trailboss_jobs{runner=\"none\",state=\"QUEUED\"}")).isEqualTo(1.0));
+
+            var claim = agentPost(server, secret, "/api/v1/agent/claim", Map.of("max", 1, "wait_seconds", 5));
+            assertThat(claim.status()).isEqualTo(200);
+            List<?> jobs = (List<?>) claim.map().get("jobs");
+            assertThat(jobs).hasSize(1);
+            String job = (String) ((Map<?, ?>) jobs.get(0)).get("id");
+            Map<String, Double> claimed = scrape(server);
+            assertThat(delta(before, claimed, "trailboss_job_queue_wait_seconds_count{runner=\"agent\"}")).isEqualTo(1.0);
+            assertThat(claimed.get("trailboss_jobs{runner=\"agent\",state=\"RUNNING\"}")).isEqualTo(1.0);
+            assertThat(claimed.get("trailboss_jobs{runner=\"none\",state=\"QUEUED\"}")).isEqualTo(0.0);
+
+            assertThat(agentPost(server, secret, "/api/v1/agent/ack", Map.of("jobs", List.of(job))).status()).isEqualTo(200);
+            assertThat(agentPost(server, secret, "/api/v1/agent/jobs/" + job + "/complete",
+                    Map.of("state", "SUCCEEDED", "output", Map.of("exit_code", 0))).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCESS".equals(server.get("/api/v1/executions/" + id).map().get("state")));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                Map<String, Double> after = scrape(server);
+                assertThat(after.get("trailboss_jobs{runner=\"agent\",state=\"SUCCEEDED\"}")).isEqualTo(1.0);
+                assertThat(delta(before, after, "trailboss_executions_finished_total{state=\"SUCCESS\"}")).isEqualTo(1.0);
+            });
+        }
+    }
+
+    private static TestServer.Answer agentPost(TestServer server, String token, String path, Object body) {
+        try {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.base + path))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(io.trailboss.json.Json.write(body))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new TestServer.Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
