@@ -85,6 +85,13 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("agent-leases").unstarted(r));
     private boolean sweeping;
 
+    private volatile io.trailboss.engine.JobStarts starts = io.trailboss.engine.JobStarts.NONE;
+
+    /** Told of each job an agent claims. */
+    public void observeStarts(io.trailboss.engine.JobStarts starts) {
+        this.starts = starts;
+    }
+
     public AgentHub(Engine engine, LocalRunner local, Targets targets) {
         this.engine = engine;
         this.local = local;
@@ -273,6 +280,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         }
         Map<String, List<String>> byTarget = new HashMap<>();
         for (Claimed c : claimed) {
+            starts.started(c.job(), "agent", now);
             secrets.put(c.job().id(), engine.hasTargetInputs(c.job()) ? engine.secretsOf(c.job()) : byTarget.computeIfAbsent(c.job().target(), engine::secretsOf));
         }
         return claimed;

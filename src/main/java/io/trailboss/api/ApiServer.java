@@ -48,6 +48,8 @@ public final class ApiServer implements AutoCloseable {
             new AraRoutes(tb).register(config.routes);
             new InboxRoutes(tb).register(config.routes);
             new OpsRoutes(tb).register(config.routes);
+            new HealthRoutes(tb).register(config.routes);
+            config.requestLogger.http((ctx, ms) -> timeRequest(tb, ctx, ms));
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")));
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
@@ -99,8 +101,28 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer start() {
         app.start();
+        tb.node().port(app.port());
         tb.serverUrl("http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + app.port());
         return this;
+    }
+
+    /** Never throws: Javalin would handle a failing request logger as a failed request, again and again. */
+    private static void timeRequest(Trailboss tb, Context ctx, Float ms) {
+        try {
+            tb.metrics().httpRequest(ctx.method().name(), route(ctx), ctx.statusCode(), java.time.Duration.ofNanos((long) (ms * 1_000_000)));
+        } catch (RuntimeException e) {
+            // the request is gone (an event stream that ends after its server stopped): nothing to time
+        }
+    }
+
+    /** The matched route template (never the raw path, whose ids would make a meter per request). */
+    private static String route(Context ctx) {
+        try {
+            io.javalin.router.Endpoint e = ctx.endpoint();
+            return e != null ? e.path : "unmatched";
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 
     public int port() {

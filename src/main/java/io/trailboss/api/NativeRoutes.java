@@ -24,7 +24,7 @@ final class NativeRoutes {
     }
 
     void register(RoutesConfig r) {
-        r.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok")));
+        r.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok", "node", tb.node().describe())));
         r.post("/api/v1/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(definition(ctx)).stream().map(Views::workflow).toList())));
         r.put("/api/v1/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(definition(ctx)).stream().map(Views::workflow).toList())));
         r.post("/api/v1/workflows/validate", ctx -> {

@@ -28,6 +28,9 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.operation.Runs runs;
     private final io.trailboss.lifecycle.Lifecycles lifecycles;
     private final io.trailboss.trigger.Triggers triggers;
+    private final io.trailboss.monitor.Metrics metrics;
+    private final io.trailboss.monitor.Node node;
+    private final io.trailboss.monitor.Health health;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -58,6 +61,27 @@ public final class Trailboss implements AutoCloseable {
         this.runs = new io.trailboss.operation.Runs(engine, targets, operations);
         this.lifecycles = new io.trailboss.lifecycle.Lifecycles(engine.jdbi(), clock, targets, operations, runs, queries);
         this.triggers = new io.trailboss.trigger.Triggers(engine.jdbi(), clock, runs, operations, secrets);
+        this.metrics = new io.trailboss.monitor.Metrics(database, engine, localRunner);
+        engine.addListener(metrics);
+        localRunner.observeStarts(metrics);
+        agents.observeStarts(metrics);
+        this.node = new io.trailboss.monitor.Node(clock, engine, localRunner);
+        this.health = new io.trailboss.monitor.Health(database, engine, node);
+    }
+
+    /** Prometheus meters of this node. */
+    public io.trailboss.monitor.Metrics metrics() {
+        return metrics;
+    }
+
+    /** This node's identity and load. */
+    public io.trailboss.monitor.Node node() {
+        return node;
+    }
+
+    /** Readiness checks. */
+    public io.trailboss.monitor.Health health() {
+        return health;
     }
 
     /** Resumes whatever a previous process left running. Call once, after wiring listeners. */

@@ -90,6 +90,23 @@ public final class Engine implements AutoCloseable {
         starter = Thread.ofPlatform().daemon().name("engine-starter").start(this::startBatches);
     }
 
+    /** Job outcomes reported by runners and not yet applied (a gauge for operators). */
+    public int outcomesWaiting() {
+        return outcomes.size();
+    }
+
+    /** Starts requested and not yet applied by the starter thread. */
+    public int startsWaiting() {
+        return starts.size();
+    }
+
+    /** True while the engine is open and its worker and starter threads are alive (readiness). */
+    public boolean workersAlive() {
+        if (!running || !starter.isAlive()) return false;
+        for (Thread t : workers) if (!t.isAlive()) return false;
+        return true;
+    }
+
     public void setRunner(JobRunner runner) {
         this.runner = runner;
     }

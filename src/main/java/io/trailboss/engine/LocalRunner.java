@@ -22,6 +22,8 @@ public final class LocalRunner implements JobRunner {
     private final ActionRegistry actions;
     private final Clock clock;
     private final Semaphore slots;
+    private final int limit;
+    private volatile JobStarts starts = JobStarts.NONE;
     private final String name;
     private final Map<String, BlockingQueue<String>> inputs = new ConcurrentHashMap<>();
     private final Map<String, io.trailboss.action.Interruption> interruptions = new ConcurrentHashMap<>();
@@ -31,6 +33,7 @@ public final class LocalRunner implements JobRunner {
         this.actions = actions;
         this.clock = clock;
         this.slots = new Semaphore(limit);
+        this.limit = limit;
         this.name = name;
     }
 
@@ -40,6 +43,15 @@ public final class LocalRunner implements JobRunner {
             case ActionResult.Failure f -> new ActionResult.Failure(Secrets.mask(f.error(), secrets), Secrets.mask(f.output(), secrets));
             default -> result;
         };
+    }
+
+    public void observeStarts(JobStarts starts) {
+        this.starts = starts;
+    }
+
+    /** Jobs holding one of this runner's slots now (running their action). */
+    public int running() {
+        return limit - slots.availablePermits();
     }
 
     /** Sends text to a running job's standard input; false if this runner is not running the job. */
@@ -83,6 +95,7 @@ public final class LocalRunner implements JobRunner {
                 // stopped (cancelled, interrupted) before it started: it never runs; its state is already final
                 return;
             }
+            starts.started(job, "local", started);
             ActionContext context = new ActionContext(job.id(), job.executionId(), null, token,
                     text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input, interruption);
             result = action == null

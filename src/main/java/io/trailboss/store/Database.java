@@ -2,6 +2,8 @@ package io.trailboss.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -17,6 +19,7 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final String url;
+    private final String schemaVersion;
 
     private Database(String url, String user, String password, int poolSize) {
         this.url = url;
@@ -29,7 +32,9 @@ public final class Database implements AutoCloseable {
         config.setPoolName("trailboss");
         config.setAutoCommit(true);
         this.dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+        flyway.migrate();
+        this.schemaVersion = flyway.info().current().getVersion().getVersion();
         this.jdbi = Jdbi.create(dataSource);
     }
 
@@ -65,6 +70,27 @@ public final class Database implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /** The schema version this process migrated to at start (the newest migration it ships). */
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    /**
+     * Asks the database for the newest successfully applied migration, on a fresh connection from the
+     * pool; throws if it cannot (closed pool, unreachable server, no connection within the pool's timeout).
+     */
+    public String appliedSchemaVersion() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                select version from flyway_schema_history
+                where success = true and version is not null
+                order by installed_rank desc limit 1""").mapTo(String.class).findOne().orElse(null));
+    }
+
+    /** Reports the pool's connections, waits and timings to {@code registry} (HikariCP's own meters). */
+    public void bindMetrics(MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
 
     @Override
