@@ -887,6 +887,11 @@ final class Step {
         return h;
     }
 
+    /** A task's latest task execution as this step sees it (its own changes included), null if none. */
+    TaskExecution latestTask(String name) {
+        return latest(name);
+    }
+
     /** The latest task execution of each task that has one, by name. */
     Map<String, TaskExecution> latestByName() {
         Map<String, TaskExecution> out = new LinkedHashMap<>();

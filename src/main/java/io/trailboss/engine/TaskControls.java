@@ -249,7 +249,7 @@ final class TaskControls {
 
     /** The task's row as it is now: an earlier control in the same request may have changed it. */
     private TaskExecution current(String name) {
-        return step.latestByName().get(name);
+        return step.latestTask(name);
     }
 
     private boolean waitingForPerson(TaskExecution row) {
