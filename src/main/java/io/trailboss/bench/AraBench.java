@@ -49,6 +49,11 @@ final class AraBench {
     private AraBench() {}
 
     static int run(PrintStream out, Sizes s) {
+        return run(out, s, null);
+    }
+
+    /** {@code pgUrl}: a PostgreSQL server on which the ingest is measured too (null or unreachable: H2 only). */
+    static int run(PrintStream out, Sizes s, String pgUrl) {
         if (!Files.isExecutable(ANSIBLE_PLAYBOOK)) {
             out.println("ansible-playbook is not installed (apt-get install ansible-core python3-ara ara-server); the ara scenario needs it");
             return 1;
@@ -104,6 +109,7 @@ final class AraBench {
                             s.ingestResults(), s.clients(), tbClose);
                     double floor = httpFloor(trailboss, s.ingestResults(), s.clients());
                     out.printf(Locale.ROOT, "  HTTP alone, same clients: %,d result posts refused at once (400, no database): %,.0f posts/s%n", s.ingestResults(), floor);
+                    if (pgUrl != null) ingestOnPostgres(out, pgUrl, contents, s);
                     if (ara != null) {
                         double araRate = ingest(ara.url(), contents, s.araIngestResults(), s.araClients());
                         out.printf(Locale.ROOT, "ingest, ara-server: %,d results posted by %d concurrent clients: %,.0f results/s%n", s.araIngestResults(), s.araClients(), araRate);
@@ -243,6 +249,42 @@ final class AraBench {
         Map<String, Object> stored = get(http, v1 + "/results?playbook=" + playbook + "&limit=1");
         if (((Number) stored.get("count")).intValue() != count) throw new IOException("stored " + stored.get("count") + " results of " + count);
         return count / seconds;
+    }
+
+    /**
+     * The same ingest into a Trailboss on PostgreSQL (a fresh schema, dropped afterwards), whose
+     * commits of concurrent batches share the server's group commit: at the clients of the H2 run
+     * and at twice as many.
+     */
+    private static void ingestOnPostgres(PrintStream out, String pgUrl, List<Map<String, Object>> contents, Sizes s) {
+        String schema = "ara_bench_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
+            c.createStatement().execute("create schema " + schema);
+        } catch (java.sql.SQLException e) {
+            out.println("ingest on PostgreSQL skipped: " + pgUrl + " is not reachable (" + e.getMessage() + ")");
+            return;
+        }
+        try (Trailboss tb = new Trailboss(Database.connect(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null), Clock.systemUTC())) {
+            ApiServer api = new ApiServer(tb, "127.0.0.1", 0).start();
+            try {
+                String url = "http://127.0.0.1:" + api.port() + "/ara";
+                ingest(url, contents, Math.max(200, s.ingestResults() / 10), s.clients()); // warm-up
+                for (int clients : new int[] {s.clients(), s.clients() * 2}) {
+                    out.printf(Locale.ROOT, "ingest, trailboss on PostgreSQL: %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n",
+                            s.ingestResults(), clients, ingest(url, contents, s.ingestResults(), clients));
+                }
+            } finally {
+                api.close();
+            }
+        } catch (Exception e) {
+            out.println("ingest on PostgreSQL failed: " + e);
+        } finally {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
+                c.createStatement().execute("drop schema " + schema + " cascade");
+            } catch (java.sql.SQLException e) {
+                out.println("could not drop schema " + schema + ": " + e.getMessage());
+            }
+        }
     }
 
     /** Posts that Trailboss refuses before the database (a result without its references): what HTTP, JSON and a new connection per post cost alone. */

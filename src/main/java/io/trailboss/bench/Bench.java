@@ -112,7 +112,7 @@ public final class Bench {
             return 2;
         }
         if (scenario.equals("ara")) {
-            return AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full());
+            return AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full(), pgUrl);
         }
         if (scenario.equals("agents")) {
             return AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents));
@@ -135,7 +135,7 @@ public final class Bench {
         print(out, sizes, columns);
         for (String f : failures) out.println("benchmark failed on " + f);
         int agentCode = scenario.equals("all") ? AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents)) : 0;
-        int araCode = scenario.equals("all") ? AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full()) : 0;
+        int araCode = scenario.equals("all") ? AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full(), pgUrl) : 0;
         return failures.isEmpty() && agentCode == 0 && araCode == 0 ? 0 : 1;
     }
 
