@@ -139,6 +139,7 @@ public final class AnsibleAction implements Action {
             } catch (IOException e) {
                 return new ActionResult.Failure("cannot run ansible-playbook (is ansible-core installed?): " + e.getMessage(), null);
             }
+            ProcessStop.onInterrupt(process, context);
             process.getOutputStream().close();
             StringBuilder kept = new StringBuilder();
             int code;

@@ -70,7 +70,7 @@ public final class ShellAction implements Action {
             if (context.token() != null) pb.environment().put("TRAILBOSS_TOKEN", context.token());
             if (input.get("env") instanceof Map<?, ?> env) env.forEach((k, v) -> pb.environment().put(String.valueOf(k), String.valueOf(v)));
             Process process = pb.start();
-            context.interruption().onInterrupt(grace -> stop(process, grace, context));
+            ProcessStop.onInterrupt(process, context);
             Thread feeder = Thread.startVirtualThread(() -> feed(context, process.getOutputStream()));
             StringBuilder kept = new StringBuilder();
             try {
@@ -102,31 +102,6 @@ public final class ShellAction implements Action {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    /**
-     * SIGTERM to the script and everything it started (taken before the script dies: orphans would
-     * keep the output pipe open), then SIGKILL to whatever still lives after the grace period.
-     */
-    private static void stop(Process process, long graceMillis, ActionContext context) {
-        java.util.List<ProcessHandle> all = new java.util.ArrayList<>();
-        all.add(process.toHandle());
-        process.descendants().forEach(all::add);
-        context.log().accept("[trailboss] interrupted: SIGTERM sent, SIGKILL after " + graceMillis / 1000.0 + " s\n");
-        all.forEach(ProcessHandle::destroy);
-        Thread.startVirtualThread(() -> {
-            try {
-                Thread.sleep(graceMillis);
-            } catch (InterruptedException e) {
-                return;
-            }
-            for (ProcessHandle p : all) {
-                if (p.isAlive()) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
-            }
-        });
     }
 
     static ActionResult outcome(int code, Map<String, Object> result) {

@@ -72,6 +72,25 @@ class AnsibleJobTest {
                 """.formatted(name, where, PLAYBOOK.indent(10).stripTrailing());
     }
 
+    /** A play that waits long on both hosts: something to interrupt. */
+    private static final String LONG_PLAY = """
+            version: '2.0'
+            long_play:
+              tasks:
+                play:
+                  action: ansible
+                  input:
+                    hosts: {labels: {group: lab}}
+                    playbook: |
+                      - hosts: all
+                        gather_facts: false
+                        tasks:
+                          - command: sleep 4242
+                  on-success: after
+                after:
+                  action: std.noop
+            """;
+
     private TestServer server;
     private Process agent;
     private Path agentLog;
@@ -90,6 +109,7 @@ class AnsibleJobTest {
         assertThat(server.postJson("/api/v1/targets", Map.of("kind", "controller", "name", "controller1")).status()).isEqualTo(201);
         var put = server.send("PUT", "/api/v1/workflows", "text/yaml", workflow("configure", "") + workflow("configure_remote", "targets: controller1").replace("version: '2.0'\n", ""));
         assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", LONG_PLAY).status()).isEqualTo(200);
     }
 
     @AfterAll
@@ -179,6 +199,25 @@ class AnsibleJobTest {
         Matcher dir = Pattern.compile("dir=(/\\S+)").matcher(log);
         assertThat(dir.find()).isTrue();
         assertThat(Path.of(dir.group(1))).doesNotExist();
+    }
+
+    @Test
+    void interrupting_an_ansible_task_stops_ansible_playbook_and_the_commands_it_started() {
+        String execution = startExecution("long_play", Map.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> sleepers().size() == 2);
+        var interrupted = server.postJson("/api/v1/executions/" + execution + "/controls",
+                Map.of("action", "interrupt", "tasks", List.of("play"), "grace_seconds", 2));
+        assertThat(interrupted.status()).as(interrupted.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> sleepers().isEmpty()
+                && ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains("ansible-playbook") && p.info().commandLine().orElse("").contains("trailboss-")));
+        assertThat(jobs(execution).getFirst().get("state")).isEqualTo("CANCELLED");
+        assertThat(server.postJson("/api/v1/executions/" + execution + "/controls", Map.of("action", "skip", "tasks", List.of("play"))).status()).isEqualTo(200);
+        assertThat(finished(execution).get("state")).isEqualTo("SUCCESS");
+    }
+
+    /** The `sleep 4242` commands Ansible started on the two local hosts. */
+    private static List<ProcessHandle> sleepers() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").matches(".*\\bsleep 4242$")).toList();
     }
 
     @Test
