@@ -27,6 +27,18 @@ final class Bodies {
         return map;
     }
 
+    /** The header that says who acts when the body has no {@code by} (there is no authentication yet). */
+    static final String USER_HEADER = "X-Trailboss-User";
+
+    /** Who is acting, for audits and decisions: the body's {@code by}, else the user header, else anonymous. */
+    static String actor(io.javalin.http.Context ctx, Map<String, Object> body) {
+        String by = string(body, "by", false);
+        if (by == null) by = ctx.header(USER_HEADER);
+        if (by == null || by.isBlank()) return "anonymous";
+        if (by.length() > 200) throw ApiException.badRequest("by", "'by' may hold at most 200 characters");
+        return by.strip();
+    }
+
     static String string(Map<String, Object> body, String key, boolean required) {
         Object v = body.get(key);
         if (v == null) {

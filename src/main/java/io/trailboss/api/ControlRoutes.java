@@ -1,7 +1,6 @@
 package io.trailboss.api;
 
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.trailboss.app.Trailboss;
 import io.trailboss.engine.ControlReport;
 import io.trailboss.engine.ControlRequest;
@@ -45,7 +44,7 @@ final class ControlRoutes {
                 grace = Math.round(((Number) body.get("grace_seconds")).doubleValue() * 1000);
             }
             ControlRequest request = new ControlRequest(control, tasks, Bodies.string(body, "tag", false), Bodies.string(body, "state", false),
-                    count, grace, bool(body, "dry_run"), actor(ctx, body));
+                    count, grace, bool(body, "dry_run"), Bodies.actor(ctx, body));
             ctx.json(view(tb.engine().control(ctx.pathParam("id"), request)));
         });
         r.get("/api/v1/executions/{id}/controls", ctx -> {
@@ -58,17 +57,9 @@ final class ControlRoutes {
             Map<String, Object> body = Bodies.object(ctx, Set.of("task", "input", "env", "dry_run", "by"));
             Engine.RerunRequest request = new Engine.RerunRequest(Bodies.string(body, "task", false),
                     body.get("input") == null ? null : Bodies.map(body, "input"), body.get("env") == null ? null : Bodies.map(body, "env"),
-                    bool(body, "dry_run"), actor(ctx, body));
+                    bool(body, "dry_run"), Bodies.actor(ctx, body));
             ctx.json(view(tb.engine().rerun(ctx.pathParam("id"), request)));
         });
-    }
-
-    /** Who is acting: the body's {@code by}, else the {@code X-Trailboss-User} header, else anonymous. */
-    static String actor(Context ctx, Map<String, Object> body) {
-        String by = Bodies.string(body, "by", false);
-        if (by == null) by = ctx.header("X-Trailboss-User");
-        if (by != null && by.length() > 200) throw ApiException.badRequest("by", "'by' is longer than 200 characters");
-        return by == null || by.isBlank() ? "anonymous" : by;
     }
 
     private static Map<String, Object> view(ControlReport report) {

@@ -1,7 +1,6 @@
 package io.trailboss.api;
 
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.trailboss.app.Trailboss;
 import io.trailboss.manual.Inbox;
 import io.trailboss.store.PromptStore;
@@ -16,7 +15,6 @@ import java.util.Set;
  * {@code X-Trailboss-User} header, else "anonymous" (there is no authentication yet).
  */
 final class InboxRoutes {
-    static final String USER_HEADER = "X-Trailboss-User";
     private final Trailboss tb;
 
     InboxRoutes(Trailboss tb) {
@@ -33,14 +31,14 @@ final class InboxRoutes {
         r.get("/api/v1/manual/{job}", ctx -> ctx.json(step(tb.inbox().step(ctx.pathParam("job")))));
         r.post("/api/v1/manual/{job}/complete", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("values", "by"));
-            tb.inbox().complete(ctx.pathParam("job"), Bodies.map(body, "values"), by(ctx, body));
+            tb.inbox().complete(ctx.pathParam("job"), Bodies.map(body, "values"), Bodies.actor(ctx, body));
             ctx.json(step(tb.inbox().step(ctx.pathParam("job"))));
         });
         r.post("/api/v1/manual/{job}/fail", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("reason", "by"));
             String reason = Bodies.string(body, "reason", true);
             if (reason.isBlank()) throw ApiException.badRequest("reason", "'reason' must say why the step failed");
-            tb.inbox().fail(ctx.pathParam("job"), reason, by(ctx, body));
+            tb.inbox().fail(ctx.pathParam("job"), reason, Bodies.actor(ctx, body));
             ctx.json(step(tb.inbox().step(ctx.pathParam("job"))));
         });
         r.get("/api/v1/prompts/{id}", ctx -> ctx.json(prompt(tb.inbox().prompt(ctx.pathParam("id")))));
@@ -48,7 +46,7 @@ final class InboxRoutes {
             Map<String, Object> body = Bodies.object(ctx, Set.of("text", "by"));
             String text = Bodies.string(body, "text", true);
             if (text.contains("\n")) throw ApiException.badRequest("text", "an answer is one line (a newline is added when it is sent)");
-            ctx.json(prompt(tb.inbox().answer(ctx.pathParam("id"), text, by(ctx, body))));
+            ctx.json(prompt(tb.inbox().answer(ctx.pathParam("id"), text, Bodies.actor(ctx, body))));
         });
     }
 
@@ -61,14 +59,6 @@ final class InboxRoutes {
             throw new io.trailboss.engine.ConflictException("job '" + jobId + "' is a manual step: complete it with POST /api/v1/manual/"
                     + jobId + "/complete (its answers are checked against its form) or fail it with POST /api/v1/manual/" + jobId + "/fail");
         });
-    }
-
-    private static String by(Context ctx, Map<String, Object> body) {
-        String by = Bodies.string(body, "by", false);
-        if (by == null) by = ctx.header(USER_HEADER);
-        if (by == null || by.isBlank()) return "anonymous";
-        if (by.length() > 200) throw ApiException.badRequest("by", "'by' may hold at most 200 characters");
-        return by.strip();
     }
 
     private static Map<String, Object> item(Inbox.Item i) {

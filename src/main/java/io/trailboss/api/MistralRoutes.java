@@ -72,7 +72,7 @@ final class MistralRoutes {
         r.put(BASE + "/executions/{id}", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "state_info", "description", "params", "env", "id"));
             String state = Bodies.string(body, "state", true);
-            ctx.json(execution(NativeRoutes.control(tb.engine(), ctx.pathParam("id"), state, ctx.header("X-Trailboss-User"))));
+            ctx.json(execution(NativeRoutes.control(tb.engine(), ctx.pathParam("id"), state, ctx.header(Bodies.USER_HEADER))));
         });
         r.get(BASE + "/executions/{id}/tasks", ctx -> {
             Execution e = execution(ctx.pathParam("id"));

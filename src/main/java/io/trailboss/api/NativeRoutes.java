@@ -66,7 +66,7 @@ final class NativeRoutes {
         r.get("/api/v1/executions/{id}", ctx -> ctx.json(Views.execution(execution(ctx.pathParam("id")))));
         r.put("/api/v1/executions/{id}", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "by"));
-            ctx.json(Views.execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true), ControlRoutes.actor(ctx, body))));
+            ctx.json(Views.execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true), Bodies.actor(ctx, body))));
         });
         r.get("/api/v1/executions/{id}/tasks", ctx -> {
             String id = execution(ctx.pathParam("id")).id();

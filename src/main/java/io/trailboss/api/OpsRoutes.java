@@ -52,7 +52,7 @@ final class OpsRoutes {
         r.post("/api/v1/targets/{name}/operations/{operation}/runs", ctx -> {
             Map<String, Object> body = ctx.body().isBlank() ? Map.of() : Bodies.object(ctx, Set.of("input", "queue", "by"));
             boolean queue = flag(body, "queue");
-            TargetRun run = tb.runs().runOperation(ctx.pathParam("name"), ctx.pathParam("operation"), Bodies.map(body, "input"), queue, by(ctx, body));
+            TargetRun run = tb.runs().runOperation(ctx.pathParam("name"), ctx.pathParam("operation"), Bodies.map(body, "input"), queue, Bodies.actor(ctx, body));
             ctx.status(run.state() == TargetRun.State.QUEUED ? 202 : 201).json(tb.runs().view(run));
         });
         r.get("/api/v1/targets/{name}/runs", ctx -> {
@@ -78,7 +78,7 @@ final class OpsRoutes {
         r.get("/api/v1/stage-maps", ctx -> ctx.json(Map.of("items", tb.lifecycles().maps().stream().map(this::step).toList())));
         r.put("/api/v1/targets/{name}/stage", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("stage", "queue", "by", "runnable", "single_step"));
-            tb.lifecycles().move(ctx.pathParam("name"), Bodies.string(body, "stage", true), flag(body, "queue"), by(ctx, body),
+            tb.lifecycles().move(ctx.pathParam("name"), Bodies.string(body, "stage", true), flag(body, "queue"), Bodies.actor(ctx, body),
                     bool(body, "runnable"), bool(body, "single_step"));
             ctx.json(tb.lifecycles().view(ctx.pathParam("name")));
         });
@@ -90,7 +90,7 @@ final class OpsRoutes {
         });
         r.post("/api/v1/targets/{name}/lifecycle/continue", ctx -> {
             Map<String, Object> body = ctx.body().isBlank() ? Map.of() : Bodies.object(ctx, Set.of("by"));
-            tb.lifecycles().proceed(ctx.pathParam("name"), by(ctx, body));
+            tb.lifecycles().proceed(ctx.pathParam("name"), Bodies.actor(ctx, body));
             ctx.json(tb.lifecycles().view(ctx.pathParam("name")));
         });
         r.get("/api/v1/targets/{name}/history", ctx -> ctx.json(Map.of("target", ctx.pathParam("name"), "stages", tb.lifecycles().history(ctx.pathParam("name")))));
@@ -143,11 +143,6 @@ final class OpsRoutes {
         if (v == null) return null;
         if (!(v instanceof Boolean b)) throw ApiException.badRequest(key, "field '" + key + "' must be true or false");
         return b;
-    }
-
-    private static String by(Context ctx, Map<String, Object> body) {
-        String by = Bodies.string(body, "by", false);
-        return by != null ? by : ctx.header("X-Trailboss-User");
     }
 
     private static String emptyToNull(String s) {

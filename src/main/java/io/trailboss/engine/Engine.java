@@ -305,13 +305,7 @@ public final class Engine implements AutoCloseable {
         if (spec.type() == WorkflowType.DIRECT && targetTask != null) {
             throw new InvalidInputException("task_name", "a task to reach is only for reverse workflows");
         }
-        Map<String, Object> context = new LinkedHashMap<>(fullInput);
-        try {
-            Object vars = expressions.evaluate(spec.vars(), fullInput, io.trailboss.expr.EvaluationScope.NONE);
-            if (vars instanceof Map<?, ?> m) m.forEach((k, v) -> context.put(String.valueOf(k), v));
-        } catch (ExpressionException e) {
-            throw new InvalidInputException("vars", "cannot evaluate vars: " + e.getMessage());
-        }
+        Map<String, Object> context = context(spec, fullInput);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("env", env == null ? Map.of() : env);
         if (targetTask != null) params.put("task_name", targetTask);
@@ -322,6 +316,18 @@ public final class Engine implements AutoCloseable {
                 parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null, false);
         executions.insert(h, ex);
         return ex;
+    }
+
+    /** An execution's context: its input with the workflow's vars evaluated over it. */
+    private Map<String, Object> context(WorkflowSpec spec, Map<String, Object> input) {
+        Map<String, Object> context = new LinkedHashMap<>(input);
+        try {
+            Object vars = expressions.evaluate(spec.vars(), input, io.trailboss.expr.EvaluationScope.NONE);
+            if (vars instanceof Map<?, ?> m) m.forEach((k, v) -> context.put(String.valueOf(k), v));
+        } catch (ExpressionException e) {
+            throw new InvalidInputException("vars", "cannot evaluate vars: " + e.getMessage());
+        }
+        return context;
     }
 
     private static Map<String, Object> checkedInput(WorkflowSpec spec, Map<String, Object> input) {
@@ -488,16 +494,7 @@ public final class Engine implements AutoCloseable {
                 Map<String, Object> merged = new LinkedHashMap<>(ex.input());
                 if (request.input() != null) merged.putAll(request.input());
                 input = checkedInput(spec, merged);
-                context = new LinkedHashMap<>(input);
-                try {
-                    Object vars = expressions.evaluate(spec.vars(), input, io.trailboss.expr.EvaluationScope.NONE);
-                    if (vars instanceof Map<?, ?> m) {
-                        Map<String, Object> ctx = context;
-                        m.forEach((k, v) -> ctx.put(String.valueOf(k), v));
-                    }
-                } catch (ExpressionException e) {
-                    throw new InvalidInputException("vars", "cannot evaluate vars: " + e.getMessage());
-                }
+                context = context(spec, input);
                 params = new LinkedHashMap<>(ex.params());
                 if (request.env() != null) params.put("env", request.env());
             }

@@ -196,6 +196,16 @@ class TaskControlsTest {
         return (String) jobs(execution, "gate").getFirst().get("id");
     }
 
+    /** The script's and its child's process ids, once the script has written them. */
+    private static List<Long> startedPids(Path pidfile) throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidfile) && Files.readString(pidfile).trim().contains(" "));
+        return java.util.Arrays.stream(Files.readString(pidfile).trim().split(" ")).map(Long::parseLong).toList();
+    }
+
+    private static boolean allDead(List<Long> pids) {
+        return pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
+    }
+
     private TestServer.Answer complete(String job) {
         return server.postJson("/api/v1/jobs/" + job + "/complete", Map.of("state", "SUCCESS"));
     }
@@ -381,15 +391,14 @@ class TaskControlsTest {
         Path pidfile = dir.resolve("pids");
         Path marker = dir.resolve("second");
         String ex = run("sleeper", Map.of("pidfile", pidfile.toString(), "marker", marker.toString()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidfile) && Files.readString(pidfile).trim().contains(" "));
-        List<Long> pids = java.util.Arrays.stream(Files.readString(pidfile).trim().split(" ")).map(Long::parseLong).toList();
+        List<Long> pids = startedPids(pidfile);
 
         Map<String, Object> r = ok(control(ex, Map.of("action", "interrupt", "tasks", List.of("sleepy"), "grace_seconds", 1)));
         assertThat(names(r, "affected")).containsExactly("sleepy");
         assertThat(states(ex)).containsEntry("sleepy", "INTERRUPTED");
         assertThat(jobs(ex, "sleepy").getFirst().get("state")).isEqualTo("CANCELLED");
         // the script ignores SIGTERM: only the SIGKILL after the grace period ends it and its child
-        await().atMost(Duration.ofSeconds(8)).until(() -> pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+        await().atMost(Duration.ofSeconds(8)).until(() -> allDead(pids));
         assertThat(executionState(ex)).as("an interrupted task waits for a decision").isEqualTo("RUNNING");
 
         Files.writeString(marker, "x");
@@ -402,12 +411,11 @@ class TaskControlsTest {
     void cancel_of_an_execution_stops_its_running_processes(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path pidfile = dir.resolve("pids");
         String ex = run("sleeper", Map.of("pidfile", pidfile.toString(), "marker", dir.resolve("never").toString()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidfile) && Files.readString(pidfile).trim().contains(" "));
-        List<Long> pids = java.util.Arrays.stream(Files.readString(pidfile).trim().split(" ")).map(Long::parseLong).toList();
+        List<Long> pids = startedPids(pidfile);
         var a = server.send("PUT", "/api/v1/executions/" + ex, "application/json", "{\"state\": \"CANCELLED\"}");
         assertThat(a.status()).as(a.body()).isEqualTo(200);
         // default grace: 10 s before SIGKILL for a script that ignores SIGTERM
-        await().atMost(Duration.ofSeconds(20)).until(() -> pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> allDead(pids));
         assertThat(executionState(ex)).isEqualTo("CANCELLED");
     }
 
