@@ -66,11 +66,11 @@ public final class AgentCommand implements Callable<Integer> {
     private final CountDownLatch stop = new CountDownLatch(1);
     private ActionRegistry actions;
 
-    private record Running(Thread thread, String id) {}
+    /** A job this agent runs: its thread, and how it is asked to stop (SIGTERM, then SIGKILL). */
+    private record Running(Thread thread, String id, io.trailboss.action.Interruption interruption) {}
 
     /** How long a stopped job's processes get between SIGTERM and SIGKILL. */
     private static final long STOP_GRACE_MILLIS = 10_000;
-    private final Map<String, io.trailboss.action.Interruption> interruptions = new ConcurrentHashMap<>();
 
     /** The server refused the token: nothing to retry. */
     private static final class Refused extends Exception {
@@ -153,17 +153,17 @@ public final class AgentCommand implements Callable<Integer> {
                     if (!mine.contains(id)) continue;
                     slots.acquire();
                     stdin.computeIfAbsent(id, k -> new LinkedBlockingQueue<>());
+                    io.trailboss.action.Interruption interruption = new io.trailboss.action.Interruption();
                     Thread t = Thread.ofVirtual().name("job-" + id).unstarted(() -> {
                         try {
-                            run(job);
+                            run(job, interruption);
                         } finally {
                             running.remove(id);
                             stdin.remove(id);
-                            interruptions.remove(id);
                             slots.release();
                         }
                     });
-                    running.put(id, new Running(t, id));
+                    running.put(id, new Running(t, id, interruption));
                     t.start();
                 }
             }
@@ -187,7 +187,7 @@ public final class AgentCommand implements Callable<Integer> {
                     Running r = running.get(String.valueOf(id));
                     if (r != null) {
                         System.err.println("job " + id + " is no longer this agent's (cancelled or lost): stopping it");
-                        interruptions.computeIfAbsent(String.valueOf(id), k -> new io.trailboss.action.Interruption()).interrupt(STOP_GRACE_MILLIS);
+                        r.interruption().interrupt(STOP_GRACE_MILLIS);
                         r.thread().interrupt();
                     }
                 }
@@ -218,7 +218,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ one job
 
-    private void run(Map<String, Object> job) {
+    private void run(Map<String, Object> job, io.trailboss.action.Interruption interruption) {
         String id = (String) job.get("id");
         String actionName = (String) job.get("action");
         System.err.println("job " + id + ": " + actionName + (job.get("target") == null ? "" : " on " + job.get("target")));
@@ -231,7 +231,7 @@ public final class AgentCommand implements Callable<Integer> {
             Map<String, Object> input = job.get("input") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
             ActionContext context = new ActionContext(id, (String) job.get("execution_id"), null, (String) job.get("token"), log::add,
                     stdin.computeIfAbsent(id, k -> new LinkedBlockingQueue<>()),
-                    interruptions.computeIfAbsent(id, k -> new io.trailboss.action.Interruption()));
+                    interruption);
             result = action == null ? new ActionResult.Failure("this agent has no action '" + actionName + "'", null) : action.run(input, context);
         } catch (InterruptedException e) {
             interrupted = true;
