@@ -72,7 +72,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private final Targets targets;
     private final Clock clock;
     private final Jdbi jdbi;
-    private final JobStore jobs = new JobStore();
+    private final JobStore jobs;
     private final Map<String, List<String>> secrets = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition jobsChanged = lock.newCondition();
@@ -98,6 +98,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         this.targets = targets;
         this.clock = engine.clock();
         this.jdbi = engine.jdbi();
+        this.jobs = engine.jobStore();
         this.tokens = new AgentTokens(jdbi, clock);
     }
 

@@ -47,6 +47,7 @@ public final class Trailboss implements AutoCloseable {
         actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
         actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
         this.engine = new Engine(database, clock, actions);
+        engine.sealJobInputsWith(secrets.asSealer());
         this.localRunner = new LocalRunner(engine, actions, clock, 512, "local");
         // jobs on targets an agent token covers wait for agents; the rest run here
         this.agents = new io.trailboss.agent.AgentHub(engine, localRunner, targets);

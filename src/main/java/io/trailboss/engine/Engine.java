@@ -145,6 +145,16 @@ public final class Engine implements AutoCloseable {
         this.targets = targets;
     }
 
+    /** Job inputs that may hold secrets are sealed with this at rest (the key of secret params). */
+    public void sealJobInputsWith(io.trailboss.store.Sealer sealer) {
+        jobs.sealWith(sealer);
+    }
+
+    /** The job table as this engine reads it (sealed inputs opened). */
+    public JobStore jobStore() {
+        return jobs;
+    }
+
     public void addListener(EngineListener listener) {
         listeners.add(listener);
     }

@@ -58,6 +58,8 @@ final class Step {
     /** Task rows changed or created by this step and not yet written (see {@link #writeTasks()}). */
     private final Map<String, TaskExecution> unwritten = new LinkedHashMap<>();
     private final Set<String> uninserted = new java.util.HashSet<>();
+    /** The secret values each job built here may see (its target's, its hosts'): their inputs are stored sealed. */
+    private final Map<String, List<String>> jobSecrets = new HashMap<>();
 
     private AdHocActions adHoc;
     /** Whether directives may exist (see {@link Execution#steered()}); they are read only then. */
@@ -293,7 +295,7 @@ final class Step {
             jobs.add(job);
         }
         writeTasks(); // a job row references its task row
-        engine.jobs.insertAll(h, jobs);
+        engine.jobs.insertAll(h, jobs, j -> jobSecrets.getOrDefault(j.id(), List.of()));
         for (Job job : jobs) {
             if (job.state() == JobState.QUEUED) effects.dispatch(job);
         }
@@ -344,11 +346,12 @@ final class Step {
                 Map.Entry<String, Map<String, Object>> concrete = adHoc().concrete(call.name(), evaluated, scope(null));
                 action = concrete.getKey();
                 input = concrete.getValue();
-                input = resolveTargetInputs(action, input);
+                input = resolveTargetInputs(id, action, input);
             }
         } catch (ExpressionException | InvalidInputException e) {
             error = e.getMessage();
         }
+        if (target != null && !target.secrets().isEmpty()) jobSecrets.computeIfAbsent(id, k -> new ArrayList<>()).addAll(target.secrets());
         String child = ts.isSubWorkflow() && error == null ? Ids.next() : null;
         JobState jobState = error != null ? JobState.FAILED : child != null ? JobState.RUNNING : JobState.QUEUED;
         return new Job(id, executionId, t.id(), action, input, jobState, null, error, item, t.attempt(), false, null, child,
@@ -356,7 +359,7 @@ final class Step {
     }
 
     /** Replaces the selectors in an action's target inputs by the targets they select (each with its effective params). */
-    private Map<String, Object> resolveTargetInputs(String action, Map<String, Object> input) {
+    private Map<String, Object> resolveTargetInputs(String jobId, String action, Map<String, Object> input) {
         java.util.Set<String> names = engine.actions.find(action).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of());
         if (names.isEmpty()) return input;
         Map<String, Object> out = new LinkedHashMap<>(input);
@@ -370,6 +373,7 @@ final class Step {
                 Map<String, Object> host = new LinkedHashMap<>(v.asData());
                 host.put("params", v.params());
                 hosts.add(host);
+                if (!v.secrets().isEmpty()) jobSecrets.computeIfAbsent(jobId, k -> new ArrayList<>()).addAll(v.secrets());
             }
             out.put(name, hosts);
         }
@@ -501,7 +505,7 @@ final class Step {
         if (state.isFinal()) return true;
         Job again = new Job(Ids.next(), job.executionId(), job.taskExecutionId(), job.action(), job.input(), JobState.QUEUED, null, null,
                 job.itemIndex(), job.attempt(), false, null, null, null, now, null, null, now, job.target(), job.id(), null);
-        engine.jobs.insertAll(h, List.of(again));
+        engine.jobs.insertAll(h, List.of(again), engine::secretsOf);
         effects.dispatch(again);
         return true;
     }

@@ -35,13 +35,14 @@ public final class Inbox {
     private final Jdbi jdbi;
     private final SecretBox box;
     private final BiPredicate<String, String> stdin;
-    private final JobStore jobs = new JobStore();
+    private final JobStore jobs;
     private final PromptStore prompts = new PromptStore();
 
     /** {@code stdin}: sends text to a running job's standard input (local or on an agent); false if it is not running. */
     public Inbox(Engine engine, SecretBox box, BiPredicate<String, String> stdin) {
         this.engine = engine;
         this.jdbi = engine.jdbi();
+        this.jobs = engine.jobStore();
         this.box = box;
         this.stdin = stdin;
         engine.jobLogs().onPrompt(p -> engine.events().publish(Event.inbox(p.executionId(), p.jobId(),

@@ -40,12 +40,26 @@ public final class JobStore {
     private static final String RUNNABLE = "select " + COLUMNS + " from job where state in ('QUEUED', 'RUNNING') and is_async = false and child_execution_id is null";
     private static final String WAITING_ON_CHILD = "select " + COLUMNS + " from job where state = 'RUNNING' and child_execution_id is not null";
 
-    public void insertAll(Handle h, List<Job> jobs) {
+    /** The key of the single field of a stored input that is sealed: {@code {"$sealed": "v1:..."}}. */
+    public static final String SEALED = "$sealed";
+
+    private volatile Sealer sealer = Sealer.NONE;
+
+    /** Jobs that may see secrets get their input sealed with this from now on, and sealed inputs are read with it. */
+    public void sealWith(Sealer sealer) {
+        this.sealer = sealer;
+    }
+
+    /**
+     * Inserts jobs; the input of a job whose {@code secrets} (the secret values it may see: its target's, its
+     * hosts') are not empty is stored sealed, because it may hold them rendered into a script or host vars.
+     */
+    public void insertAll(Handle h, List<Job> jobs, java.util.function.Function<Job, ? extends java.util.Collection<String>> secrets) {
         if (jobs.isEmpty()) return;
         PreparedBatch batch = h.prepareBatch(INSERT);
         for (Job j : jobs) {
             batch.bind("id", j.id()).bind("executionId", j.executionId()).bind("taskExecutionId", j.taskExecutionId())
-                    .bind("action", j.action()).bind("input", Json.write(j.input())).bind("state", j.state().name())
+                    .bind("action", j.action()).bind("input", storedInput(j, secrets.apply(j))).bind("state", j.state().name())
                     .bind("output", Rows.jsonOrNull(j.output())).bind("error", j.error()).bind("itemIndex", j.itemIndex())
                     .bind("attempt", j.attempt()).bind("async", j.async()).bind("token", j.token())
                     .bind("childExecutionId", j.childExecutionId()).bind("runner", j.runner())
@@ -53,6 +67,25 @@ public final class JobStore {
                     .bind("updatedAt", j.updatedAt()).bind("target", j.target()).bind("previousJobId", j.previousJobId()).add();
         }
         batch.execute();
+    }
+
+    private String storedInput(Job j, java.util.Collection<String> secrets) {
+        String plain = Json.write(j.input());
+        if (secrets.isEmpty() || j.input() == null) return plain;
+        String sealed = sealer.seal(aad(j.id()), plain);
+        return sealed == null ? plain : Json.write(Map.of(SEALED, sealed));
+    }
+
+    private Map<String, Object> readInput(ResultSet rs, String id) throws SQLException {
+        Map<String, Object> stored = Rows.map(rs, "input");
+        if (stored != null && stored.size() == 1 && stored.get(SEALED) instanceof String sealed) {
+            return Json.readMap(sealer.open(aad(id), sealed));
+        }
+        return stored;
+    }
+
+    private static String aad(String jobId) {
+        return "job:" + jobId + ":input";
     }
 
     public void finish(Handle h, String id, JobState state, Object output, String error, long now) {
@@ -169,10 +202,11 @@ public final class JobStore {
         return h.createQuery(BY_TARGET).bind("target", target).bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
     }
 
-    private static Job map(ResultSet rs) throws SQLException {
+    private Job map(ResultSet rs) throws SQLException {
+        String id = rs.getString("id");
         return new Job(
-                rs.getString("id"), rs.getString("execution_id"), rs.getString("task_execution_id"), rs.getString("action"),
-                Rows.map(rs, "input"), JobState.valueOf(rs.getString("state")), Rows.json(rs, "output"), rs.getString("error"),
+                id, rs.getString("execution_id"), rs.getString("task_execution_id"), rs.getString("action"),
+                readInput(rs, id), JobState.valueOf(rs.getString("state")), Rows.json(rs, "output"), rs.getString("error"),
                 rs.getInt("item_index"), rs.getInt("attempt"), rs.getBoolean("is_async"), rs.getString("token"),
                 rs.getString("child_execution_id"), rs.getString("runner"), rs.getLong("created_at"),
                 Rows.nullableLong(rs, "started_at"), Rows.nullableLong(rs, "finished_at"), rs.getLong("updated_at"),

@@ -109,6 +109,21 @@ public final class SecretBox {
         return io.trailboss.json.Json.read(decrypt(paramName, (String) ((Map<?, ?>) envelope).get(MARKER)));
     }
 
+    /** Seals whole texts (a job's input) with this key, bound to {@code aad}. */
+    public io.trailboss.store.Sealer asSealer() {
+        return new io.trailboss.store.Sealer() {
+            @Override
+            public String seal(String aad, String plain) {
+                return encrypt(aad, plain);
+            }
+
+            @Override
+            public String open(String aad, String sealed) {
+                return decrypt(aad, sealed);
+            }
+        };
+    }
+
     public static boolean isSealed(Object value) {
         return value instanceof Map<?, ?> m && m.size() == 1 && m.get(MARKER) instanceof String s && s.startsWith(PREFIX);
     }
@@ -135,7 +150,7 @@ public final class SecretBox {
             c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
             return new String(c.doFinal(all, IV_BYTES, all.length - IV_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot decrypt the secret param '" + aad + "': wrong key (" + ENV + " or the key file) or damaged value", e);
+            throw new IllegalStateException("cannot decrypt the secret '" + aad + "': wrong key (" + ENV + " or the key file) or damaged value", e);
         }
     }
 }

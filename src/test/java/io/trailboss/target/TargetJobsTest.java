@@ -90,6 +90,28 @@ class TargetJobsTest {
     }
 
     @Test
+    void a_job_input_that_may_hold_secrets_rests_sealed_and_reaches_the_job_in_the_clear() {
+        var e = run(Map.of("version", "3.0"));
+        assertThat(e.get("state")).isEqualTo("SUCCESS");
+        List<Map<String, Object>> rows = server.tb.engine().jdbi().withHandle(h -> h.createQuery(
+                "select target, input from job where execution_id = :id").bind("id", e.get("id")).mapToMap().list());
+        assertThat(rows).hasSize(3);
+        for (Map<String, Object> row : rows) {
+            String stored = String.valueOf(row.get("input"));
+            if ("db1".equals(row.get("target"))) {
+                // no secret in its scope: stored as it is
+                assertThat(stored).contains("db 5432");
+            } else {
+                assertThat(stored).doesNotContain("s3cr3t").doesNotContain("echo").startsWith("{\"$sealed\":\"v1:");
+            }
+        }
+        // the script got the value itself: the log masks exactly that value, and the API reads the input opened and masked
+        var web1 = history("web1").get(0);
+        assertThat(server.get("/api/v1/jobs/" + web1.get("id") + "/log").body()).endsWith("v3.0 pw=********\n");
+        assertThat(server.get("/api/v1/jobs/" + web1.get("id")).body()).contains("pw=********").doesNotContain("$sealed");
+    }
+
+    @Test
     void each_target_keeps_a_chain_of_its_jobs() {
         run(Map.of());
         run(Map.of());
