@@ -282,7 +282,13 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         Map<String, List<String>> byTarget = new HashMap<>();
         for (Claimed c : claimed) {
             starts.started(c.job(), "agent", now);
-            secrets.put(c.job().id(), engine.hasTargetInputs(c.job()) ? engine.secretsOf(c.job()) : byTarget.computeIfAbsent(c.job().target(), engine::secretsOf));
+            List<String> masks = new ArrayList<>(engine.hasTargetInputs(c.job()) ? engine.secretsOf(c.job())
+                    : byTarget.computeIfAbsent(c.job().target(), engine::secretsOf));
+            if (engine.hasTargetInputs(c.job())) secrets.put(c.job().id(), masks);
+            else {
+                masks.addAll(engine.inputSecretsOf(c.job().executionId()));
+                secrets.put(c.job().id(), masks);
+            }
         }
         return claimed;
     }
@@ -669,7 +675,6 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     }
 
     private List<String> secretsOf(Job job) {
-        if (job.target() == null && !engine.hasTargetInputs(job)) return List.of();
         return secrets.computeIfAbsent(job.id(), id -> engine.secretsOf(job));
     }
 

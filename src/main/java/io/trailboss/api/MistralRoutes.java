@@ -141,8 +141,8 @@ final class MistralRoutes {
         v.put("params", Json.write(e.params()));
         v.put("state", e.state().name());
         v.put("state_info", e.stateInfo());
-        v.put("input", Json.write(e.input()));
-        v.put("output", Json.write(e.output() == null ? Map.of() : e.output()));
+        v.put("input", Json.write(io.trailboss.engine.SealedInputs.masked(e.input())));
+        v.put("output", Json.write(e.output() == null ? Map.of() : io.trailboss.engine.SealedInputs.masked(e.output())));
         v.put("created_at", time(e.createdAt()));
         v.put("updated_at", time(e.updatedAt()));
         v.put("project_id", "<default-project>");

@@ -104,11 +104,15 @@ final class NativeRoutes {
     /** Jobs as the API shows them; each target's secrets are resolved once for the whole list. */
     private List<Map<String, Object>> jobs(List<io.trailboss.model.Job> list) {
         Map<String, List<String>> secretsByTarget = new java.util.HashMap<>();
+        Map<String, List<String>> secretInputs = new java.util.HashMap<>();
         List<Map<String, Object>> out = new java.util.ArrayList<>(list.size());
         for (io.trailboss.model.Job j : list) {
             Map<String, Object> view = Views.job(j);
+            List<String> secrets = new java.util.ArrayList<>(secretInputs.computeIfAbsent(j.executionId(), tb.engine()::inputSecretsOf));
             if (j.target() != null || tb.engine().hasTargetInputs(j)) {
-                List<String> secrets = tb.engine().hasTargetInputs(j) ? tb.engine().secretsOf(j) : secretsByTarget.computeIfAbsent(j.target(), tb.engine()::secretsOf);
+                secrets.addAll(tb.engine().hasTargetInputs(j) ? tb.engine().secretsOf(j) : secretsByTarget.computeIfAbsent(j.target(), tb.engine()::secretsOf));
+            }
+            if (!secrets.isEmpty()) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> masked = (Map<String, Object>) io.trailboss.engine.Secrets.mask(view, secrets);
                 view = masked;

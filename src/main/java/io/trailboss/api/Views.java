@@ -36,9 +36,9 @@ final class Views {
         v.put("state", e.state().name());
         v.put("state_info", e.stateInfo());
         v.put("description", e.description());
-        v.put("input", e.input());
+        v.put("input", io.trailboss.engine.SealedInputs.masked(e.input()));
         v.put("params", e.params());
-        v.put("output", e.output());
+        v.put("output", io.trailboss.engine.SealedInputs.masked(e.output()));
         v.put("parent_job_id", e.parentJobId());
         v.put("root_execution_id", e.rootExecutionId());
         v.put("created_at", time(e.createdAt()));

@@ -52,6 +52,14 @@ public final class Engine implements AutoCloseable {
     final ExecutionStore executions = new ExecutionStore();
     final TaskStore tasks = new TaskStore();
     final JobStore jobs = new JobStore();
+    private volatile io.trailboss.store.Sealer sealer = io.trailboss.store.Sealer.NONE;
+    /** {@link #inputSecretsOf} by execution id, the most recently used 10,000. */
+    private final Map<String, List<String>> inputSecrets = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+            return size() > 10_000;
+        }
+    });
     final TimerStore timers = new TimerStore();
     final io.trailboss.store.DirectiveStore directives = new io.trailboss.store.DirectiveStore();
     final io.trailboss.store.ControlLogStore controlLog = new io.trailboss.store.ControlLogStore();
@@ -122,6 +130,7 @@ public final class Engine implements AutoCloseable {
      */
     public List<String> secretsOf(Job job) {
         List<String> out = new ArrayList<>(job.target() == null ? List.of() : secretsOf(job.target()));
+        out.addAll(inputSecretsOf(job.executionId()));
         for (String key : actions.find(job.action()).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of())) {
             if (job.input() != null && job.input().get(key) instanceof List<?> hosts) {
                 for (Object h : hosts) {
@@ -147,7 +156,31 @@ public final class Engine implements AutoCloseable {
 
     /** Job inputs that may hold secrets are sealed with this at rest (the key of secret params). */
     public void sealJobInputsWith(io.trailboss.store.Sealer sealer) {
+        this.sealer = sealer;
         jobs.sealWith(sealer);
+    }
+
+    /** Seals and opens secret inputs ({@link SealedInputs}) and job inputs. */
+    public io.trailboss.store.Sealer sealer() {
+        return sealer;
+    }
+
+    /**
+     * The opened values of an execution's sealed inputs (none for most executions), to mask wherever its
+     * jobs show them. Kept per execution; an execution's input never changes while its jobs run.
+     */
+    public List<String> inputSecretsOf(String executionId) {
+        List<String> known = inputSecrets.get(executionId);
+        if (known != null) return known;
+        Map<String, Object> input = jdbi.withHandle(h -> executions.input(h, executionId));
+        List<String> opened = new ArrayList<>();
+        if (SealedInputs.contains(input)) SealedInputs.open(input, sealer, opened);
+        rememberInputSecrets(executionId, List.copyOf(opened));
+        return inputSecrets.get(executionId);
+    }
+
+    void rememberInputSecrets(String executionId, List<String> opened) {
+        inputSecrets.put(executionId, opened);
     }
 
     /** The job table as this engine reads it (sealed inputs opened). */

@@ -77,7 +77,7 @@ public final class LocalRunner implements JobRunner {
 
     private void run(Job job) {
         // a job on a target may see its secret params: they never reach its log or its output
-        List<String> secrets = job.target() == null && !engine.hasTargetInputs(job) ? List.of() : engine.secretsOf(job);
+        List<String> secrets = engine.secretsOf(job);
         try {
             slots.acquire();
         } catch (InterruptedException e) {

@@ -323,6 +323,15 @@ final class Step {
             globals = Map.of("target", target.asData(), "params", target.params(), "vars", vars);
         }
         String id = Ids.next();
+        if (!ts.isSubWorkflow() && ex.input() != null && SealedInputs.contains(ex.input())) {
+            // secret inputs are opened for this job's rendering only: its input then rests sealed, and the
+            // opened values are masked wherever the job shows them
+            List<String> opened = new ArrayList<>();
+            ctx = castMap(SealedInputs.open(ctx, engine.sealer(), opened));
+            globals = castMap(SealedInputs.open(globals, engine.sealer(), opened));
+            jobSecrets.computeIfAbsent(id, k -> new ArrayList<>()).addAll(opened);
+            engine.rememberInputSecrets(executionId, List.copyOf(new java.util.LinkedHashSet<>(opened)));
+        }
         ActionCall call = ts.isSubWorkflow() ? ts.workflow() : ts.action() != null ? ts.action() : new ActionCall("std.noop", Map.of());
         Map<String, Object> raw = new LinkedHashMap<>(call.inlineParams());
         raw.putAll(ts.input());
@@ -356,6 +365,11 @@ final class Step {
         JobState jobState = error != null ? JobState.FAILED : child != null ? JobState.RUNNING : JobState.QUEUED;
         return new Job(id, executionId, t.id(), action, input, jobState, null, error, item, t.attempt(), false, null, child,
                 null, now, child != null ? now : null, error != null ? now : null, now, target == null ? null : target.name(), previous, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object value) {
+        return (Map<String, Object>) value;
     }
 
     /** Replaces the selectors in an action's target inputs by the targets they select (each with its effective params). */

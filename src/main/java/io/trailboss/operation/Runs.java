@@ -6,6 +6,7 @@ import io.trailboss.engine.EngineListener;
 import io.trailboss.engine.Ids;
 import io.trailboss.engine.InvalidInputException;
 import io.trailboss.engine.NotFoundException;
+import io.trailboss.engine.SealedInputs;
 import io.trailboss.engine.StartRequest;
 import io.trailboss.model.Execution;
 import io.trailboss.model.ExecutionState;
@@ -86,7 +87,11 @@ public final class Runs implements EngineListener, AutoCloseable {
             throw new InvalidInputException("operation", "operation '" + op.name() + "' is offered on targets of kind '" + op.kind()
                     + "', and '" + t.name() + "' is a " + t.kind());
         }
-        Map<String, Object> clean = Forms.check(operations.form(op), input == null ? Map.of() : input);
+        Map<String, Object> clean = new LinkedHashMap<>(Forms.check(operations.form(op), input == null ? Map.of() : input));
+        // secret fields travel sealed: the run, the execution's input and context hold only ciphertext
+        for (FieldSpec f : operations.form(op)) {
+            if (f.type() == FieldSpec.Type.SECRET && clean.get(f.name()) != null) clean.put(f.name(), SealedInputs.seal(engine.sealer(), clean.get(f.name())));
+        }
         TargetRun run = jdbi.inTransaction(h -> {
             store.lockSlot(h, slotOf(t));
             refuseIfBusy(h, slotOf(t), t.name(), queue);
@@ -364,7 +369,7 @@ public final class Runs implements EngineListener, AutoCloseable {
                     Map<String, Object> j = new LinkedHashMap<>();
                     j.put("job", job.id());
                     j.put("source", "task:" + task.name());
-                    j.put("input", job.target() == null ? job.input() : io.trailboss.engine.Secrets.mask(job.input(), engine.secretsOf(job.target())));
+                    j.put("input", io.trailboss.engine.Secrets.mask(job.input(), engine.secretsOf(job)));
                     inputs.add(j);
                 }
                 tasks.put(task.name(), inputs);

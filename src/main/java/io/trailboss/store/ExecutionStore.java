@@ -6,6 +6,7 @@ import io.trailboss.model.ExecutionState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -56,6 +57,12 @@ public final class ExecutionStore {
     /** Reads and row-locks an execution: engine transactions on one execution run one at a time. */
     public Optional<Execution> lock(Handle h, String id) {
         return h.createQuery(LOCK).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** Only an execution's input (null if there is no such execution). */
+    public Map<String, Object> input(Handle h, String id) {
+        return h.createQuery("select input from execution where id = :id").bind("id", id)
+                .map((rs, ctx) -> Rows.map(rs, "input")).findOne().orElse(null);
     }
 
     public Optional<Execution> find(Handle h, String id) {
