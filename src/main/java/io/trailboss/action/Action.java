@@ -20,6 +20,15 @@ public interface Action {
     }
 
     /**
+     * True for actions that run inside the server and may simply run again when the node running
+     * them died (their work died with it: sleep, an HTTP call the engine makes): such a job is queued
+     * again. Any other job of a dead node is LOST, and the task's {@code retry} decides.
+     */
+    default boolean rerunAfterNodeLoss() {
+        return instant();
+    }
+
+    /**
      * Problems with a task's input that can be seen before anything runs (the workflow is refused
      * with them). {@code path} is relative to the task's input, e.g. {@code form[1].type}.
      */

@@ -65,6 +65,9 @@ public final class StandardActions {
     static final class Sleep implements Action {
         public String name() { return "std.sleep"; }
 
+        @Override
+        public boolean rerunAfterNodeLoss() { return true; }
+
         public List<InputParam> parameters() { return List.of(new InputParam("seconds", true, null)); }
 
         public ActionResult run(Map<String, Object> input, ActionContext context) throws InterruptedException {
@@ -100,6 +103,9 @@ public final class StandardActions {
                 .build();
 
         public String name() { return "std.http"; }
+
+        @Override
+        public boolean rerunAfterNodeLoss() { return true; }
 
         public List<InputParam> parameters() {
             return List.of(new InputParam("url", true, null), optional("method", "GET"), optional("params", null),

@@ -142,7 +142,15 @@ public final class AgentHub implements JobRunner, AutoCloseable {
             }
         }
         if (!here.isEmpty()) local.submit(here);
-        if (forAgents) signal(true);
+        if (forAgents) {
+            signal(true);
+            engine.signals().jobsQueued();
+        }
+    }
+
+    /** Another node queued jobs for agents (or their table changed): waiting claims look again. */
+    public void wake() {
+        signal(true);
     }
 
     /** A local job is stopped here; an agent's job is stopped by the agent, told by its next heartbeat's {@code stop}. */
@@ -166,15 +174,21 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     /** Text for a running job's standard input, local or remote; false if the job is not running. */
     public boolean send(String jobId, String text) {
         if (local.send(jobId, text)) return true;
+        String[] runner = new String[1];
         boolean stored = jdbi.inTransaction(h -> {
             Job job = jobs.lock(h, jobId).orElse(null);
-            if (job == null || job.state() != JobState.RUNNING || job.runner() == null || !job.runner().startsWith(RUNNER_PREFIX) || agentOutcome(h, jobId) != null) return false;
+            // an agent's job, or a local job on another node: its runner takes the text from agent_input
+            boolean elsewhere = job != null && job.runner() != null && (job.runner().startsWith(RUNNER_PREFIX)
+                    || (job.runner().startsWith("node:") && !job.runner().equals(local.name())));
+            if (job == null || job.state() != JobState.RUNNING || !elsewhere || agentOutcome(h, jobId) != null) return false;
+            runner[0] = job.runner();
             h.createUpdate("insert into agent_input (id, job_id, runner, text, created_at, seq) values (:id, :job, :runner, :text, :now, :seq)")
                     .bind("id", Ids.next()).bind("job", jobId).bind("runner", job.runner()).bind("text", text)
                     .bind("now", clock.millis()).bind("seq", inputSeq.incrementAndGet()).execute();
             return true;
         });
-        if (stored) signal(false);
+        if (stored && runner[0].startsWith(RUNNER_PREFIX)) signal(false);
+        else if (stored) engine.signals().inputStored(runner[0]);
         return stored;
     }
 

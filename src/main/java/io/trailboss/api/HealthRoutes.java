@@ -23,6 +23,8 @@ final class HealthRoutes {
             Health.Readiness readiness = tb.health().ready();
             ctx.status(readiness.ready() ? 200 : 503).json(readiness.body());
         });
-        r.get("/api/v1/nodes/self", ctx -> ctx.json(tb.node().describe()));
+        r.get("/api/v1/nodes/self", ctx -> ctx.json(tb.node().describe()), Access.VIEWER);
+        // every node of the database: identity, last heartbeat, alive or recovered by whom, load
+        r.get("/api/v1/nodes", ctx -> ctx.json(Map.of("items", tb.nodes().list(), "self", tb.nodes().id())), Access.VIEWER);
     }
 }

@@ -31,6 +31,8 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.monitor.Metrics metrics;
     private final io.trailboss.monitor.Node node;
     private final io.trailboss.monitor.Health health;
+    private final io.trailboss.cluster.Nodes nodes;
+    private volatile io.trailboss.cluster.PgSignals signals;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -48,7 +50,7 @@ public final class Trailboss implements AutoCloseable {
         actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
         this.engine = new Engine(database, clock, actions);
         engine.sealJobInputsWith(secrets.asSealer());
-        this.localRunner = new LocalRunner(engine, actions, clock, 512, "local");
+        this.localRunner = new LocalRunner(engine, actions, clock, 512, engine.localRunnerName());
         // jobs on targets an agent token covers wait for agents; the rest run here
         this.agents = new io.trailboss.agent.AgentHub(engine, localRunner, targets);
         engine.setRunner(agents);
@@ -68,6 +70,12 @@ public final class Trailboss implements AutoCloseable {
         agents.observeStarts(metrics);
         this.node = new io.trailboss.monitor.Node(clock, engine, localRunner);
         this.health = new io.trailboss.monitor.Health(database, engine, node);
+        this.nodes = new io.trailboss.cluster.Nodes(database, engine, localRunner, agents, runs::recover);
+    }
+
+    /** The server nodes sharing this database: this node's registration, heartbeat, and the recovery of dead ones. */
+    public io.trailboss.cluster.Nodes nodes() {
+        return nodes;
     }
 
     /** Prometheus meters of this node. */
@@ -87,10 +95,19 @@ public final class Trailboss implements AutoCloseable {
 
     /** Resumes whatever a previous process left running. Call once, after wiring listeners. */
     public Trailboss recover() {
+        if (database.dialect() == Database.Dialect.POSTGRES && signals == null) {
+            // other nodes may share this database: wake-ups, stops, logs and events reach them through LISTEN/NOTIFY
+            signals = new io.trailboss.cluster.PgSignals(database, engine, localRunner, agents);
+            engine.setSignals(signals);
+            signals.start();
+        }
         agents.recover();
-        engine.jobLogs().closeOrphanedPrompts();
+        nodes.port(node.port());
+        // this node's own work is new; dead nodes' work (this process's earlier life included) is taken over
+        nodes.start();
         engine.recover();
         runs.recover();
+        localRunner.watch(10_000);
         triggers.start();
         return this;
     }
@@ -175,6 +192,10 @@ public final class Trailboss implements AutoCloseable {
         runs.close();
         agents.close();
         engine.close();
+        localRunner.close();
+        io.trailboss.cluster.PgSignals s = signals;
+        if (s != null) s.close();
+        nodes.close();
         database.close();
     }
 }

@@ -23,7 +23,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "${env:TRAILBOSS_DATA:-data}", description = "Directory of the embedded database and of secret.key, the key of secret params unless TRAILBOSS_SECRET_KEY is set (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--db", defaultValue = "${env:TRAILBOSS_DB_URL}", description = "JDBC URL of a PostgreSQL database instead of the embedded one, e.g. jdbc:postgresql://127.0.0.1:5432/trailboss?user=trailboss")
+    @Option(names = {"--db", "--db-url"}, defaultValue = "${env:TRAILBOSS_DB_URL}", description = "JDBC URL of a PostgreSQL database instead of the embedded one, e.g. jdbc:postgresql://127.0.0.1:5432/trailboss?user=trailboss")
     String dbUrl;
 
     @Option(names = "--log-cap", defaultValue = "${env:TRAILBOSS_LOG_CAP:-4194304}", description = "Largest log a job keeps, in bytes; the log says so when it is cut (default: ${DEFAULT-VALUE}).")
@@ -31,6 +31,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--agent-lease", defaultValue = "${env:TRAILBOSS_AGENT_LEASE:-15}", description = "Seconds a job claimed by an agent stays its without a heartbeat; then it is lost (default: ${DEFAULT-VALUE}).")
     double agentLease;
+
+    @Option(names = "--node-lease", defaultValue = "${env:TRAILBOSS_NODE_LEASE:-10}", description = "Seconds this node counts as alive after its last heartbeat (sent every lease/5, at most each second); then another node takes over its jobs (default: ${DEFAULT-VALUE}).")
+    double nodeLease;
 
     @Option(names = "--recordings-retention-days", defaultValue = "${env:TRAILBOSS_RECORDINGS_RETENTION_DAYS:-0}", description = "Prune Ansible recordings older than this many days, at start and every hour (default: ${DEFAULT-VALUE}, keep everything).")
     int retentionDays;
@@ -51,6 +54,9 @@ final class ServerCommand implements Callable<Integer> {
         Trailboss tb = new Trailboss(db, Clock.systemUTC(), SecretBox.load(data.resolve("secret.key")));
         tb.engine().jobLogs().cap(logCap);
         tb.agents().setLease(java.time.Duration.ofMillis(Math.round(agentLease * 1000)));
+        tb.nodes().setLease(java.time.Duration.ofMillis(Math.round(nodeLease * 1000)));
+        // another node took this node's work (it missed its heartbeats): going on would run jobs twice
+        tb.nodes().onDeclaredDead(() -> Runtime.getRuntime().halt(75));
         ApiServer api = new ApiServer(tb, host, port).start();
         tb.recover();
         if (retentionDays > 0) tb.retainRecordings(retentionDays, java.time.Duration.ofHours(1));

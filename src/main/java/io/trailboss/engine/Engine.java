@@ -49,9 +49,11 @@ public final class Engine implements AutoCloseable {
 
     final Jdbi jdbi;
     final Clock clock;
+    /** This process's node id: new for every start (several nodes may share a host and a database). */
+    final String nodeId = java.util.UUID.randomUUID().toString();
     final ExecutionStore executions = new ExecutionStore();
     final TaskStore tasks = new TaskStore();
-    final JobStore jobs = new JobStore();
+    final JobStore jobs = new JobStore(nodeId);
     private volatile io.trailboss.store.Sealer sealer = io.trailboss.store.Sealer.NONE;
     /** {@link #inputSecretsOf} by execution id, the most recently used 10,000. */
     private final Map<String, List<String>> inputSecrets = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
@@ -79,6 +81,9 @@ public final class Engine implements AutoCloseable {
     private final Thread starter;
     private final TimerService timerService;
     private volatile JobRunner runner = jobs -> { };
+    private volatile NodeSignals signals = NodeSignals.NONE;
+    private final LinkedBlockingQueue<JobOutcome> toStore = new LinkedBlockingQueue<>();
+    private final Thread storer;
     volatile TargetDirectory targets = TargetDirectory.NONE;
     private volatile boolean running = true;
 
@@ -86,7 +91,7 @@ public final class Engine implements AutoCloseable {
         this.jdbi = db.jdbi();
         this.clock = clock;
         this.actions = actions;
-        this.timerService = new TimerService(clock, this::fireTimer);
+        this.timerService = new TimerService(clock, jdbi, nodeId, this::fireTimer);
         this.jobLogs = new JobLogs(jdbi, clock, new LogHub(), JobLogs.DEFAULT_CAP);
         this.events = new EventHub(clock);
         listeners.add(events);
@@ -96,6 +101,27 @@ public final class Engine implements AutoCloseable {
             workers.add(t);
         }
         starter = Thread.ofPlatform().daemon().name("engine-starter").start(this::startBatches);
+        storer = Thread.ofPlatform().daemon().name("engine-outcome-store").start(this::storeOutcomes);
+    }
+
+    /** This node's id (the {@code node} table's key; local jobs run under {@code node:<id>}). */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** The runner name of this node's local runner. */
+    public String localRunnerName() {
+        return "node:" + nodeId;
+    }
+
+    /** How this node tells other nodes sharing the database (and hears them). */
+    public void setSignals(NodeSignals signals) {
+        this.signals = signals;
+        jobLogs.signals(signals);
+    }
+
+    public NodeSignals signals() {
+        return signals;
     }
 
     /** Job outcomes reported by runners and not yet applied (a gauge for operators). */
@@ -634,6 +660,52 @@ public final class Engine implements AutoCloseable {
         outcomes.add(outcome);
     }
 
+    /**
+     * An outcome of a job this node's runner marked RUNNING: stored in the job row first (group
+     * commit), then applied, so that it survives this node's death: a survivor delivers it again
+     * instead of declaring the job lost.
+     */
+    public void jobDoneDurably(JobOutcome outcome) {
+        toStore.add(outcome);
+    }
+
+    private void storeOutcomes() {
+        List<JobOutcome> batch = new ArrayList<>(BATCH);
+        while (running) {
+            try {
+                JobOutcome first = toStore.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                toStore.drainTo(batch, BATCH - 1);
+                long now = clock.millis();
+                for (int attempt = 0; ; attempt++) {
+                    try {
+                        jdbi.useTransaction(h -> {
+                            var update = h.prepareBatch("update job set agent_outcome = :report where id = :id and state = 'RUNNING' and agent_outcome is null");
+                            for (JobOutcome o : batch) {
+                                update.bind("report", io.trailboss.json.Json.write(StoredOutcomes.report(o.result(), o.runner(), now))).bind("id", o.jobId()).add();
+                            }
+                            update.execute();
+                        });
+                        break;
+                    } catch (RuntimeException e) {
+                        if (attempt >= 4 || !running) throw e;
+                        Thread.sleep(50L << attempt);
+                    }
+                }
+                outcomes.addAll(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // not stored: applied all the same (only a death of this node before it is applied would lose it)
+                LOG.error("storing job outcomes failed", e);
+                outcomes.addAll(batch);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
     private void applyOutcomes() {
         List<JobOutcome> batch = new ArrayList<>(BATCH);
         while (running) {
@@ -739,13 +811,21 @@ public final class Engine implements AutoCloseable {
      * timers are re-armed, and sub-workflows that ended while the parent was not told are delivered.
      */
     public void recover() {
-        List<Job> runnable = jdbi.withHandle(jobs::runnable);
-        List<Timer> all = jdbi.withHandle(timers::all);
+        // jobs of dead nodes (this process's earlier life included) are the node recovery's; timers
+        // are fired by whichever node claims them; what is left is telling parents of ended children
         List<Job> onChild = jdbi.withHandle(jobs::waitingOnChild);
-        all.forEach(timerService::arm);
-        if (!runnable.isEmpty()) runner.submit(runnable);
         for (Job j : onChild) childFinished(j.id());
-        if (!runnable.isEmpty() || !all.isEmpty()) LOG.info("recovered {} jobs and {} timers", runnable.size(), all.size());
+        timerService.due(0);
+    }
+
+    /** Hands jobs to the runner (a dead node's queued jobs that this node took over). */
+    public void dispatch(List<Job> taken) {
+        if (!taken.isEmpty()) runner.submit(taken);
+    }
+
+    /** Stops a job this node's runner runs, at another node's request. */
+    public void interruptHere(Job job, long graceMillis) {
+        runner.interrupt(job, graceMillis);
     }
 
     // ------------------------------------------------------------------ transactions
@@ -757,6 +837,8 @@ public final class Engine implements AutoCloseable {
             try {
                 Effects.Result<T> result = jdbi.inTransaction(h -> {
                     Effects.Result<T> r = work.apply(h);
+                    NodeSignals s = signals;
+                    if (s != NodeSignals.NONE) tellOtherNodes(h, s, r.effects());
                     lockListenerOrder(r.effects(), ordered);
                     return r;
                 });
@@ -776,6 +858,13 @@ public final class Engine implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /** Inside the transaction, so that other nodes hear of it at commit, in commit order. */
+    private static void tellOtherNodes(Handle h, NodeSignals s, Effects effects) {
+        if (effects.executions.isEmpty() && effects.tasks.isEmpty() && effects.controls.isEmpty()) return;
+        List<String> taskIds = new ArrayList<>(effects.tasks.keySet());
+        s.changed(h, List.copyOf(effects.executions.keySet()), taskIds, effects.controls);
     }
 
     /**
@@ -824,9 +913,13 @@ public final class Engine implements AutoCloseable {
             ordered.forEach(Runnable::run);
             ordered.clear();
         }
-        effects.interrupts.forEach(runner::interrupt);
+        effects.interrupts.forEach((job, grace) -> {
+            runner.interrupt(job, grace);
+            signals.interrupt(job, grace);
+        });
         if (!effects.jobs.isEmpty()) runner.submit(effects.jobs);
         effects.timers.forEach(timerService::arm);
+        effects.timers.stream().mapToLong(Timer::dueAt).min().ifPresent(signals::timerArmed);
         effects.failedJobs.forEach(this::jobDone);
         for (String parentJob : effects.finishedChildrenParentJobs) {
             Thread.startVirtualThread(() -> safely(() -> childFinished(parentJob)));
@@ -841,7 +934,10 @@ public final class Engine implements AutoCloseable {
             }));
         }
         for (String executionId : effects.rearm) {
-            jdbi.withHandle(timers::all).stream().filter(t -> t.executionId().equals(executionId)).forEach(timerService::arm);
+            // a paused execution's timers were kept, some claimed: due again for any node
+            safely(() -> jdbi.useHandle(h -> timers.releaseClaimsOf(h, executionId)));
+            timerService.due(0);
+            signals.timerArmed(0);
         }
     }
 
@@ -857,6 +953,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         running = false;
         timerService.close();
+        storer.interrupt();
         starter.interrupt();
         for (Thread t : workers) t.interrupt();
         for (Thread t : workers) {

@@ -34,6 +34,7 @@ public final class JobLogs {
     // (after a restart the inbox still hides prompts of jobs that are no longer running)
     private final java.util.Set<String> asking = ConcurrentHashMap.newKeySet();
     private volatile Consumer<PromptStore.Prompt> promptListener = p -> { };
+    private volatile NodeSignals signals = NodeSignals.NONE;
 
     public JobLogs(Jdbi jdbi, Clock clock, LogHub hub, long cap) {
         this.jdbi = jdbi;
@@ -51,6 +52,28 @@ public final class JobLogs {
     /** Told (after commit) of each prompt a job asked, and of each prompt closed with its job (state CLOSED). */
     public void onPrompt(Consumer<PromptStore.Prompt> listener) {
         this.promptListener = listener;
+    }
+
+    void signals(NodeSignals signals) {
+        this.signals = signals;
+    }
+
+    /**
+     * Another node stored chunk {@code seq} of a job: followers here read it from the table (only
+     * when someone here follows the job or its execution). They drop what they already have by
+     * sequence number, so a chunk read twice or late does no harm.
+     */
+    public void chunkElsewhere(String executionId, String jobId, int seq) {
+        if (!hub.follows(executionId, jobId)) return;
+        for (Chunk c : read(jobId, seq)) {
+            if (c.seq() != seq) break;
+            hub.publish(executionId, jobId, c);
+        }
+    }
+
+    /** Another node's job ended: its followers here are told. */
+    public void endedElsewhere(String jobId) {
+        hub.end(jobId);
     }
 
     public LogHub hub() {
@@ -75,6 +98,7 @@ public final class JobLogs {
                 int seq = store.nextSeq(h, jobId);
                 long at = clock.millis();
                 store.append(h, jobId, seq, at, chunk);
+                signals.logChunk(h, executionId, jobId, seq);
                 for (String question : questions(chunk)) {
                     PromptStore.Prompt p = new PromptStore.Prompt(UUID.randomUUID().toString(), jobId, executionId, question, PromptStore.OPEN, at, null, null, null);
                     prompts.insert(h, p);
@@ -127,6 +151,7 @@ public final class JobLogs {
     public void closed(String jobId) {
         locks.remove(jobId);
         hub.end(jobId);
+        signals.logEnded(jobId);
         if (!asking.remove(jobId)) return;
         try {
             List<PromptStore.Prompt> closed = jdbi.inTransaction(h -> {

@@ -27,6 +27,10 @@ public final class LocalRunner implements JobRunner {
     private final String name;
     private final Map<String, BlockingQueue<String>> inputs = new ConcurrentHashMap<>();
     private final Map<String, io.trailboss.action.Interruption> interruptions = new ConcurrentHashMap<>();
+    // jobs whose action runs now (marked RUNNING under this runner): watched for a stop decided by another node
+    private final Map<String, Boolean> started = new ConcurrentHashMap<>();
+    private final Object watch = new Object();
+    private volatile boolean closed;
 
     public LocalRunner(Engine engine, ActionRegistry actions, Clock clock, int limit, String name) {
         this.engine = engine;
@@ -62,9 +66,80 @@ public final class LocalRunner implements JobRunner {
 
     @Override
     public void interrupt(Job job, long graceMillis) {
+        interrupt(job.id(), graceMillis);
+    }
+
+    /** Stops a job this runner has (a job still waiting for a slot never starts); false if it has none. */
+    public boolean interrupt(String jobId, long graceMillis) {
         // a job still waiting for a slot gets its interruption as soon as its action registers a handler
-        io.trailboss.action.Interruption i = interruptions.get(job.id());
+        io.trailboss.action.Interruption i = interruptions.get(jobId);
         if (i != null) i.interrupt(graceMillis);
+        return i != null;
+    }
+
+    /** The name its jobs run under ({@code node:<id>}). */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Looks once a second whether a job running here was stopped by another node (its row is no
+     * longer RUNNING under this runner) or got text for its standard input through another node:
+     * the fallback when no signal came. Started once by the node wiring.
+     */
+    public void watch(long graceMillis) {
+        Thread.ofPlatform().daemon().name("local-runner-watch").start(() -> {
+            while (!closed) {
+                try {
+                    synchronized (watch) {
+                        watch.wait(1000);
+                    }
+                    if (started.isEmpty()) continue;
+                    checkStopped(graceMillis);
+                    takeInputs();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(LocalRunner.class).warn("watching local jobs failed: {}", e.toString());
+                }
+            }
+        });
+    }
+
+    /** Another node signalled a stop or stdin text for a job here: look now. */
+    public void poke() {
+        synchronized (watch) {
+            watch.notifyAll();
+        }
+    }
+
+    private void checkStopped(long graceMillis) {
+        List<String> ids = List.copyOf(started.keySet());
+        if (ids.isEmpty()) return;
+        List<String> stopped = engine.jdbi().withHandle(h -> h.createQuery(
+                        "select id from job where id in (<ids>) and (state <> 'RUNNING' or runner <> :runner) and agent_outcome is null")
+                .bindList("ids", ids).bind("runner", name).mapTo(String.class).list());
+        for (String id : stopped) if (started.containsKey(id)) interrupt(id, graceMillis);
+    }
+
+    /** Text stored for this runner's jobs' standard input (by another node), each taken once. */
+    public void takeInputs() {
+        if (started.isEmpty()) return;
+        List<Map<String, Object>> taken = engine.jdbi().inTransaction(h -> {
+            List<Map<String, Object>> rows = h.createQuery("select id, job_id, text from agent_input where runner = :runner order by created_at, seq limit 100")
+                    .bind("runner", name).mapToMap().list();
+            List<Map<String, Object>> out = new java.util.ArrayList<>();
+            for (Map<String, Object> r : rows) {
+                if (h.createUpdate("delete from agent_input where id = :id").bind("id", r.get("id")).execute() == 1) out.add(r);
+            }
+            return out;
+        });
+        for (Map<String, Object> r : taken) send(String.valueOf(r.get("job_id")), String.valueOf(r.get("text")));
+    }
+
+    public void close() {
+        closed = true;
+        poke();
     }
 
     @Override
@@ -85,16 +160,19 @@ public final class LocalRunner implements JobRunner {
         }
         long started = clock.millis();
         ActionResult result;
+        boolean marked = false;
         BlockingQueue<String> input = new LinkedBlockingQueue<>();
         inputs.put(job.id(), input);
         io.trailboss.action.Interruption interruption = interruptions.getOrDefault(job.id(), new io.trailboss.action.Interruption());
         try {
             Action action = actions.find(job.action()).orElse(null);
             String token = action != null && !action.instant() ? engine.jobStarted(job.id(), name) : null;
+            marked = token != null;
             if (interruption.requested() || (action != null && !action.instant() && token == null && job.state() == io.trailboss.model.JobState.QUEUED)) {
                 // stopped (cancelled, interrupted) before it started: it never runs; its state is already final
                 return;
             }
+            if (token != null) this.started.put(job.id(), Boolean.TRUE);
             starts.started(job, "local", started);
             ActionContext context = new ActionContext(job.id(), job.executionId(), null, token,
                     text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input, interruption);
@@ -109,10 +187,14 @@ public final class LocalRunner implements JobRunner {
         } finally {
             inputs.remove(job.id());
             interruptions.remove(job.id());
+            this.started.remove(job.id());
             engine.jobLogs().closed(job.id());
             slots.release();
         }
         if (!secrets.isEmpty()) result = maskOutput(result, secrets);
-        engine.jobDone(new JobOutcome(job.id(), job.executionId(), result, started, name));
+        JobOutcome outcome = new JobOutcome(job.id(), job.executionId(), result, started, name);
+        // a job marked RUNNING here has its outcome stored before it is applied: it survives this node's death
+        if (marked) engine.jobDoneDurably(outcome);
+        else engine.jobDone(outcome);
     }
 }

@@ -33,6 +33,11 @@ public final class LogHub {
         });
     }
 
+    /** True when someone here follows the job or its execution. */
+    boolean follows(String executionId, String jobId) {
+        return byJob.containsKey(jobId) || (executionId != null && byExecution.containsKey(executionId));
+    }
+
     void publish(String executionId, String jobId, Chunk chunk) {
         deliver(byJob.get(jobId), jobId, chunk);
         deliver(byExecution.get(executionId), jobId, chunk);

@@ -9,14 +9,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * This server process as operators see it: an id that is new for every process start (several nodes
  * may share a host and a database), its version, start time and uptime, and its load now.
  */
 public final class Node {
-    private final String id = UUID.randomUUID().toString();
+    private final String id;
     private final String hostname = hostname();
     private final Clock clock;
     private final long startedAt;
@@ -27,12 +26,17 @@ public final class Node {
     public Node(Clock clock, Engine engine, LocalRunner local) {
         this.clock = clock;
         this.startedAt = clock.millis();
+        this.id = engine.nodeId();
         this.engine = engine;
         this.local = local;
     }
 
     public String id() {
         return id;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** The HTTP port this node answers on, once its server has started. */
@@ -64,7 +68,7 @@ public final class Node {
         return node;
     }
 
-    static String version() {
+    public static String version() {
         String v = Node.class.getPackage().getImplementationVersion();
         return v != null ? v : "0.1.0-SNAPSHOT";
     }

@@ -20,9 +20,13 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final String url;
     private final String schemaVersion;
+    private final String user;
+    private final String password;
 
     private Database(String url, String user, String password, int poolSize) {
         this.url = url;
+        this.user = user;
+        this.password = password;
         this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRES : Dialect.H2;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -58,6 +62,17 @@ public final class Database implements AutoCloseable {
     /** Any JDBC URL: {@code jdbc:postgresql://host:5432/db?user=..} or an H2 URL. */
     public static Database connect(String url, String user, String password) {
         return new Database(url, user, password, 16);
+    }
+
+    /**
+     * A connection of its own, outside the pool (for a connection that stays open, such as one
+     * that listens for notifications); the caller closes it.
+     */
+    public java.sql.Connection dedicatedConnection() throws java.sql.SQLException {
+        java.util.Properties props = new java.util.Properties();
+        if (user != null) props.setProperty("user", user);
+        if (password != null) props.setProperty("password", password);
+        return java.sql.DriverManager.getConnection(url, props);
     }
 
     public Jdbi jdbi() {

@@ -13,14 +13,25 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** The job table: one row per action run, with its state, output and the runner that has it. */
 public final class JobStore {
+    /** The node whose transactions insert jobs and whose local runner starts them (null: none named). */
+    private final String owner;
+
+    public JobStore() {
+        this(null);
+    }
+
+    public JobStore(String owner) {
+        this.owner = owner;
+    }
+
     private static final String COLUMNS = """
             id, execution_id, task_execution_id, action, input, state, output, error, item_index, attempt, is_async, token,
             child_execution_id, runner, created_at, started_at, finished_at, updated_at, target, previous_job_id, exit_code""";
     private static final String INSERT = """
             insert into job (id, execution_id, task_execution_id, action, input, state, output, error, item_index, attempt,
-                is_async, token, child_execution_id, runner, created_at, started_at, finished_at, updated_at, target, previous_job_id)
+                is_async, token, child_execution_id, runner, created_at, started_at, finished_at, updated_at, target, previous_job_id, node_id)
             values (:id, :executionId, :taskExecutionId, :action, :input, :state, :output, :error, :itemIndex, :attempt,
-                :async, :token, :childExecutionId, :runner, :createdAt, :startedAt, :finishedAt, :updatedAt, :target, :previousJobId)
+                :async, :token, :childExecutionId, :runner, :createdAt, :startedAt, :finishedAt, :updatedAt, :target, :previousJobId, :node)
             """;
     private static final String FINISH = """
             update job set state = :state, output = :output, error = :error, finished_at = :now, updated_at = :now
@@ -28,8 +39,8 @@ public final class JobStore {
             """;
     private static final String MARK = "update job set state = :state, is_async = :async, started_at = coalesce(started_at, :now), updated_at = :now, runner = :runner where id = :id";
     private static final String START = """
-            update job set state = 'RUNNING', started_at = :now, updated_at = :now, runner = :runner, token = :tokenHash
-            where id = :id and state = 'QUEUED'
+            update job set state = 'RUNNING', started_at = :now, updated_at = :now, runner = :runner, token = :tokenHash, node_id = :node
+            where id = :id and state = 'QUEUED' and (node_id = :node or node_id is null)
             """;
     private static final String LINK_CHILD = "update job set child_execution_id = :child, state = 'RUNNING', started_at = :now, updated_at = :now where id = :id";
     private static final String FIND = "select " + COLUMNS + " from job where id = :id";
@@ -64,7 +75,7 @@ public final class JobStore {
                     .bind("attempt", j.attempt()).bind("async", j.async()).bind("token", j.token())
                     .bind("childExecutionId", j.childExecutionId()).bind("runner", j.runner())
                     .bind("createdAt", j.createdAt()).bind("startedAt", j.startedAt()).bind("finishedAt", j.finishedAt())
-                    .bind("updatedAt", j.updatedAt()).bind("target", j.target()).bind("previousJobId", j.previousJobId()).add();
+                    .bind("updatedAt", j.updatedAt()).bind("target", j.target()).bind("previousJobId", j.previousJobId()).bind("node", owner).add();
         }
         batch.execute();
     }
@@ -102,7 +113,7 @@ public final class JobStore {
      * gets; a job no longer queued is left alone.
      */
     public boolean start(Handle h, String id, String runner, String tokenHash, long now) {
-        return h.createUpdate(START).bind("id", id).bind("runner", runner).bind("tokenHash", tokenHash).bind("now", now).execute() > 0;
+        return h.createUpdate(START).bind("id", id).bind("runner", runner).bind("tokenHash", tokenHash).bind("now", now).bind("node", owner).execute() > 0;
     }
 
     public void linkChild(Handle h, String id, String childExecutionId, long now) {

@@ -156,7 +156,7 @@ class AnsibleJobTest {
         assertThat(e.get("state")).as(e.get("state_info") + "\n" + server.get("/api/v1/jobs/" + jobId + "/log").body()).isEqualTo("SUCCESS");
         var job = server.get("/api/v1/jobs/" + jobId).map();
         assertThat(jobs(execution)).hasSize(1);
-        assertThat(job.get("runner")).isEqualTo("local");
+        assertThat(job.get("runner")).isEqualTo("node:" + server.tb.nodes().id());
         Map<String, Object> output = (Map<String, Object>) job.get("output");
         assertThat(output.get("exit_code")).isEqualTo(0);
         String log = server.get("/api/v1/jobs/" + jobId + "/log").body();

@@ -102,7 +102,7 @@ class ShellJobTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> String.join("", events).contains("question: your name?"));
         assertThat(events.stream().map(e -> (String) Json.readMap(e).get("text")).reduce("", String::concat)).startsWith("hello world\nquestion: your name? ");
         assertThat(server.get("/api/v1/executions/" + id).map().get("state")).isEqualTo("RUNNING");
-        assertThat(server.get("/api/v1/jobs/" + jobId).map()).containsEntry("state", "RUNNING").containsEntry("runner", "local");
+        assertThat(server.get("/api/v1/jobs/" + jobId).map()).containsEntry("state", "RUNNING").containsEntry("runner", "node:" + server.tb.nodes().id());
 
         assertThat(server.postJson("/api/v1/jobs/" + jobId + "/input", Map.of("text", "Ada\n")).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> !"RUNNING".equals(server.get("/api/v1/executions/" + id).map().get("state")));

@@ -1,0 +1,311 @@
+package io.trailboss.cluster;
+
+import io.trailboss.agent.AgentHub;
+import io.trailboss.engine.Engine;
+import io.trailboss.engine.LocalRunner;
+import io.trailboss.engine.StoredOutcomes;
+import io.trailboss.json.Json;
+import io.trailboss.model.Job;
+import io.trailboss.store.Database;
+import io.trailboss.store.JobStore;
+import io.trailboss.store.PromptStore;
+import io.trailboss.store.TimerStore;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node among the server nodes sharing the database. It registers itself in the {@code node}
+ * table, refreshes its heartbeat (with its load) every lease/5 (at most each second), and looks for
+ * nodes whose heartbeat is older than their lease. One survivor claims a dead node's recovery
+ * (a conditional update) and then, for the work the dead node owned:
+ * <ul>
+ * <li>outcomes it stored but had not applied are delivered to the engine (applied once: the job row
+ *     is final afterwards);</li>
+ * <li>its RUNNING local jobs are LOST (the task's {@code retry} decides), except actions that may
+ *     simply run again (sleep, HTTP), which are queued again;</li>
+ * <li>its QUEUED jobs become the survivor's and are dispatched;</li>
+ * <li>its timer claims are released, its stdin text dropped, its jobs' open prompts closed;</li>
+ * <li>parents of ended sub-workflows and runs of ended executions are brought up to date.</li>
+ * </ul>
+ * A node takes its dead peer's jobs in the claiming transaction, so a survivor that dies while
+ * recovering leaves them to whoever recovers the survivor.
+ */
+public final class Nodes implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Nodes.class);
+    private static final long FORGET_AFTER_MS = Duration.ofDays(1).toMillis();
+
+    private final Database database;
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Engine engine;
+    private final LocalRunner local;
+    private final AgentHub agents;
+    private final Runnable runsRecover;
+    private final NodeStore store = new NodeStore();
+    private final JobStore jobs;
+    private final TimerStore timers = new TimerStore();
+    private final PromptStore prompts = new PromptStore();
+    private final String id;
+    private final String host = hostname();
+    private final long startedAt;
+    private volatile int port;
+    private volatile long leaseMillis = 10_000;
+    private volatile Runnable onDeclaredDead = () -> { };
+    private volatile boolean declaredDead;
+    private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("node-heartbeat").unstarted(r));
+    private volatile boolean started;
+
+    public Nodes(Database database, Engine engine, LocalRunner local, AgentHub agents, Runnable runsRecover) {
+        this.database = database;
+        this.jdbi = database.jdbi();
+        this.clock = engine.clock();
+        this.engine = engine;
+        this.jobs = engine.jobStore();
+        this.local = local;
+        this.agents = agents;
+        this.runsRecover = runsRecover;
+        this.id = engine.nodeId();
+        this.startedAt = clock.millis();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public long startedAt() {
+        return startedAt;
+    }
+
+    /** The HTTP port this node answers on, once its server has started. */
+    public void port(int port) {
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Duration lease() {
+        return Duration.ofMillis(leaseMillis);
+    }
+
+    /** How long this node counts as alive after its last heartbeat (default 10 s). */
+    public void setLease(Duration lease) {
+        if (lease.toMillis() < 1000) throw new IllegalArgumentException("a node lease must be at least 1 s");
+        leaseMillis = lease.toMillis();
+        engine.timerService().claimFor(leaseMillis);
+    }
+
+    /** What to do when another node declared this one dead (it took this node's work): the server stops. */
+    public void onDeclaredDead(Runnable action) {
+        this.onDeclaredDead = action;
+    }
+
+    /** Registers this node, recovers nodes that are already dead, and starts the heartbeat. Call once. */
+    public synchronized void start() {
+        if (started) return;
+        started = true;
+        jdbi.useHandle(h -> store.insert(h, id, host, port, io.trailboss.monitor.Node.version(), clock.millis(), leaseMillis, Json.write(load())));
+        sweep();
+        long every = Math.max(200, Math.min(1000, leaseMillis / 5));
+        beat.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** This node's load as the node table and {@code GET /api/v1/nodes} show it. */
+    public Map<String, Object> load() {
+        Map<String, Object> load = new LinkedHashMap<>();
+        load.put("local_jobs_running", local.running());
+        load.put("outcomes_waiting", engine.outcomesWaiting());
+        load.put("starts_waiting", engine.startsWaiting());
+        return load;
+    }
+
+    private void tick() {
+        try {
+            long now = clock.millis();
+            boolean alive = jdbi.withHandle(h -> store.heartbeat(h, id, port, now, leaseMillis, Json.write(load())));
+            if (!alive) {
+                if (!declaredDead) {
+                    declaredDead = true;
+                    LOG.error("node {} was declared dead by another node (no heartbeat for {} ms): its work was taken over", id, leaseMillis);
+                    onDeclaredDead.run();
+                }
+                return;
+            }
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("node heartbeat failed: {}", e.toString());
+        }
+    }
+
+    /** Recovers every node that is dead now; returns how many this node recovered. */
+    public int sweep() {
+        long now = clock.millis();
+        int n = 0;
+        for (NodeStore.NodeRow other : jdbi.withHandle(h -> store.unrecovered(h, id))) {
+            if (!dead(other, now)) continue;
+            if (recover(other)) n++;
+        }
+        if (n > 0) jdbi.useHandle(h -> store.forget(h, now - FORGET_AFTER_MS));
+        return n;
+    }
+
+    private boolean dead(NodeStore.NodeRow other, long now) {
+        if (other.heartbeatAt() + other.leaseMs() < now) return true;
+        // an embedded database has one process: whoever ran before this one is gone
+        if (database.dialect() == Database.Dialect.H2) return true;
+        // this process holds the port now: an older node on the same host and port is gone
+        return port > 0 && other.port() == port && other.host().equals(host) && other.startedAt() <= startedAt;
+    }
+
+    private record Taken(List<Job> jobs, Map<String, String> stored) {}
+
+    private boolean recover(NodeStore.NodeRow dead) {
+        long now = clock.millis();
+        Taken taken = jdbi.inTransaction(h -> {
+            if (!store.claimRecovery(h, dead.id(), dead.heartbeatAt(), id, now)) return null;
+            List<String> ids = h.createQuery("""
+                            select id from job where node_id = :dead and state in ('QUEUED', 'RUNNING')
+                            and (runner is null or runner not like 'agent:%') order by id for update""")
+                    .bind("dead", dead.id()).mapTo(String.class).list();
+            if (!ids.isEmpty()) {
+                h.createUpdate("update job set node_id = :me where id in (<ids>)").bind("me", id).bindList("ids", ids).execute();
+            }
+            Map<String, String> stored = new LinkedHashMap<>();
+            if (!ids.isEmpty()) {
+                h.createQuery("select id, agent_outcome from job where id in (<ids>) and agent_outcome is not null").bindList("ids", ids)
+                        .map((rs, ctx) -> stored.put(rs.getString("id"), rs.getString("agent_outcome"))).list();
+            }
+            timers.releaseClaims(h, dead.id());
+            h.createUpdate("delete from agent_input where runner = :runner").bind("runner", "node:" + dead.id()).execute();
+            return new Taken(jobs.findAll(h, ids), stored);
+        });
+        if (taken == null) return false;
+        int delivered = 0;
+        int lost = 0;
+        List<String> rerun = new ArrayList<>();
+        List<String> queued = new ArrayList<>();
+        for (Job job : taken.jobs()) {
+            String report = taken.stored().get(job.id());
+            if (report != null) {
+                engine.jobDone(StoredOutcomes.outcome(job, report));
+                delivered++;
+            } else if (job.state() == io.trailboss.model.JobState.QUEUED) {
+                queued.add(job.id());
+            } else if (job.async() || job.childExecutionId() != null) {
+                // waits for an external completion or a sub-workflow, not for the dead node
+            } else if (engine.actions().find(job.action()).map(io.trailboss.action.Action::rerunAfterNodeLoss).orElse(false)) {
+                rerun.add(job.id());
+            } else if (lose(job, dead.id())) {
+                lost++;
+            }
+        }
+        List<Job> dispatch = jdbi.inTransaction(h -> {
+            if (!rerun.isEmpty()) {
+                h.createUpdate("""
+                                update job set state = 'QUEUED', runner = null, started_at = null, token = null, updated_at = :now
+                                where id in (<ids>) and state = 'RUNNING' and agent_outcome is null and node_id = :me""")
+                        .bindList("ids", rerun).bind("now", now).bind("me", id).execute();
+            }
+            List<String> all = new ArrayList<>(queued);
+            all.addAll(rerun);
+            return jobs.findAll(h, all).stream().filter(j -> j.state() == io.trailboss.model.JobState.QUEUED).toList();
+        });
+        engine.dispatch(dispatch);
+        engine.timerService().due(0);
+        engine.signals().timerArmed(0);
+        // stored agent reports the dead node had not applied yet (applying twice is harmless: a final job is left alone)
+        List<Job> reported = jdbi.withHandle(h -> jobs.findAll(h, h.createQuery(
+                "select id from job where state = 'RUNNING' and runner like 'agent:%' and agent_outcome is not null").mapTo(String.class).list()));
+        for (Job j : reported) {
+            String report = jdbi.withHandle(h -> h.createQuery("select agent_outcome from job where id = :id").bind("id", j.id()).mapTo(String.class).findOne().orElse(null));
+            if (report != null) engine.jobDone(StoredOutcomes.outcome(j, report));
+        }
+        engine.recover();
+        runsRecover.run();
+        agents.wake();
+        LOG.info("recovered node {} ({}:{}): {} stored outcomes delivered, {} jobs lost, {} queued again, {} queued jobs taken over",
+                dead.id(), dead.host(), dead.port(), delivered, lost, rerun.size(), queued.size());
+        return true;
+    }
+
+    private boolean lose(Job job, String deadNode) {
+        long now = clock.millis();
+        String reason = "lost: node " + deadNode + " that ran it stopped (no heartbeat)";
+        String report = Json.write(StoredOutcomes.report(new io.trailboss.action.ActionResult.Lost(reason), "server", now));
+        boolean stored = jdbi.inTransaction(h -> {
+            int n = h.createUpdate("update job set agent_outcome = :report where id = :id and state = 'RUNNING' and agent_outcome is null and node_id = :me")
+                    .bind("report", report).bind("id", job.id()).bind("me", id).execute();
+            if (n == 1) prompts.closeForJob(h, job.id(), now);
+            return n == 1;
+        });
+        if (stored) {
+            engine.jobLogs().endedElsewhere(job.id());
+            engine.jobDone(StoredOutcomes.outcome(job, report));
+        }
+        return stored;
+    }
+
+    /** Every node this database knows (recent dead ones too), oldest first. */
+    public List<Map<String, Object>> list() {
+        long now = clock.millis();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (NodeStore.NodeRow r : jdbi.withHandle(store::all)) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("id", r.id());
+            v.put("host", r.host());
+            v.put("port", r.port());
+            v.put("version", r.version());
+            v.put("started_at", java.time.Instant.ofEpochMilli(r.startedAt()).toString());
+            v.put("heartbeat_at", java.time.Instant.ofEpochMilli(r.heartbeatAt()).toString());
+            v.put("lease_seconds", r.leaseMs() / 1000.0);
+            v.put("alive", r.alive(now));
+            v.put("self", r.id().equals(id));
+            if (r.recoveredBy() != null) {
+                v.put("recovered_by", r.recoveredBy());
+                v.put("recovered_at", java.time.Instant.ofEpochMilli(r.recoveredAt()).toString());
+            }
+            v.put("load", r.load() == null ? Map.of() : Json.readMap(r.load()));
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * Stops the heartbeat; a node that stops cleanly marks its heartbeat as long gone, so that a
+     * survivor (or this node's next start) takes over what it leaves at once instead of after the lease.
+     */
+    @Override
+    public void close() {
+        beat.shutdownNow();
+        if (!started) return;
+        try {
+            jdbi.useHandle(h -> h.createUpdate("update node set heartbeat_at = 0 where id = :id and recovered_by is null").bind("id", id).execute());
+        } catch (RuntimeException e) {
+            LOG.debug("cannot mark node {} stopped: {}", id, e.toString());
+        }
+    }
+}
