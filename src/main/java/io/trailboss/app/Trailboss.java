@@ -31,6 +31,7 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.monitor.Metrics metrics;
     private final io.trailboss.monitor.Node node;
     private final io.trailboss.monitor.Health health;
+    private final io.trailboss.auth.Auth auth;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -67,6 +68,12 @@ public final class Trailboss implements AutoCloseable {
         agents.observeStarts(metrics);
         this.node = new io.trailboss.monitor.Node(clock, engine, localRunner);
         this.health = new io.trailboss.monitor.Health(database, engine, node);
+        this.auth = new io.trailboss.auth.Auth(engine.jdbi(), clock);
+    }
+
+    /** Users, API tokens, sessions, the audit log and rate limits. */
+    public io.trailboss.auth.Auth auth() {
+        return auth;
     }
 
     /** Prometheus meters of this node. */
@@ -174,6 +181,7 @@ public final class Trailboss implements AutoCloseable {
         runs.close();
         agents.close();
         engine.close();
+        auth.close();
         database.close();
     }
 }
