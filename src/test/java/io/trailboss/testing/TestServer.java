@@ -87,6 +87,21 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A request with exactly the given headers (this client's admin token is not added): for calls as
+     * somebody else or as nobody. Redirects are not followed.
+     */
+    public HttpResponse<String> raw(String method, String path, java.util.Map<String, String> headers, String body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+            headers.forEach(b::header);
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Answer get(String path) {
         return send("GET", path, null, null);
     }
