@@ -129,6 +129,11 @@ public final class AnsibleAction implements Action {
                 penv.put("ANSIBLE_CALLBACKS_ENABLED", join(penv.get("ANSIBLE_CALLBACKS_ENABLED"), "ara_default"));
                 penv.put("ARA_API_CLIENT", "http");
                 penv.put("ARA_API_SERVER", server + "/ara");
+                if (context.token() != null) {
+                    // with authentication on, /ara takes the job's own token (HTTP Basic, user "job") while the job runs
+                    penv.put("ARA_API_USERNAME", "job");
+                    penv.put("ARA_API_PASSWORD", context.token());
+                }
                 penv.put("ARA_DEFAULT_LABELS", join(penv.get("ARA_DEFAULT_LABELS"), JOB_LABEL + context.jobId()));
             } else {
                 context.log().accept("[trailboss] this run is not recorded: " + (server.isBlank() ? "no server URL is known" : "ARA's callback (python3-ara) is not installed") + "\n");
@@ -261,7 +266,7 @@ public final class AnsibleAction implements Action {
     private void readBack(String server, ActionContext context, Map<String, Object> result) {
         String ara = server + "/ara/api/v1";
         try {
-            List<Map<String, Object>> found = (List<Map<String, Object>>) get(ara + "/playbooks?order=-id&limit=1&label=" + enc(JOB_LABEL + context.jobId())).get("results");
+            List<Map<String, Object>> found = (List<Map<String, Object>>) get(context, ara + "/playbooks?order=-id&limit=1&label=" + enc(JOB_LABEL + context.jobId())).get("results");
             if (found.isEmpty()) {
                 context.log().accept("[trailboss] no recording of this run was found\n");
                 return;
@@ -271,11 +276,11 @@ public final class AnsibleAction implements Action {
             result.put("playbook_id", id);
             result.put("playbook_url", server + "/ara/api/v1/playbooks/" + id);
             result.put("status", pb.get("status"));
-            post(ara + "/records", Map.of("playbook", id, "key", "trailboss_job", "type", "json",
+            post(context, ara + "/records", Map.of("playbook", id, "key", "trailboss_job", "type", "json",
                     "value", Map.of("job_id", context.jobId(), "execution_id", context.executionId(), "url", server + "/api/v1/jobs/" + context.jobId())));
             Map<Long, String> hostNames = new LinkedHashMap<>();
             Map<String, Object> stats = new LinkedHashMap<>();
-            for (Map<String, Object> h : all(ara + "/hosts?playbook=" + id + "&order=name")) {
+            for (Map<String, Object> h : all(context, ara + "/hosts?playbook=" + id + "&order=name")) {
                 hostNames.put(((Number) h.get("id")).longValue(), String.valueOf(h.get("name")));
                 Map<String, Object> s = new LinkedHashMap<>();
                 for (String k : List.of("ok", "changed", "failed", "skipped", "unreachable")) s.put(k, h.get(k));
@@ -283,9 +288,9 @@ public final class AnsibleAction implements Action {
             }
             result.put("hosts", stats);
             Map<Long, Map<String, Object>> tasks = new LinkedHashMap<>();
-            for (Map<String, Object> t : all(ara + "/tasks?playbook=" + id + "&order=id")) tasks.put(((Number) t.get("id")).longValue(), t);
+            for (Map<String, Object> t : all(context, ara + "/tasks?playbook=" + id + "&order=id")) tasks.put(((Number) t.get("id")).longValue(), t);
             Map<String, List<Map<String, Object>>> perHost = new LinkedHashMap<>();
-            for (Map<String, Object> r : all(ara + "/results?playbook=" + id + "&order=id")) {
+            for (Map<String, Object> r : all(context, ara + "/results?playbook=" + id + "&order=id")) {
                 Map<String, Object> task = tasks.getOrDefault(((Number) r.get("task")).longValue(), Map.of());
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("task", task.get("name"));
@@ -308,11 +313,11 @@ public final class AnsibleAction implements Action {
     @SuppressWarnings("unchecked")
     private Map<String, Object> writeBack(String server, String ara, long playbook, ActionContext context) throws IOException, InterruptedException {
         Map<String, Object> written = new LinkedHashMap<>();
-        for (Map<String, Object> rec : all(ara + "/records?playbook=" + playbook)) {
+        for (Map<String, Object> rec : all(context, ara + "/records?playbook=" + playbook)) {
             String key = String.valueOf(rec.get("key"));
             if (!key.startsWith(WRITE_BACK_KEY)) continue;
             String host = key.substring(WRITE_BACK_KEY.length());
-            Map<String, Object> full = get(ara + "/records/" + rec.get("id"));
+            Map<String, Object> full = get(context, ara + "/records/" + rec.get("id"));
             Object value = full.get("value");
             if (value instanceof String s) {
                 try {
@@ -339,25 +344,32 @@ public final class AnsibleAction implements Action {
     }
 
     @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> all(String url) throws IOException, InterruptedException {
+    private List<Map<String, Object>> all(ActionContext context, String url) throws IOException, InterruptedException {
         List<Map<String, Object>> out = new ArrayList<>();
         String next = url + (url.contains("?") ? "&" : "?") + "limit=1000";
         while (next != null) {
-            Map<String, Object> page = get(next);
+            Map<String, Object> page = get(context, next);
             out.addAll((List<Map<String, Object>>) page.get("results"));
             next = page.get("next") instanceof String s ? s : null;
         }
         return out;
     }
 
-    private Map<String, Object> get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    private Map<String, Object> get(ActionContext context, String url) throws IOException, InterruptedException {
+        HttpResponse<String> res = http.send(authorized(HttpRequest.newBuilder(URI.create(url)), context).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) throw new IOException("GET " + url + " answered " + res.statusCode() + ": " + res.body());
         return Json.readMap(res.body());
     }
 
-    private void post(String url, Map<String, Object> body) throws IOException, InterruptedException {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+    /** The job's token as /ara's Basic credentials (user "job"), as the callback sends it. */
+    private static HttpRequest.Builder authorized(HttpRequest.Builder b, ActionContext context) {
+        if (context.token() == null) return b;
+        String basic = java.util.Base64.getEncoder().encodeToString(("job:" + context.token()).getBytes(StandardCharsets.UTF_8));
+        return b.header("Authorization", "Basic " + basic);
+    }
+
+    private void post(ActionContext context, String url, Map<String, Object> body) throws IOException, InterruptedException {
+        HttpResponse<String> res = http.send(authorized(HttpRequest.newBuilder(URI.create(url)), context).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() / 100 != 2) throw new IOException("POST " + url + " answered " + res.statusCode() + ": " + res.body());
     }

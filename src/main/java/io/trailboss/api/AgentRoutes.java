@@ -33,15 +33,15 @@ final class AgentRoutes {
             Map<String, Object> view = view(issued.token());
             view.put("token", issued.secret());
             ctx.status(201).json(view);
-        });
+        }, Access.ADMIN);
         r.get("/api/v1/agents/tokens", ctx -> {
             List<Map<String, Object>> items = hub().tokens().list().stream().map(AgentRoutes::view).toList();
             ctx.json(Bodies.page(items, items.size(), items.size(), 0));
-        });
+        }, Access.ADMIN);
         r.delete("/api/v1/agents/tokens/{id}", ctx -> {
             hub().tokens().revoke(ctx.pathParam("id"));
             ctx.status(204);
-        });
+        }, Access.ADMIN);
 
         r.post("/api/v1/agent/hello", ctx -> {
             AgentToken agent = agent(ctx);
@@ -52,7 +52,7 @@ final class AgentRoutes {
             out.put("lease_seconds", hub().lease().toMillis() / 1000.0);
             out.put("lost_jobs", lost);
             ctx.json(out);
-        });
+        }, Access.AGENT);
         r.post("/api/v1/agent/claim", ctx -> {
             AgentToken agent = agent(ctx);
             Map<String, Object> body = Bodies.object(ctx, Set.of("max", "wait_seconds", "targets", "labels"));
@@ -78,23 +78,23 @@ final class AgentRoutes {
                 jobs.add(v);
             }
             ctx.json(Map.of("jobs", jobs, "lease_seconds", hub().lease().toMillis() / 1000.0));
-        });
+        }, Access.AGENT);
         r.post("/api/v1/agent/ack", ctx -> {
             AgentToken agent = agent(ctx);
             Map<String, Object> body = Bodies.object(ctx, Set.of("jobs"));
             ctx.json(Map.of("jobs", hub().ack(agent, strings(body, "jobs"))));
-        });
+        }, Access.AGENT);
         r.post("/api/v1/agent/heartbeat", ctx -> {
             AgentToken agent = agent(ctx);
             Map<String, Object> body = Bodies.object(ctx, Set.of("jobs"));
             ctx.json(Map.of("stop", hub().heartbeat(agent, strings(body, "jobs")), "lease_seconds", hub().lease().toMillis() / 1000.0));
-        });
+        }, Access.AGENT);
         r.post("/api/v1/agent/jobs/{id}/log", ctx -> {
             AgentToken agent = agent(ctx);
             Map<String, Object> body = Bodies.object(ctx, Set.of("text"));
             hub().log(agent, ctx.pathParam("id"), Bodies.string(body, "text", true));
             ctx.status(202).json(Map.of("appended", true));
-        });
+        }, Access.AGENT);
         r.post("/api/v1/agent/inputs", ctx -> {
             AgentToken agent = agent(ctx);
             Map<String, Object> body = ctx.body().isBlank() ? Map.of() : Bodies.object(ctx, Set.of("wait_seconds"));
@@ -108,7 +108,7 @@ final class AgentRoutes {
             List<Map<String, Object>> items = inputs.stream()
                     .map(i -> Map.<String, Object>of("job_id", i.jobId(), "text", i.text())).toList();
             ctx.json(Map.of("inputs", items));
-        });
+        }, Access.AGENT);
         r.post("/api/v1/agent/jobs/{id}/complete", ctx -> {
             AgentToken agent = agent(ctx);
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "output", "error"));
@@ -118,7 +118,7 @@ final class AgentRoutes {
             }
             AgentHub.Completion c = hub().complete(agent, ctx.pathParam("id"), io.trailboss.model.JobState.valueOf(state), body.get("output"), Bodies.string(body, "error", false));
             ctx.json(Map.of("job_id", ctx.pathParam("id"), "changed", c == AgentHub.Completion.CHANGED));
-        });
+        }, Access.AGENT);
         r.post("/api/v1/agent/complete", ctx -> {
             // several results in one commit: {results: [{job_id, state, output?, error?}, ...]}
             AgentToken agent = agent(ctx);
@@ -148,7 +148,7 @@ final class AgentRoutes {
                 results.add(v);
             }
             ctx.json(Map.of("results", results));
-        });
+        }, Access.AGENT);
     }
 
     private AgentHub hub() {

@@ -28,9 +28,15 @@ public final class ApiServer implements AutoCloseable {
     private final Trailboss tb;
     private final String host;
 
+    /** Authentication as the default says: open on a loopback address with the embedded database, else required. */
     public ApiServer(Trailboss tb, String host, int port) {
+        this(tb, host, port, io.trailboss.auth.Auth.Mode.defaultFor(host, tb.database().dialect() == io.trailboss.store.Database.Dialect.H2));
+    }
+
+    public ApiServer(Trailboss tb, String host, int port, io.trailboss.auth.Auth.Mode mode) {
         this.tb = tb;
         this.host = host;
+        tb.auth().mode(mode);
         String openApi = openApiJson();
         app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
@@ -38,6 +44,8 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
+            new Security(tb).install(config.routes);
+            new AuthRoutes(tb).register(config.routes);
             new NativeRoutes(tb).register(config.routes);
             new ControlRoutes(tb).register(config.routes);
             new MistralRoutes(tb).register(config.routes);
@@ -50,8 +58,13 @@ public final class ApiServer implements AutoCloseable {
             new OpsRoutes(tb).register(config.routes);
             new HealthRoutes(tb).register(config.routes);
             config.requestLogger.http((ctx, ms) -> timeRequest(tb, ctx, ms));
-            config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-            config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")));
+            config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Access.PUBLIC);
+            config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")), Access.VIEWER);
+            config.routes.exception(Security.Refused.class, (e, ctx) -> {
+                if (e.challenge != null) ctx.header("WWW-Authenticate", e.challenge);
+                problem(ctx, e.status, e.getMessage(), null, null);
+            });
+            config.routes.exception(Security.ToLogin.class, (e, ctx) -> ctx.redirect(e.location, io.javalin.http.HttpStatus.FOUND));
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
             config.routes.exception(DefinitionException.class, (e, ctx) -> problem(ctx, 400, "invalid workflow definition", null, e.problems()));
             config.routes.exception(io.trailboss.manual.AnswersException.class, (e, ctx) -> {
@@ -118,11 +131,27 @@ public final class ApiServer implements AutoCloseable {
     /** The matched route template (never the raw path, whose ids would make a meter per request). */
     private static String route(Context ctx) {
         try {
-            io.javalin.router.Endpoint e = ctx.endpoint();
+            io.javalin.router.Endpoint e = ctx.endpoints().matchedHttpEndpoint();
             return e != null ? e.path : "unmatched";
         } catch (RuntimeException e) {
             return "unmatched";
         }
+    }
+
+    /** A registered route: method, path template and its access roles (empty: registered without one). */
+    public record Route(String method, String path, java.util.Set<Access> roles) {}
+
+    /** Every HTTP route as Javalin's router holds it (so a test can check that none is left without a role). */
+    public List<Route> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> {
+                    io.javalin.security.Roles roles = e.metadata(io.javalin.security.Roles.class);
+                    java.util.Set<Access> set = new java.util.TreeSet<>();
+                    if (roles != null) roles.getRoles().forEach(r -> set.add((Access) r));
+                    return new Route(e.method.name(), e.path, java.util.Set.copyOf(set));
+                }).toList();
     }
 
     public int port() {
@@ -141,6 +170,9 @@ public final class ApiServer implements AutoCloseable {
         body.put("title", switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 415 -> "Unsupported Media Type";
+            case 429 -> "Too Many Requests";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";

@@ -43,14 +43,14 @@ final class AraRoutes {
             out.put("playbooks", p.playbooks());
             out.put("file_contents", p.contents());
             ctx.json(out);
-        });
+        }, Access.ADMIN);
         r.get("/ara/api", h(ctx -> send(ctx, 200, Map.of("kind", "ara", "version", "1.5.8", "server", "trailboss",
-                "api", List.of(ctx.url().replaceAll("/+$", "") + "/v1/")))));
+                "api", List.of(ctx.url().replaceAll("/+$", "") + "/v1/")))), Access.VIEWER, Access.JOB);
         r.get(BASE, h(ctx -> {
             Map<String, Object> index = new LinkedHashMap<>();
             for (AraResource res : AraResource.values()) index.put(res.path, ctx.url().replaceAll("/+$", "") + "/" + res.path);
             send(ctx, 200, index);
-        }));
+        }), Access.VIEWER, Access.JOB);
         r.get(BASE + "/{resource}", h(ctx -> {
             AraResource res = resource(ctx);
             int limit = intParam(ctx, "limit", 100, 1, MAX_LIMIT);
@@ -62,15 +62,15 @@ final class AraRoutes {
             body.put("previous", offset > 0 ? pageUrl(ctx, limit, Math.max(0, offset - limit)) : null);
             body.put("results", page.results());
             send(ctx, 200, body);
-        }));
-        r.post(BASE + "/{resource}", h(ctx -> send(ctx, 201, recordings.create(resource(ctx), body(ctx)))));
-        r.get(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.get(resource(ctx), id(ctx)))));
-        r.patch(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.patch(resource(ctx), id(ctx), body(ctx)))));
-        r.put(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.patch(resource(ctx), id(ctx), body(ctx)))));
+        }), Access.VIEWER, Access.JOB);
+        r.post(BASE + "/{resource}", h(ctx -> send(ctx, 201, recordings.create(resource(ctx), body(ctx)))), Access.OPERATOR, Access.JOB);
+        r.get(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.get(resource(ctx), id(ctx)))), Access.VIEWER, Access.JOB);
+        r.patch(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.patch(resource(ctx), id(ctx), body(ctx)))), Access.OPERATOR, Access.JOB);
+        r.put(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.patch(resource(ctx), id(ctx), body(ctx)))), Access.OPERATOR, Access.JOB);
         r.delete(BASE + "/{resource}/{id}", h(ctx -> {
             recordings.delete(resource(ctx), id(ctx));
             ctx.status(204);
-        }));
+        }), Access.OPERATOR, Access.JOB);
     }
 
     private static AraResource resource(Context ctx) {

@@ -27,16 +27,28 @@ final class Bodies {
         return map;
     }
 
-    /** The header that says who acts when the body has no {@code by} (there is no authentication yet). */
+    /** The header that says who acts when the body has no {@code by} (on a server running open). */
     static final String USER_HEADER = "X-Trailboss-User";
 
-    /** Who is acting, for audits and decisions: the body's {@code by}, else the user header, else anonymous. */
+    /**
+     * Who is acting, for audits and decisions: with authentication, the authenticated principal whatever the
+     * body says; running open, the body's {@code by}, else the user header, else anonymous.
+     */
     static String actor(io.javalin.http.Context ctx, Map<String, Object> body) {
+        io.trailboss.auth.Principal p = ctx.attribute(Security.PRINCIPAL);
+        if (p != null && p.kind() != io.trailboss.auth.Principal.Kind.ANONYMOUS_OPEN) return p.name();
         String by = string(body, "by", false);
         if (by == null) by = ctx.header(USER_HEADER);
         if (by == null || by.isBlank()) return "anonymous";
         if (by.length() > 200) throw ApiException.badRequest("by", "'by' may hold at most 200 characters");
         return by.strip();
+    }
+
+    /** The authenticated principal's name, or (running open) the user header as given, possibly null. */
+    static String headerActor(io.javalin.http.Context ctx) {
+        io.trailboss.auth.Principal p = ctx.attribute(Security.PRINCIPAL);
+        if (p != null && p.kind() != io.trailboss.auth.Principal.Kind.ANONYMOUS_OPEN) return p.name();
+        return ctx.header(USER_HEADER);
     }
 
     static String string(Map<String, Object> body, String key, boolean required) {

@@ -46,20 +46,20 @@ final class ControlRoutes {
             ControlRequest request = new ControlRequest(control, tasks, Bodies.string(body, "tag", false), Bodies.string(body, "state", false),
                     count, grace, bool(body, "dry_run"), Bodies.actor(ctx, body));
             ctx.json(view(tb.engine().control(ctx.pathParam("id"), request)));
-        });
+        }, Access.OPERATOR);
         r.get("/api/v1/executions/{id}/controls", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             List<Map<String, Object>> items = tb.engine().controls(ctx.pathParam("id"), limit, offset).stream().map(ControlRoutes::record).toList();
             ctx.json(Map.of("items", items, "limit", limit, "offset", offset));
-        });
+        }, Access.VIEWER);
         r.post("/api/v1/executions/{id}/rerun", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("task", "input", "env", "dry_run", "by"));
             Engine.RerunRequest request = new Engine.RerunRequest(Bodies.string(body, "task", false),
                     body.get("input") == null ? null : Bodies.map(body, "input"), body.get("env") == null ? null : Bodies.map(body, "env"),
                     bool(body, "dry_run"), Bodies.actor(ctx, body));
             ctx.json(view(tb.engine().rerun(ctx.pathParam("id"), request)));
-        });
+        }, Access.OPERATOR);
     }
 
     private static Map<String, Object> view(ControlReport report) {

@@ -27,27 +27,27 @@ final class InboxRoutes {
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             Inbox.Page page = tb.inbox().list(limit, offset);
             ctx.json(Bodies.page(page.items().stream().map(InboxRoutes::item).toList(), page.total(), limit, offset));
-        });
-        r.get("/api/v1/manual/{job}", ctx -> ctx.json(step(tb.inbox().step(ctx.pathParam("job")))));
+        }, Access.VIEWER);
+        r.get("/api/v1/manual/{job}", ctx -> ctx.json(step(tb.inbox().step(ctx.pathParam("job")))), Access.VIEWER);
         r.post("/api/v1/manual/{job}/complete", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("values", "by"));
             tb.inbox().complete(ctx.pathParam("job"), Bodies.map(body, "values"), Bodies.actor(ctx, body));
             ctx.json(step(tb.inbox().step(ctx.pathParam("job"))));
-        });
+        }, Access.OPERATOR);
         r.post("/api/v1/manual/{job}/fail", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("reason", "by"));
             String reason = Bodies.string(body, "reason", true);
             if (reason.isBlank()) throw ApiException.badRequest("reason", "'reason' must say why the step failed");
             tb.inbox().fail(ctx.pathParam("job"), reason, Bodies.actor(ctx, body));
             ctx.json(step(tb.inbox().step(ctx.pathParam("job"))));
-        });
-        r.get("/api/v1/prompts/{id}", ctx -> ctx.json(prompt(tb.inbox().prompt(ctx.pathParam("id")))));
+        }, Access.OPERATOR);
+        r.get("/api/v1/prompts/{id}", ctx -> ctx.json(prompt(tb.inbox().prompt(ctx.pathParam("id")))), Access.VIEWER);
         r.post("/api/v1/prompts/{id}/answer", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("text", "by"));
             String text = Bodies.string(body, "text", true);
             if (text.contains("\n")) throw ApiException.badRequest("text", "an answer is one line (a newline is added when it is sent)");
             ctx.json(prompt(tb.inbox().answer(ctx.pathParam("id"), text, Bodies.actor(ctx, body))));
-        });
+        }, Access.OPERATOR);
     }
 
     /**

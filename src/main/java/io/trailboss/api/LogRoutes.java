@@ -40,7 +40,7 @@ final class LogRoutes {
                 chunks.forEach(c -> text.append(c.text()));
                 ctx.contentType("text/plain; charset=utf-8").result(text.toString());
             }
-        });
+        }, Access.VIEWER);
         r.post("/api/v1/jobs/{id}/input", ctx -> {
             Job job = job(ctx.pathParam("id"));
             Map<String, Object> body = Bodies.object(ctx, Set.of("text"));
@@ -49,7 +49,7 @@ final class LogRoutes {
                 throw new io.trailboss.engine.ConflictException("job '" + job.id() + "' is not running (it is " + job.state() + ")");
             }
             ctx.status(202).json(Map.of("sent", true));
-        });
+        }, Access.OPERATOR);
         // write-back: a running job sets params on its own target, with the token only it was given
         r.patch("/api/v1/jobs/{id}/target/params", ctx -> {
             String auth = ctx.header("Authorization");
@@ -62,7 +62,7 @@ final class LogRoutes {
             tb.targets().setParams(job.target(), changes);
             tb.engine().jobLogs().append(job.executionId(), job.id(), "[trailboss] params written back to " + job.target() + ": " + String.join(", ", changes.keySet()) + "\n");
             ctx.json(Map.of("target", job.target(), "params", List.copyOf(changes.keySet())));
-        });
+        }, Access.JOB);
         // write-back from a job over several hosts (ansible): only to a target the job was given as a host
         r.patch("/api/v1/jobs/{id}/hosts/{name}/params", ctx -> {
             String auth = ctx.header("Authorization");
@@ -78,7 +78,7 @@ final class LogRoutes {
             tb.targets().setParams(host, changes);
             tb.engine().jobLogs().append(job.executionId(), job.id(), "[trailboss] params written back to " + host + ": " + String.join(", ", changes.keySet()) + "\n");
             ctx.json(Map.of("target", host, "params", List.copyOf(changes.keySet())));
-        });
+        }, Access.JOB);
         r.sse("/api/v1/jobs/{id}/log/stream", client -> {
             Job job;
             try {
@@ -89,7 +89,7 @@ final class LogRoutes {
                 return;
             }
             stream(client, List.of(job.id()), job.id(), null, job.state().isFinal());
-        });
+        }, Access.VIEWER);
         r.sse("/api/v1/executions/{id}/log/stream", client -> {
             String id = client.ctx().pathParam("id");
             if (tb.queries().execution(id).isEmpty()) {
@@ -99,7 +99,7 @@ final class LogRoutes {
             }
             List<String> jobs = tb.queries().tasks(id).stream().map(TaskExecution::id).flatMap(t -> tb.queries().jobs(t).stream()).map(Job::id).toList();
             stream(client, jobs, null, id, false);
-        });
+        }, Access.VIEWER);
     }
 
     /** The target names a job's target inputs resolved to (the ansible action's {@code hosts}). */

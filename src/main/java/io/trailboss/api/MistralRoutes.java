@@ -36,20 +36,20 @@ final class MistralRoutes {
     }
 
     void register(RoutesConfig r) {
-        r.get("/mistral", ctx -> ctx.json(Map.of("versions", List.of(Map.of("id", "v2.0", "status", "CURRENT", "links", List.of(Map.of("href", ctx.url() + "/v2", "rel", "self")))))));
-        r.get(BASE, ctx -> ctx.json(Map.of("uri", ctx.url())));
-        r.post(BASE + "/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())));
-        r.put(BASE + "/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())));
+        r.get("/mistral", ctx -> ctx.json(Map.of("versions", List.of(Map.of("id", "v2.0", "status", "CURRENT", "links", List.of(Map.of("href", ctx.url() + "/v2", "rel", "self")))))), Access.VIEWER);
+        r.get(BASE, ctx -> ctx.json(Map.of("uri", ctx.url())), Access.VIEWER);
+        r.post(BASE + "/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())), Access.OPERATOR);
+        r.put(BASE + "/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())), Access.OPERATOR);
         r.get(BASE + "/workflows", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             ctx.json(Map.of("workflows", tb.catalog().list(limit, 0).stream().map(this::workflow).toList()));
-        });
+        }, Access.VIEWER);
         r.get(BASE + "/workflows/{id}", ctx -> ctx.json(workflow(tb.catalog().find(ctx.pathParam("id"))
-                .orElseThrow(() -> new NotFoundException("workflow '" + ctx.pathParam("id") + "' does not exist")))));
+                .orElseThrow(() -> new NotFoundException("workflow '" + ctx.pathParam("id") + "' does not exist")))), Access.VIEWER);
         r.delete(BASE + "/workflows/{id}", ctx -> {
             tb.catalog().delete(ctx.pathParam("id"));
             ctx.status(204);
-        });
+        }, Access.OPERATOR);
 
         r.post(BASE + "/executions", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow_name", "workflow_id", "workflow_namespace", "input", "params", "description", "id", "source_execution_id"));
@@ -62,36 +62,36 @@ final class MistralRoutes {
             Execution e = tb.engine().start(new StartRequest(wf, jsonObject(body.get("input"), "input"), envMap,
                     Bodies.string(body, "description", false), taskName instanceof String t ? t : null));
             ctx.status(201).json(execution(e));
-        });
+        }, Access.OPERATOR);
         r.get(BASE + "/executions", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             ExecutionStore.Filter filter = new ExecutionStore.Filter(ctx.queryParam("workflow_name"), null, null, null, null);
             ctx.json(Map.of("executions", tb.queries().executions(filter, limit, 0, false).stream().map(this::execution).toList()));
-        });
-        r.get(BASE + "/executions/{id}", ctx -> ctx.json(execution(execution(ctx.pathParam("id")))));
+        }, Access.VIEWER);
+        r.get(BASE + "/executions/{id}", ctx -> ctx.json(execution(execution(ctx.pathParam("id")))), Access.VIEWER);
         r.put(BASE + "/executions/{id}", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "state_info", "description", "params", "env", "id"));
             String state = Bodies.string(body, "state", true);
-            ctx.json(execution(NativeRoutes.control(tb.engine(), ctx.pathParam("id"), state, ctx.header(Bodies.USER_HEADER))));
-        });
+            ctx.json(execution(NativeRoutes.control(tb.engine(), ctx.pathParam("id"), state, Bodies.headerActor(ctx))));
+        }, Access.OPERATOR);
         r.get(BASE + "/executions/{id}/tasks", ctx -> {
             Execution e = execution(ctx.pathParam("id"));
             ctx.json(Map.of("tasks", tb.queries().tasks(e.id()).stream().map(t -> task(t, e)).toList()));
-        });
+        }, Access.VIEWER);
         r.get(BASE + "/tasks/{id}", ctx -> {
             TaskExecution t = taskExecution(ctx.pathParam("id"));
             ctx.json(task(t, execution(t.executionId())));
-        });
+        }, Access.VIEWER);
         r.get(BASE + "/tasks/{id}/action_executions", ctx -> {
             TaskExecution t = taskExecution(ctx.pathParam("id"));
             Execution e = execution(t.executionId());
             ctx.json(Map.of("action_executions", tb.queries().jobs(t.id()).stream().map(j -> action(j, t, e)).toList()));
-        });
+        }, Access.VIEWER);
         r.get(BASE + "/action_executions/{id}", ctx -> {
             Job j = job(ctx.pathParam("id"));
             TaskExecution t = taskExecution(j.taskExecutionId());
             ctx.json(action(j, t, execution(t.executionId())));
-        });
+        }, Access.VIEWER);
         r.put(BASE + "/action_executions/{id}", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "output", "id", "state_info"));
             String state = Bodies.string(body, "state", true);
@@ -109,7 +109,7 @@ final class MistralRoutes {
             var c = tb.engine().completeAsync(ctx.pathParam("id"), state.equals("SUCCESS"), output, state.equals("ERROR") ? (info != null ? info : String.valueOf(output)) : null);
             TaskExecution t = taskExecution(c.job().taskExecutionId());
             ctx.json(action(c.job(), t, execution(t.executionId())));
-        });
+        }, Access.OPERATOR);
     }
 
     private Map<String, Object> workflow(Workflow w) {

@@ -24,35 +24,35 @@ final class NativeRoutes {
     }
 
     void register(RoutesConfig r) {
-        r.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok", "node", tb.node().describe())));
-        r.post("/api/v1/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(definition(ctx)).stream().map(Views::workflow).toList())));
-        r.put("/api/v1/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(definition(ctx)).stream().map(Views::workflow).toList())));
+        r.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok", "node", tb.node().describe())), Access.PUBLIC);
+        r.post("/api/v1/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(definition(ctx)).stream().map(Views::workflow).toList())), Access.OPERATOR);
+        r.put("/api/v1/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(definition(ctx)).stream().map(Views::workflow).toList())), Access.OPERATOR);
         r.post("/api/v1/workflows/validate", ctx -> {
             var doc = tb.catalog().validate(definition(ctx));
             ctx.json(Map.of("valid", true, "workflows", List.copyOf(doc.workflows().keySet()), "actions", List.copyOf(doc.actions().keySet())));
-        });
+        }, Access.VIEWER);
         r.get("/api/v1/workflows", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             ctx.json(Bodies.page(tb.catalog().list(limit, offset).stream().map(Views::workflow).toList(), tb.catalog().count(), limit, offset));
-        });
+        }, Access.VIEWER);
         r.get("/api/v1/workflows/{name}", ctx -> {
             Workflow w = workflow(ctx.pathParam("name"));
             Map<String, Object> view = new java.util.LinkedHashMap<>(Views.workflow(w));
             view.put("definition", tb.catalog().source(w));
             ctx.json(view);
-        });
+        }, Access.VIEWER);
         r.delete("/api/v1/workflows/{name}", ctx -> {
             tb.catalog().delete(ctx.pathParam("name"));
             ctx.status(204);
-        });
+        }, Access.OPERATOR);
 
         r.post("/api/v1/executions", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow", "input", "env", "description", "task"));
             Execution e = tb.engine().start(new StartRequest(Bodies.string(body, "workflow", true), Bodies.map(body, "input"),
                     Bodies.map(body, "env"), Bodies.string(body, "description", false), Bodies.string(body, "task", false)));
             ctx.status(201).json(Views.execution(e));
-        });
+        }, Access.OPERATOR);
         r.get("/api/v1/executions", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
@@ -62,30 +62,30 @@ final class NativeRoutes {
                     Bodies.timeParam(ctx, "created_after"), Bodies.timeParam(ctx, "created_before"), null);
             var items = tb.queries().executions(filter, limit, offset, !"asc".equals(order)).stream().map(Views::execution).toList();
             ctx.json(Bodies.page(items, tb.queries().countExecutions(filter), limit, offset));
-        });
-        r.get("/api/v1/executions/{id}", ctx -> ctx.json(Views.execution(execution(ctx.pathParam("id")))));
+        }, Access.VIEWER);
+        r.get("/api/v1/executions/{id}", ctx -> ctx.json(Views.execution(execution(ctx.pathParam("id")))), Access.VIEWER);
         r.put("/api/v1/executions/{id}", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "by"));
             ctx.json(Views.execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true), Bodies.actor(ctx, body))));
-        });
+        }, Access.OPERATOR);
         r.get("/api/v1/executions/{id}/tasks", ctx -> {
             String id = execution(ctx.pathParam("id")).id();
             ctx.json(Map.of("items", tb.queries().tasks(id).stream().map(Views::task).toList()));
-        });
+        }, Access.VIEWER);
         r.get("/api/v1/tasks/{id}", ctx -> ctx.json(Views.task(tb.queries().task(ctx.pathParam("id"))
-                .orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist")))));
+                .orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist")))), Access.VIEWER);
         r.get("/api/v1/tasks/{id}/jobs", ctx -> {
             tb.queries().task(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist"));
             ctx.json(Map.of("items", jobs(tb.queries().jobs(ctx.pathParam("id")))));
-        });
+        }, Access.VIEWER);
         r.get("/api/v1/jobs/{id}", ctx -> ctx.json(job(tb.queries().job(ctx.pathParam("id"))
-                .orElseThrow(() -> new NotFoundException("job '" + ctx.pathParam("id") + "' does not exist")))));
+                .orElseThrow(() -> new NotFoundException("job '" + ctx.pathParam("id") + "' does not exist")))), Access.VIEWER);
         r.get("/api/v1/targets/{name}/jobs", ctx -> {
             String name = tb.targets().get(ctx.pathParam("name")).name();
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             ctx.json(Map.of("items", jobs(tb.queries().jobsOnTarget(name, limit, offset)), "limit", limit, "offset", offset));
-        });
+        }, Access.VIEWER);
         r.post("/api/v1/jobs/{id}/complete", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "output", "error"));
             String state = Bodies.string(body, "state", true);
@@ -93,7 +93,7 @@ final class NativeRoutes {
             InboxRoutes.refuseManual(tb, ctx.pathParam("id"));
             Engine.Completion c = tb.engine().completeAsync(ctx.pathParam("id"), state.equals("SUCCESS"), body.get("output"), Bodies.string(body, "error", false));
             ctx.json(Map.of("changed", c.changed(), "job", job(c.job())));
-        });
+        }, Access.OPERATOR);
     }
 
     /** A job as the API shows it: secret params of its target masked wherever they appear. */

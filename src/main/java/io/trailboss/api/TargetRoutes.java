@@ -39,15 +39,15 @@ final class TargetRoutes {
             Targets.Query q = new Targets.Query(emptyToNull(ctx.queryParam("kind")), labelSelector(ctx.queryParams("label")), emptyToNull(ctx.queryParam("parent")));
             var items = targets().list(q, limit, offset).stream().map(this::target).toList();
             ctx.json(Bodies.page(items, targets().count(q), limit, offset));
-        }));
+        }), Access.VIEWER);
         r.post("/api/v1/targets", h(ctx -> {
             Map<String, Object> body = Bodies.object(ctx, TARGET_FIELDS);
             Target t = targets().create(new TargetSpec(Bodies.string(body, "kind", true), Bodies.string(body, "name", true),
                     Bodies.string(body, "parent", false), labels(body), Bodies.map(body, "params"), strings(body, "profiles"),
                     Bodies.string(body, "stage", false)));
             ctx.status(201).json(target(t));
-        }));
-        r.get("/api/v1/targets/{name}", h(ctx -> ctx.json(target(targets().get(ctx.pathParam("name"))))));
+        }), Access.OPERATOR);
+        r.get("/api/v1/targets/{name}", h(ctx -> ctx.json(target(targets().get(ctx.pathParam("name"))))), Access.VIEWER);
         r.patch("/api/v1/targets/{name}", h(ctx -> {
             Map<String, Object> body = Bodies.object(ctx, TARGET_FIELDS);
             if (body.containsKey("kind") && body.get("kind") == null) throw ApiException.badRequest("kind", "field 'kind' cannot be null");
@@ -59,16 +59,16 @@ final class TargetRoutes {
                     body.containsKey("profiles") ? strings(body, "profiles") : null,
                     body.containsKey("stage") ? Optional.ofNullable(Bodies.string(body, "stage", false)) : null);
             ctx.json(target(targets().update(ctx.pathParam("name"), patch)));
-        }));
+        }), Access.OPERATOR);
         r.delete("/api/v1/targets/{name}", h(ctx -> {
             targets().delete(ctx.pathParam("name"));
             ctx.status(204);
-        }));
-        r.get("/api/v1/targets/{name}/params", h(ctx -> ctx.json(effective(targets().get(ctx.pathParam("name"))))));
+        }), Access.OPERATOR);
+        r.get("/api/v1/targets/{name}/params", h(ctx -> ctx.json(effective(targets().get(ctx.pathParam("name"))))), Access.VIEWER);
         r.patch("/api/v1/targets/{name}/params", h(ctx -> {
             Map<String, Object> changes = anyObject(ctx);
             ctx.json(effective(targets().setParams(ctx.pathParam("name"), changes)));
-        }));
+        }), Access.OPERATOR);
         r.put("/api/v1/targets/{name}/params/{param}", h(ctx -> {
             if (ctx.body().isBlank()) throw ApiException.badRequest(null, "the request body is empty; expected the param's JSON value");
             Object value;
@@ -81,45 +81,45 @@ final class TargetRoutes {
             Map<String, Object> change = new LinkedHashMap<>();
             change.put(ctx.pathParam("param"), value);
             ctx.json(effective(targets().setParams(ctx.pathParam("name"), change)));
-        }));
+        }), Access.OPERATOR);
         r.delete("/api/v1/targets/{name}/params/{param}", h(ctx -> {
             Map<String, Object> change = new LinkedHashMap<>();
             change.put(ctx.pathParam("param"), null);
             ctx.json(effective(targets().setParams(ctx.pathParam("name"), change)));
-        }));
+        }), Access.OPERATOR);
 
         r.get("/api/v1/profiles", h(ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             ctx.json(Bodies.page(targets().profiles(limit, offset).stream().map(this::profile).toList(), targets().countProfiles(), limit, offset));
-        }));
+        }), Access.VIEWER);
         r.post("/api/v1/profiles", h(ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("name", "description", "params"));
             ctx.status(201).json(profile(targets().createProfile(Bodies.string(body, "name", true),
                     Bodies.string(body, "description", false), Bodies.map(body, "params"))));
-        }));
-        r.get("/api/v1/profiles/{name}", h(ctx -> ctx.json(profile(targets().profile(ctx.pathParam("name"))))));
+        }), Access.OPERATOR);
+        r.get("/api/v1/profiles/{name}", h(ctx -> ctx.json(profile(targets().profile(ctx.pathParam("name"))))), Access.VIEWER);
         r.patch("/api/v1/profiles/{name}", h(ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("description", "params"));
             ctx.json(profile(targets().updateProfile(ctx.pathParam("name"), Bodies.string(body, "description", false),
                     body.containsKey("params") ? Bodies.map(body, "params") : null)));
-        }));
+        }), Access.OPERATOR);
         r.delete("/api/v1/profiles/{name}", h(ctx -> {
             targets().deleteProfile(ctx.pathParam("name"));
             ctx.status(204);
-        }));
+        }), Access.OPERATOR);
 
         r.get("/api/v1/params", h(ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             ctx.json(Bodies.page(targets().params(limit, offset).stream().map(TargetRoutes::param).toList(), targets().countParams(), limit, offset));
-        }));
+        }), Access.VIEWER);
         r.post("/api/v1/params", h(ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("name", "schema", "default", "secret", "description"));
             ctx.status(201).json(param(targets().declare(Bodies.string(body, "name", true), schema(body), body.containsKey("default"),
                     body.get("default"), bool(body, "secret"), Bodies.string(body, "description", false))));
-        }));
-        r.get("/api/v1/params/{name}", h(ctx -> ctx.json(param(targets().param(ctx.pathParam("name"))))));
+        }), Access.OPERATOR);
+        r.get("/api/v1/params/{name}", h(ctx -> ctx.json(param(targets().param(ctx.pathParam("name"))))), Access.VIEWER);
         r.put("/api/v1/params/{name}", h(ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("name", "schema", "default", "secret", "description"));
             String name = ctx.pathParam("name");
@@ -128,11 +128,11 @@ final class TargetRoutes {
             }
             ctx.json(param(targets().redeclare(name, schema(body), body.containsKey("default"), body.get("default"),
                     bool(body, "secret"), Bodies.string(body, "description", false))));
-        }));
+        }), Access.OPERATOR);
         r.delete("/api/v1/params/{name}", h(ctx -> {
             targets().undeclare(ctx.pathParam("name"));
             ctx.status(204);
-        }));
+        }), Access.OPERATOR);
     }
 
     /** Domain refusals become problem+json answers that name the field. */

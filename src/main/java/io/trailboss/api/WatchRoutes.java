@@ -49,14 +49,14 @@ final class WatchRoutes {
                 return;
             }
             stream(client, id);
-        });
-        r.sse("/api/v1/events", client -> stream(client, null));
+        }, Access.VIEWER);
+        r.sse("/api/v1/events", client -> stream(client, null), Access.VIEWER);
         r.get("/api/v1/workflows/{name}/graph", ctx -> {
             WorkflowGraph.Format format = format(ctx);
             Workflow w = tb.catalog().find(ctx.pathParam("name"))
                     .orElseThrow(() -> new NotFoundException("workflow '" + ctx.pathParam("name") + "' does not exist"));
             graph(ctx, format, WorkflowGraph.render(tb.catalog().spec(w), format));
-        });
+        }, Access.VIEWER);
         r.get("/api/v1/executions/{id}/graph", ctx -> {
             WorkflowGraph.Format format = format(ctx);
             String id = ctx.pathParam("id");
@@ -66,7 +66,7 @@ final class WatchRoutes {
             tb.queries().tasks(id).stream().sorted(java.util.Comparator.comparingLong(TaskExecution::seq)).forEach(t -> states.put(t.name(), t.state()));
             String title = ex.workflowName() + " · " + ex.id() + " · " + ex.state();
             graph(ctx, format, WorkflowGraph.render(spec, format, states, title));
-        });
+        }, Access.VIEWER);
     }
 
     private static WorkflowGraph.Format format(Context ctx) {

@@ -33,6 +33,7 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.monitor.Health health;
     private final io.trailboss.cluster.Nodes nodes;
     private volatile io.trailboss.cluster.PgSignals signals;
+    private final io.trailboss.auth.Auth auth;
     private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
@@ -71,11 +72,17 @@ public final class Trailboss implements AutoCloseable {
         this.node = new io.trailboss.monitor.Node(clock, engine, localRunner);
         this.health = new io.trailboss.monitor.Health(database, engine, node);
         this.nodes = new io.trailboss.cluster.Nodes(database, engine, localRunner, agents, runs::recover);
+        this.auth = new io.trailboss.auth.Auth(engine.jdbi(), clock);
     }
 
     /** The server nodes sharing this database: this node's registration, heartbeat, and the recovery of dead ones. */
     public io.trailboss.cluster.Nodes nodes() {
         return nodes;
+    }
+
+    /** Users, API tokens, sessions, the audit log and rate limits. */
+    public io.trailboss.auth.Auth auth() {
+        return auth;
     }
 
     /** Prometheus meters of this node. */
@@ -196,6 +203,7 @@ public final class Trailboss implements AutoCloseable {
         io.trailboss.cluster.PgSignals s = signals;
         if (s != null) s.close();
         nodes.close();
+        auth.close();
         database.close();
     }
 }

@@ -12,9 +12,16 @@ import java.time.Duration;
 final class Client {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String authorization;
 
     Client(String base) {
+        this(base, null);
+    }
+
+    /** {@code authorization}: the Authorization header every request sends, or null. */
+    Client(String base, String authorization) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.authorization = authorization;
     }
 
     record Response(int status, String body) {
@@ -30,6 +37,7 @@ final class Client {
     Response send(String method, String path, String contentType, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (contentType != null) b.header("Content-Type", contentType);
+        if (authorization != null) b.header("Authorization", authorization);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r;
         try {
@@ -46,7 +54,16 @@ final class Client {
             if (!r.body().isEmpty()) System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.json()));
             return 0;
         }
-        Object problem = r.json();
+        if (r.status() == 401) {
+            System.err.println("error 401: the server requires authentication: pass --token or set TRAILBOSS_API_TOKEN (`trailboss tokens create` makes one)");
+            return 1;
+        }
+        Object problem;
+        try {
+            problem = r.json();
+        } catch (RuntimeException notJson) {
+            problem = null;
+        }
         if (problem instanceof java.util.Map<?, ?> m && m.get("detail") != null) System.err.println("error " + r.status() + ": " + m.get("detail"));
         else System.err.println("error " + r.status() + ": " + r.body());
         return 1;

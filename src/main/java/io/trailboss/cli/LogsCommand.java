@@ -51,7 +51,9 @@ final class LogsCommand implements Callable<Integer> {
         }
         // the stream sends the history first, then live chunks, then an "end" event
         String path = (isJob ? "/api/v1/jobs/" : "/api/v1/executions/") + enc + "/log/stream";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream").build();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream");
+        if (server.authorization() != null) rb.header("Authorization", server.authorization());
+        HttpRequest request = rb.build();
         HttpResponse<java.io.InputStream> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                 .send(request, HttpResponse.BodyHandlers.ofInputStream());
         String lastJob = null;

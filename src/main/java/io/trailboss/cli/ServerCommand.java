@@ -2,6 +2,7 @@ package io.trailboss.cli;
 
 import io.trailboss.api.ApiServer;
 import io.trailboss.app.Trailboss;
+import io.trailboss.auth.Auth;
 import io.trailboss.store.Database;
 import io.trailboss.target.SecretBox;
 import java.nio.file.Files;
@@ -14,6 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the server (API, engine, local runners).")
 final class ServerCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerCommand.class);
+
     @Option(names = "--host", defaultValue = "${env:TRAILBOSS_HOST:-127.0.0.1}", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
@@ -38,8 +41,15 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--recordings-retention-days", defaultValue = "${env:TRAILBOSS_RECORDINGS_RETENTION_DAYS:-0}", description = "Prune Ansible recordings older than this many days, at start and every hour (default: ${DEFAULT-VALUE}, keep everything).")
     int retentionDays;
 
+    @Option(names = "--auth", defaultValue = "${env:TRAILBOSS_AUTH}", description = "required or open. Default: open only when listening on a loopback address with the embedded database, else required.")
+    String auth;
+
     @Override
     public Integer call() throws Exception {
+        if (auth != null && !auth.isBlank() && !auth.equals("required") && !auth.equals("open")) {
+            System.err.println("error: --auth must be 'required' or 'open', not '" + auth + "'");
+            return 2;
+        }
         if (retentionDays < 0) {
             System.err.println("error: --recordings-retention-days must be 0 (keep everything) or a number of days");
             return 2;
@@ -57,11 +67,21 @@ final class ServerCommand implements Callable<Integer> {
         tb.nodes().setLease(java.time.Duration.ofMillis(Math.round(nodeLease * 1000)));
         // another node took this node's work (it missed its heartbeats): going on would run jobs twice
         tb.nodes().onDeclaredDead(() -> Runtime.getRuntime().halt(75));
-        ApiServer api = new ApiServer(tb, host, port).start();
+        boolean embedded = dbUrl == null || dbUrl.isBlank();
+        Auth.Mode mode = auth == null || auth.isBlank() ? Auth.Mode.defaultFor(host, embedded) : Auth.Mode.valueOf(auth.toUpperCase(java.util.Locale.ROOT));
+        tb.auth().bootstrap(System.getenv("TRAILBOSS_ADMIN_PASSWORD"), System.getenv("TRAILBOSS_ADMIN_TOKEN"), line -> {
+            System.out.println(line);
+            LOG.info(line);
+        });
+        ApiServer api = new ApiServer(tb, host, port, mode).start();
         tb.recover();
         if (retentionDays > 0) tb.retainRecordings(retentionDays, java.time.Duration.ofHours(1));
         String where = dbUrl != null && !dbUrl.isBlank() ? "PostgreSQL" : "embedded H2 in " + data.toAbsolutePath();
         System.out.println("trailboss listening on http://" + host + ":" + api.port() + " (database: " + where + ")");
+        String access = mode == Auth.Mode.OPEN ? "running open: anyone who can reach " + host + ":" + api.port() + " acts as admin"
+                : "authentication required";
+        System.out.println(access);
+        LOG.info(access);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();

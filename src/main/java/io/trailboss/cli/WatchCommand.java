@@ -37,7 +37,8 @@ final class WatchCommand implements Callable<Integer> {
         Set<String> printed = new HashSet<>(); // a reconnect sends the current state again: print each change once
         for (int attempt = 0; attempt <= RECONNECTS; attempt++) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/executions/" + enc + "/events"))
-                    .header("Accept", "text/event-stream").build();
+                    .header("Accept", "text/event-stream").headers(server.authorization() == null ? new String[] {"X-Trailboss-Client", "cli"}
+                            : new String[] {"Authorization", server.authorization()}).build();
             HttpResponse<java.io.InputStream> response;
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -655,6 +655,12 @@ public final class Engine implements AutoCloseable {
         return job;
     }
 
+    /** The running job a token belongs to, without knowing the job's id (a job token given as a password); empty otherwise. */
+    public java.util.Optional<Job> runningJobForToken(String token) {
+        if (token == null || token.isBlank() || token.length() > 200) return java.util.Optional.empty();
+        return jdbi.withHandle(h -> jobs.findByTokenHash(h, JobTokens.hash(token))).filter(j -> j.state() == JobState.RUNNING);
+    }
+
     /** Called by runners. Outcomes are queued and applied in batches by the engine's workers. */
     public void jobDone(JobOutcome outcome) {
         outcomes.add(outcome);

@@ -124,6 +124,11 @@ public final class JobStore {
         return h.createQuery(FIND).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** The job whose token has this SHA-256 (indexed: a job token given as a password is looked up by it). */
+    public Optional<Job> findByTokenHash(Handle h, String tokenHash) {
+        return h.createQuery("select " + COLUMNS + " from job where token = :hash").bind("hash", tokenHash).map((rs, ctx) -> map(rs)).findFirst();
+    }
+
     public Optional<Job> lock(Handle h, String id) {
         return h.createQuery(LOCK).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }

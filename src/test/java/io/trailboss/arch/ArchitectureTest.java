@@ -15,7 +15,7 @@ class ArchitectureTest {
     @Test
     void domain_packages_do_not_depend_on_http_cli_or_app_wiring() {
         noClasses().that().resideInAnyPackage("io.trailboss.model..", "io.trailboss.definition..", "io.trailboss.expr..",
-                        "io.trailboss.engine..", "io.trailboss.store..", "io.trailboss.action..", "io.trailboss.cluster..")
+                        "io.trailboss.engine..", "io.trailboss.store..", "io.trailboss.action..", "io.trailboss.cluster..", "io.trailboss.auth..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..",
                         "io.trailboss.api..", "io.trailboss.cli..", "io.trailboss.app..", "picocli..")
                 .check(CLASSES);

@@ -94,8 +94,8 @@ class TwoNodesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> jobOf(a, id) != null);
         String jobId = jobOf(a, id);
         assertThat(b.get("/api/v1/jobs/" + jobId).map().get("runner")).isEqualTo("node:" + a.tb.nodes().id());
-        try (SseRecorder events = new SseRecorder(b.base + "/api/v1/executions/" + id + "/events");
-                SseRecorder log = new SseRecorder(b.base + "/api/v1/jobs/" + jobId + "/log/stream")) {
+        try (SseRecorder events = new SseRecorder(b.base + "/api/v1/executions/" + id + "/events", b.authorization());
+                SseRecorder log = new SseRecorder(b.base + "/api/v1/jobs/" + jobId + "/log/stream", b.authorization())) {
             await().atMost(Duration.ofSeconds(10)).until(() -> text(log).contains("hello from the job"));
             // the job waits for its stdin; the text goes through node b to the process node a runs
             assertThat(b.postJson("/api/v1/jobs/" + jobId + "/input", Map.of("text", "Ada\n")).status()).isEqualTo(202);

@@ -86,7 +86,7 @@ class LifecycleApiTest {
                 assertThat(tasks).isNotEmpty();
                 assertThat((List<Object>) tasks.getFirst().get("jobs")).isNotEmpty();
             });
-            assertThat(((Map<String, Object>) history.get(2).get("run")).get("requested_by")).isEqualTo("ada");
+            assertThat(((Map<String, Object>) history.get(2).get("run")).get("requested_by")).isEqualTo(s.actor("ada"));
         }
     }
 

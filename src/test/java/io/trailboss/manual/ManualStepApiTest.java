@@ -158,7 +158,7 @@ class ManualStepApiTest {
             Map<String, Object> result = (Map<String, Object>) task(server, execution, "approve").get("result");
             assertThat(result).containsEntry("replicas", 3).containsEntry("go", true).containsEntry("env", "staging").containsEntry("note", null);
             assertThat(result.get("password")).isInstanceOf(Map.class).asString().contains("$encrypted").doesNotContain("s3cret-pw");
-            assertThat((Map<String, Object>) result.get("_decision")).containsEntry("decision", "completed").containsEntry("by", "anonymous").containsKey("at");
+            assertThat((Map<String, Object>) result.get("_decision")).containsEntry("decision", "completed").containsEntry("by", server.actor("anonymous")).containsKey("at");
             assertThat(task(server, execution, "apply").get("result")).isEqualTo(6);
             assertThat(task(server, execution, "rollback")).isNull();
             Object sealed = result.get("password");
@@ -192,11 +192,11 @@ class ManualStepApiTest {
             assertThat(task(server, execution, "approve")).containsEntry("state", "ERROR");
             assertThat(task(server, execution, "rollback").get("result")).isEqualTo("rolled back: dashboard is red");
             Map<String, Object> decision = (Map<String, Object>) ((Map<String, Object>) server.get("/api/v1/manual/" + job).map().get("result")).get("_decision");
-            assertThat(decision).containsEntry("decision", "failed").containsEntry("by", "ada").containsEntry("reason", "dashboard is red");
+            assertThat(decision).containsEntry("decision", "failed").containsEntry("by", server.actor("ada")).containsEntry("reason", "dashboard is red");
 
             TestServer.Answer again = server.postJson("/api/v1/manual/" + job + "/complete", Map.of("values", Map.of("replicas", 1, "go", true)));
             assertThat(again.status()).isEqualTo(409);
-            assertThat((String) again.map().get("detail")).contains("job '" + job + "' is FAILED (failed by ada at ").contains("no longer waiting");
+            assertThat((String) again.map().get("detail")).contains("job '" + job + "' is FAILED (failed by " + server.actor("ada") + " at ").contains("no longer waiting");
             assertThat(server.postJson("/api/v1/manual/nope/fail", Map.of("reason", "x")).status()).isEqualTo(404);
             assertThat(server.postJson("/api/v1/manual/" + job + "/complete", Map.of("values", Map.of(), "who", "x")).status()).isEqualTo(400);
         }
@@ -242,13 +242,13 @@ class ManualStepApiTest {
             String execution = (String) item.get("execution_id");
             TestServer.Answer answered = server.send("POST", "/api/v1/prompts/" + prompt + "/answer", "application/json", "{\"text\": \"yes please\"}");
             assertThat(answered.status()).as(answered.body()).isEqualTo(200);
-            assertThat(answered.map()).containsEntry("state", "ANSWERED").containsEntry("answered_by", "anonymous");
+            assertThat(answered.map()).containsEntry("state", "ANSWERED").containsEntry("answered_by", server.actor("anonymous"));
             awaitExecution(server, execution, "SUCCESS");
             assertThat(server.get("/api/v1/jobs/" + item.get("job_id") + "/log").body()).contains("::prompt::Continue?\n", "answer was yes please\n");
             assertThat(inbox(server, "")).isEmpty();
             TestServer.Answer twice = server.postJson("/api/v1/prompts/" + prompt + "/answer", Map.of("text", "again"));
             assertThat(twice.status()).isEqualTo(409);
-            assertThat((String) twice.map().get("detail")).contains("is ANSWERED (by anonymous)");
+            assertThat((String) twice.map().get("detail")).contains("is ANSWERED (by " + server.actor("anonymous") + ")");
             assertThat(server.postJson("/api/v1/prompts/nope/answer", Map.of("text", "x")).status()).isEqualTo(404);
         }
     }

@@ -23,9 +23,15 @@ public final class SseRecorder implements AutoCloseable {
     private final InputStream body;
 
     public SseRecorder(String url) {
+        this(url, null);
+    }
+
+    /** {@code authorization}: the Authorization header to send (a server with authentication required), or null. */
+    public SseRecorder(String url, String authorization) {
         try {
-            HttpResponse<InputStream> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+            if (authorization != null) request.header("Authorization", authorization);
+            HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             body = response.body();
         } catch (Exception e) {
             throw new IllegalStateException(e);

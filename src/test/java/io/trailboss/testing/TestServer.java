@@ -2,6 +2,7 @@ package io.trailboss.testing;
 
 import io.trailboss.api.ApiServer;
 import io.trailboss.app.Trailboss;
+import io.trailboss.auth.Auth;
 import io.trailboss.json.Json;
 import io.trailboss.store.Database;
 import java.net.URI;
@@ -24,10 +25,42 @@ public final class TestServer implements AutoCloseable {
 
     /** A server whose engine, schedules and records read {@code clock} (a {@link MutableClock} in tests that move time). */
     public TestServer(Database db, Clock clock) {
+        this(db, clock, null);
+    }
+
+    /**
+     * {@code mode} null: as the server decides by default (open on H2, authentication required on PostgreSQL).
+     * With authentication required, an admin service token is registered through the first-start bootstrap
+     * and every call of this client sends it.
+     */
+    public TestServer(Database db, Clock clock, Auth.Mode mode) {
         tb = new Trailboss(db, clock);
-        api = new ApiServer(tb, "127.0.0.1", 0).start();
+        api = mode == null ? new ApiServer(tb, "127.0.0.1", 0) : new ApiServer(tb, "127.0.0.1", 0, mode);
+        if (tb.auth().required()) {
+            adminToken = "tbk_test-admin-" + java.util.UUID.randomUUID();
+            tb.auth().bootstrap("admin-password-" + java.util.UUID.randomUUID(), adminToken, line -> {});
+        } else {
+            adminToken = null;
+        }
+        api.start();
         tb.recover();
         base = "http://127.0.0.1:" + api.port();
+    }
+
+    /** The admin token every call of this client sends when authentication is required, else null. */
+    public final String adminToken;
+
+    /**
+     * Who the server records as acting for a call of this client that claims to be {@code claimed} (the body's
+     * {@code by} or the user header): that name on a server running open, the admin token's name with authentication.
+     */
+    public String actor(String claimed) {
+        return adminToken == null ? claimed : Auth.BOOTSTRAP_TOKEN_NAME;
+    }
+
+    /** The Authorization header value of this client's calls, or null when the server runs open. */
+    public String authorization() {
+        return adminToken == null ? null : "Bearer " + adminToken;
     }
 
     public record Answer(int status, String body, String contentType) {
@@ -45,9 +78,25 @@ public final class TestServer implements AutoCloseable {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
             if (contentType != null) b.header("Content-Type", contentType);
+            if (adminToken != null) b.header("Authorization", "Bearer " + adminToken);
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A request with exactly the given headers (this client's admin token is not added): for calls as
+     * somebody else or as nobody. Redirects are not followed.
+     */
+    public HttpResponse<String> raw(String method, String path, java.util.Map<String, String> headers, String body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+            headers.forEach(b::header);
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

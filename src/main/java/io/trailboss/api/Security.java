@@ -1,0 +1,293 @@
+package io.trailboss.api;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import io.javalin.security.RouteRole;
+import io.trailboss.agent.AgentToken;
+import io.trailboss.app.Trailboss;
+import io.trailboss.auth.ApiTokens;
+import io.trailboss.auth.Auth;
+import io.trailboss.auth.AuditLog;
+import io.trailboss.auth.Principal;
+import io.trailboss.auth.Role;
+import io.trailboss.auth.Sessions;
+import io.trailboss.auth.TargetFacts;
+import io.trailboss.model.Execution;
+import io.trailboss.model.Job;
+import io.trailboss.target.Target;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The access check in front of every route: who the caller is (API token, agent token, job token,
+ * HTTP Basic, session cookie), CSRF for cookie-authenticated changes, and whether the route's
+ * {@link Access} roles admit them; afterwards, the audit entry of a change. A route registered
+ * without a role is refused to everybody but admins.
+ */
+final class Security {
+    static final String PRINCIPAL = "tb.principal";
+    static final String CSRF = "tb.csrf";
+    static final String COOKIE = "tb_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String CSRF_FIELD = "_csrf";
+    /** The username with which a running job gives its job token as an HTTP Basic password (the ARA callback). */
+    static final String JOB_USER = "job";
+    private static final String VIA = "tb.via";
+    private static final Set<String> UNSAFE = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    /** A refusal: 401 (with a challenge) or 403. */
+    static final class Refused extends RuntimeException {
+        final int status;
+        final String challenge;
+
+        Refused(int status, String message, String challenge) {
+            super(message, null, false, false);
+            this.status = status;
+            this.challenge = challenge;
+        }
+    }
+
+    /** A browser without a login is sent to the login page. */
+    static final class ToLogin extends RuntimeException {
+        final String location;
+
+        ToLogin(String location) {
+            super(location, null, false, false);
+            this.location = location;
+        }
+    }
+
+    private final Trailboss tb;
+
+    Security(Trailboss tb) {
+        this.tb = tb;
+    }
+
+    void install(RoutesConfig r) {
+        r.beforeMatched(this::check);
+        r.afterMatched(this::audit);
+    }
+
+    private Auth auth() {
+        return tb.auth();
+    }
+
+    private void check(Context ctx) {
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        Set<RouteRole> roles = ctx.routeRoles();
+        if (!auth().required()) {
+            String by = ctx.header(Bodies.USER_HEADER);
+            ctx.attribute(PRINCIPAL, Principal.open(by == null || by.isBlank() ? "anonymous" : by.strip()));
+            ctx.attribute(CSRF, null);
+            return;
+        }
+        boolean isPublic = roles.contains(Access.PUBLIC);
+        Principal p = authenticate(ctx, endpoint, isPublic);
+        ctx.attribute(PRINCIPAL, p);
+        if (isPublic) return;
+        if (p == null) throw unauthenticated(ctx);
+        if ("cookie".equals(ctx.attribute(VIA)) && UNSAFE.contains(ctx.method().name())) checkCsrf(ctx);
+        if (!allowed(ctx, p, roles)) {
+            throw new Refused(403, roles.isEmpty() ? "this route has no access role: only admins may call it"
+                    : p.name() + " (" + p.kind().label() + ") may not " + ctx.method().name() + " " + endpoint.path + " (needs " + needs(roles) + ")", null);
+        }
+    }
+
+    /** The caller, or null when the request carries no credential (a wrong credential is refused on non-public routes). */
+    private Principal authenticate(Context ctx, Endpoint endpoint, boolean isPublic) {
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && !isPublic) {
+            if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                ctx.attribute(VIA, "bearer");
+                return bearer(authorization.substring(7).strip())
+                        .orElseThrow(() -> new Refused(401, "the token is unknown, expired or revoked", challenge(endpoint)));
+            }
+            if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+                ctx.attribute(VIA, "basic");
+                return basic(ctx, authorization.substring(6).strip())
+                        .orElseThrow(() -> new Refused(401, "wrong username or password", challenge(endpoint)));
+            }
+            throw new Refused(401, "unsupported Authorization scheme (use Bearer or Basic)", challenge(endpoint));
+        }
+        String cookie = ctx.cookie(COOKIE);
+        if (cookie != null) {
+            Optional<Sessions.Session> s = auth().sessions().find(cookie);
+            if (s.isPresent()) {
+                ctx.attribute(VIA, "cookie");
+                ctx.attribute(CSRF, s.get().csrf());
+                return s.get().principal();
+            }
+        }
+        return null;
+    }
+
+    private Optional<Principal> bearer(String secret) {
+        if (secret.startsWith("tba_")) return tb.agents().tokens().authenticate(secret).map(Security::agent);
+        Optional<Principal> token = auth().tokens().authenticate(secret);
+        if (token.isPresent() || ApiTokens.looksLike(secret)) return token;
+        // job tokens have no prefix (their format predates API tokens)
+        return tb.engine().runningJobForToken(secret).map(Security::job);
+    }
+
+    private Optional<Principal> basic(Context ctx, String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) return Optional.empty();
+        String user = decoded.substring(0, colon);
+        String password = decoded.substring(colon + 1);
+        if (JOB_USER.equals(user)) {
+            // a running job's token: looked up by its hash, remembered briefly (a job that ended loses /ara within that)
+            Optional<Principal> job = tb.engine().runningJobForToken(password).map(Security::job);
+            job.ifPresent(p -> auth().rememberBasic(user, password, p, Duration.ofSeconds(5)));
+            return job;
+        }
+        try {
+            return auth().basic(user, password, ctx.ip());
+        } catch (Auth.LimitedException e) {
+            ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+            throw new Refused(429, e.getMessage(), null);
+        }
+    }
+
+    static Principal agent(AgentToken t) {
+        return new Principal(t.name(), Principal.Kind.AGENT, List.of(), null, t.id());
+    }
+
+    static Principal job(Job j) {
+        return new Principal("job:" + j.id(), Principal.Kind.JOB, List.of(), null, j.id());
+    }
+
+    private static String challenge(Endpoint endpoint) {
+        return endpoint != null && endpoint.path.startsWith("/ara") ? "Basic realm=\"trailboss\", charset=\"UTF-8\"" : "Bearer realm=\"trailboss\"";
+    }
+
+    private RuntimeException unauthenticated(Context ctx) {
+        String path = ctx.path();
+        String accept = ctx.header("Accept");
+        boolean api = path.startsWith("/api") || path.startsWith("/ara") || path.startsWith("/mistral") || path.equals("/metrics");
+        if (!api && accept != null && accept.contains("text/html")) {
+            String next = path + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+            return new ToLogin("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        }
+        return new Refused(401, "authentication required: send Authorization: Bearer <token> (or Basic on /ara), or log in at /login", challenge(ctx.endpoints().matchedHttpEndpoint()));
+    }
+
+    private static void checkCsrf(Context ctx) {
+        String expected = ctx.attribute(CSRF);
+        String given = ctx.header(CSRF_HEADER);
+        if (given == null) {
+            String type = ctx.contentType() == null ? "" : ctx.contentType();
+            if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) given = ctx.formParam(CSRF_FIELD);
+        }
+        if (expected == null || given == null
+                || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+            throw new Refused(403, "missing or wrong CSRF token: send the session's token in header " + CSRF_HEADER + " or form field " + CSRF_FIELD, null);
+        }
+    }
+
+    private boolean allowed(Context ctx, Principal p, Set<RouteRole> roles) {
+        if (roles.isEmpty()) return p.hasGlobally(Role.ADMIN) && people(p);
+        for (RouteRole role : roles) {
+            if (!(role instanceof Access a)) continue;
+            boolean ok = switch (a) {
+                case PUBLIC -> true;
+                case AGENT -> p.kind() == Principal.Kind.AGENT;
+                case JOB -> p.kind() == Principal.Kind.JOB;
+                // a running job may read (the CLI inside a job, with its job token)
+                case VIEWER -> (people(p) && p.hasAnywhere(Role.VIEWER)) || p.kind() == Principal.Kind.JOB;
+                case OPERATOR -> people(p) && (p.hasGlobally(Role.OPERATOR) || (p.hasAnywhere(Role.OPERATOR) && scopedOk(ctx, p)));
+                case ADMIN -> people(p) && p.hasGlobally(Role.ADMIN);
+            };
+            if (ok) return true;
+        }
+        return false;
+    }
+
+    private static boolean people(Principal p) {
+        return p.kind() == Principal.Kind.USER || p.kind() == Principal.Kind.TOKEN;
+    }
+
+    private boolean scopedOk(Context ctx, Principal p) {
+        TargetFacts t = targetOf(ctx);
+        return t != null && p.has(Role.OPERATOR, t);
+    }
+
+    /** The one target a route acts on, for target-scoped grants; null when the route acts on no single target. */
+    private TargetFacts targetOf(Context ctx) {
+        String route = ctx.endpoints().matchedHttpEndpoint().path;
+        try {
+            if (route.startsWith("/api/v1/targets/{name}")) return facts(ctx.pathParam("name"));
+            if (route.startsWith("/api/v1/executions/{id}") || route.startsWith("/mistral/v2/executions/{id}")) {
+                return boundTarget(ctx.pathParam("id"));
+            }
+            if (route.startsWith("/api/v1/jobs/{id}")) return jobTarget(ctx.pathParam("id"));
+            if (route.startsWith("/api/v1/manual/{job}")) return jobTarget(ctx.pathParam("job"));
+            if (route.startsWith("/api/v1/prompts/{id}")) return jobTarget(tb.inbox().prompt(ctx.pathParam("id")).jobId());
+        } catch (RuntimeException notFound) {
+            return null;
+        }
+        return null;
+    }
+
+    private TargetFacts jobTarget(String jobId) {
+        Job j = tb.queries().job(jobId).orElse(null);
+        if (j == null) return null;
+        return j.target() != null ? facts(j.target()) : boundTarget(j.executionId());
+    }
+
+    private TargetFacts boundTarget(String executionId) {
+        Execution e = tb.queries().execution(executionId).orElse(null);
+        if (e == null || !(e.bound().get("target") instanceof String name)) return null;
+        return facts(name);
+    }
+
+    private TargetFacts facts(String name) {
+        Target t = tb.targets().get(name);
+        List<String> lineage = new ArrayList<>();
+        lineage.add(t.name());
+        Target at = t;
+        for (int i = 0; i < 100 && at.parentId() != null; i++) {
+            at = tb.targets().get(at.parentId());
+            lineage.add(at.name());
+        }
+        return new TargetFacts(t.name(), t.labels(), lineage);
+    }
+
+    private static String needs(Set<RouteRole> roles) {
+        return String.join(" or ", roles.stream().map(r -> r.toString().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+    }
+
+    /** After the handler: one audit entry per change made by an authenticated caller; never fails the request. */
+    private void audit(Context ctx) {
+        try {
+            if (!auth().required() || !UNSAFE.contains(ctx.method().name())) return;
+            Principal p = ctx.attribute(PRINCIPAL);
+            if (p == null) return;
+            Endpoint e = ctx.endpoints().matchedHttpEndpoint();
+            String route = e.path;
+            // the agent protocol and ARA ingest by jobs are traffic, not decisions; logins are recorded by the login itself
+            if (p.kind() == Principal.Kind.AGENT || (p.kind() == Principal.Kind.JOB && route.startsWith("/ara")) || route.equals("/login")) return;
+            AuditLog.Entry entry = AuditLog.Entry.of(p, ctx.method().name() + " " + route).status(ctx.statusCode());
+            var params = ctx.pathParamMap();
+            if (route.startsWith("/api/v1/targets/{name}")) entry = entry.target(params.get("name"));
+            else if (route.startsWith("/api/v1/executions/{id}") || route.startsWith("/mistral/v2/executions/{id}")) entry = entry.execution(params.get("id"));
+            if (!params.isEmpty()) entry = entry.subject(String.join(",", params.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList()));
+            auth().audit().record(entry);
+        } catch (RuntimeException ex) {
+            // the request is answered; an audit problem is logged by the audit log, never raised
+        }
+    }
+}
