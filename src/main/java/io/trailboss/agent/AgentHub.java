@@ -281,7 +281,13 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         Map<String, List<String>> byTarget = new HashMap<>();
         for (Claimed c : claimed) {
             starts.started(c.job(), "agent", now);
-            secrets.put(c.job().id(), engine.hasTargetInputs(c.job()) ? engine.secretsOf(c.job()) : byTarget.computeIfAbsent(c.job().target(), engine::secretsOf));
+            List<String> own = engine.hasTargetInputs(c.job()) ? engine.secretsOf(c.job()) : byTarget.computeIfAbsent(c.job().target(), engine::secretsOf);
+            List<String> given = engine.hasTargetInputs(c.job()) ? List.of() : engine.secretsOfExecution(c.job().executionId());
+            if (!given.isEmpty()) {
+                own = new java.util.ArrayList<>(own);
+                own.addAll(given);
+            }
+            secrets.put(c.job().id(), own);
         }
         return claimed;
     }

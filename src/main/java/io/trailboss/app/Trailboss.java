@@ -60,6 +60,7 @@ public final class Trailboss implements AutoCloseable {
         this.queries = new Queries(engine);
         this.operations = new io.trailboss.operation.Operations(engine.jdbi(), clock, catalog);
         this.runs = new io.trailboss.operation.Runs(engine, targets, operations);
+        engine.setExecutionSecrets(runs::secretsOfExecution);
         this.lifecycles = new io.trailboss.lifecycle.Lifecycles(engine.jdbi(), clock, targets, operations, runs, queries);
         this.triggers = new io.trailboss.trigger.Triggers(engine.jdbi(), clock, runs, operations, secrets);
         this.metrics = new io.trailboss.monitor.Metrics(database, engine, localRunner);

@@ -122,6 +122,7 @@ public final class Engine implements AutoCloseable {
      */
     public List<String> secretsOf(Job job) {
         List<String> out = new ArrayList<>(job.target() == null ? List.of() : secretsOf(job.target()));
+        out.addAll(executionSecrets.apply(job.executionId()));
         for (String key : actions.find(job.action()).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of())) {
             if (job.input() != null && job.input().get(key) instanceof List<?> hosts) {
                 for (Object h : hosts) {
@@ -139,6 +140,18 @@ public final class Engine implements AutoCloseable {
         } catch (InvalidInputException gone) {
             return List.of();
         }
+    }
+
+    private volatile java.util.function.Function<String, List<String>> executionSecrets = id -> List.of();
+
+    /** Where the secret values given to an execution (an operation's secret form fields) are found, to mask them too. */
+    public void setExecutionSecrets(java.util.function.Function<String, List<String>> source) {
+        this.executionSecrets = source;
+    }
+
+    /** The secret values given to an execution (an operation's secret form fields). */
+    public List<String> secretsOfExecution(String executionId) {
+        return executionSecrets.apply(executionId);
     }
 
     public void setTargets(TargetDirectory targets) {

@@ -50,6 +50,13 @@ public final class Runs implements EngineListener, AutoCloseable {
     private final Operations operations;
     private final RunStore store = new RunStore();
     private final List<EndListener> endListeners = new CopyOnWriteArrayList<>();
+    // execution id -> the plain values of its run's secret form fields (empty for executions of no such run); bounded
+    private final Map<String, List<String>> executionSecrets = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+            return size() > 10_000;
+        }
+    });
     // ends are handled off the engine's thread: listeners must not block it
     private final ExecutorService ends = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("run-ends").unstarted(r));
 
@@ -212,6 +219,7 @@ public final class Runs implements EngineListener, AutoCloseable {
                 @Override
                 public void after(Handle h, Execution execution) {
                     if (!store.started(h, run.id(), execution.id(), variables, engine.clock().millis())) throw new Superseded();
+                    executionSecrets.put(execution.id(), secretValues(run));
                 }
             });
         } catch (Superseded s) {
@@ -221,6 +229,28 @@ public final class Runs implements EngineListener, AutoCloseable {
             LOG.info("run {} ({} {}) cannot start: {}", run.id(), run.kind(), run.name(), e.getMessage());
             end(run.id(), TargetRun.State.ERROR, "cannot start: " + e.getMessage());
         }
+    }
+
+    /**
+     * The values given to secret form fields of the operation run an execution belongs to: masked wherever the
+     * execution, its tasks, jobs and logs are shown. Remembered per execution (one indexed read on a miss).
+     */
+    public List<String> secretsOfExecution(String executionId) {
+        if (executionId == null) return List.of();
+        List<String> known = executionSecrets.get(executionId);
+        if (known != null) return known;
+        List<String> found = jdbi.withHandle(h -> store.byExecution(h, executionId)).map(this::secretValues).orElse(List.of());
+        executionSecrets.put(executionId, found);
+        return found;
+    }
+
+    private List<String> secretValues(TargetRun run) {
+        List<String> out = new ArrayList<>();
+        for (String field : secretFields(run)) {
+            Object v = run.input().get(field);
+            if (v != null && !String.valueOf(v).isEmpty()) out.add(String.valueOf(v));
+        }
+        return List.copyOf(out);
     }
 
     private List<String> secretFields(TargetRun run) {
@@ -364,7 +394,7 @@ public final class Runs implements EngineListener, AutoCloseable {
                     Map<String, Object> j = new LinkedHashMap<>();
                     j.put("job", job.id());
                     j.put("source", "task:" + task.name());
-                    j.put("input", job.target() == null ? job.input() : io.trailboss.engine.Secrets.mask(job.input(), engine.secretsOf(job.target())));
+                    j.put("input", job.target() == null ? job.input() : io.trailboss.engine.Secrets.mask(job.input(), engine.secretsOf(job)));
                     inputs.add(j);
                 }
                 tasks.put(task.name(), inputs);
