@@ -130,7 +130,14 @@ final class MistralRoutes {
         return v;
     }
 
+    @SuppressWarnings("unchecked")
     private Map<String, Object> execution(Execution e) {
+        Map<String, Object> v = executionPlain(e);
+        List<String> given = tb.engine().inputSecretsOf(e.id());
+        return given.isEmpty() ? v : (Map<String, Object>) io.trailboss.engine.Secrets.mask(v, given);
+    }
+
+    private Map<String, Object> executionPlain(Execution e) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", e.id());
         v.put("workflow_id", e.workflowId());
@@ -151,7 +158,14 @@ final class MistralRoutes {
         return v;
     }
 
+    @SuppressWarnings("unchecked")
     private Map<String, Object> task(TaskExecution t, Execution e) {
+        Map<String, Object> v = taskPlain(t, e);
+        List<String> given = tb.engine().inputSecretsOf(e.id());
+        return given.isEmpty() ? v : (Map<String, Object>) io.trailboss.engine.Secrets.mask(v, given);
+    }
+
+    private Map<String, Object> taskPlain(TaskExecution t, Execution e) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", t.id());
         v.put("name", t.name());
@@ -175,7 +189,14 @@ final class MistralRoutes {
         return v;
     }
 
+    @SuppressWarnings("unchecked")
     private Map<String, Object> action(Job j, TaskExecution t, Execution e) {
+        Map<String, Object> v = actionPlain(j, t, e);
+        List<String> given = tb.engine().secretsOf(j);
+        return given.isEmpty() ? v : (Map<String, Object>) io.trailboss.engine.Secrets.mask(v, given);
+    }
+
+    private Map<String, Object> actionPlain(Job j, TaskExecution t, Execution e) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", j.id());
         v.put("name", j.action());

@@ -51,7 +51,7 @@ final class NativeRoutes {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow", "input", "env", "description", "task"));
             Execution e = tb.engine().start(new StartRequest(Bodies.string(body, "workflow", true), Bodies.map(body, "input"),
                     Bodies.map(body, "env"), Bodies.string(body, "description", false), Bodies.string(body, "task", false)));
-            ctx.status(201).json(Views.execution(e));
+            ctx.status(201).json(execution(e));
         }, Access.OPERATOR);
         r.get("/api/v1/executions", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
@@ -60,19 +60,19 @@ final class NativeRoutes {
             if (order != null && !order.equals("asc") && !order.equals("desc")) throw ApiException.badRequest("order", "'order' must be asc or desc");
             ExecutionStore.Filter filter = new ExecutionStore.Filter(ctx.queryParam("workflow"), state(ctx.queryParam("state")),
                     Bodies.timeParam(ctx, "created_after"), Bodies.timeParam(ctx, "created_before"), null);
-            var items = tb.queries().executions(filter, limit, offset, !"asc".equals(order)).stream().map(Views::execution).toList();
+            var items = tb.queries().executions(filter, limit, offset, !"asc".equals(order)).stream().map(this::execution).toList();
             ctx.json(Bodies.page(items, tb.queries().countExecutions(filter), limit, offset));
         }, Access.VIEWER);
-        r.get("/api/v1/executions/{id}", ctx -> ctx.json(Views.execution(execution(ctx.pathParam("id")))), Access.VIEWER);
+        r.get("/api/v1/executions/{id}", ctx -> ctx.json(execution(execution(ctx.pathParam("id")))), Access.VIEWER);
         r.put("/api/v1/executions/{id}", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "by"));
-            ctx.json(Views.execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true), Bodies.actor(ctx, body))));
+            ctx.json(execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true), Bodies.actor(ctx, body))));
         }, Access.OPERATOR);
         r.get("/api/v1/executions/{id}/tasks", ctx -> {
             String id = execution(ctx.pathParam("id")).id();
-            ctx.json(Map.of("items", tb.queries().tasks(id).stream().map(Views::task).toList()));
+            ctx.json(Map.of("items", tb.queries().tasks(id).stream().map(this::task).toList()));
         }, Access.VIEWER);
-        r.get("/api/v1/tasks/{id}", ctx -> ctx.json(Views.task(tb.queries().task(ctx.pathParam("id"))
+        r.get("/api/v1/tasks/{id}", ctx -> ctx.json(task(tb.queries().task(ctx.pathParam("id"))
                 .orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist")))), Access.VIEWER);
         r.get("/api/v1/tasks/{id}/jobs", ctx -> {
             tb.queries().task(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist"));
@@ -120,6 +120,21 @@ final class NativeRoutes {
             out.add(view);
         }
         return out;
+    }
+
+    /** An execution as the API shows it: values given to secret form fields of its operation run masked. */
+    private Map<String, Object> execution(Execution e) {
+        return masked(e.id(), Views.execution(e));
+    }
+
+    private Map<String, Object> task(io.trailboss.model.TaskExecution t) {
+        return masked(t.executionId(), Views.task(t));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> masked(String executionId, Map<String, Object> view) {
+        List<String> given = tb.engine().inputSecretsOf(executionId);
+        return given.isEmpty() ? view : (Map<String, Object>) io.trailboss.engine.Secrets.mask(view, given);
     }
 
     /** PAUSED, RUNNING (resume) or CANCELLED, as Mistral's PUT on an execution. */

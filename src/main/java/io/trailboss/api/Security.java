@@ -65,6 +65,7 @@ final class Security {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Security.class);
     private final Trailboss tb;
 
     Security(Trailboss tb) {
@@ -96,6 +97,7 @@ final class Security {
         if (p == null) throw unauthenticated(ctx);
         if ("cookie".equals(ctx.attribute(VIA)) && UNSAFE.contains(ctx.method().name())) checkCsrf(ctx);
         if (!allowed(ctx, p, roles)) {
+            LOG.debug("refused {} {} to {} ({})", ctx.method().name(), endpoint.path, p.name(), p.kind().label());
             throw new Refused(403, roles.isEmpty() ? "this route has no access role: only admins may call it"
                     : p.name() + " (" + p.kind().label() + ") may not " + ctx.method().name() + " " + endpoint.path + " (needs " + needs(roles) + ")", null);
         }

@@ -156,6 +156,7 @@ public final class Auth implements AutoCloseable {
         Optional<Duration> wait = loginFailures.blocked(userKey).or(() -> loginFailures.blocked(addrKey));
         if (wait.isPresent()) {
             audit.record(AuditLog.Entry.anonymous(cut(username), "login").status(429).detail("rate limited, from " + client));
+            LOG.warn("login as '{}' from {} refused: too many failures", cut(username), client);
             return new Login.Limited(wait.get());
         }
         Optional<User> user = users.verify(username, password);
@@ -163,10 +164,12 @@ public final class Auth implements AutoCloseable {
             loginFailures.record(userKey);
             loginFailures.record(addrKey);
             audit.record(AuditLog.Entry.anonymous(cut(username), "login").status(401).detail("wrong username or password, from " + client));
+            LOG.info("failed login as '{}' from {}", cut(username), client);
             return new Login.Failure();
         }
         Sessions.Created created = sessions.create(user.get());
         audit.record(AuditLog.Entry.of(user.get().principal(), "login").status(200).detail("from " + client));
+        LOG.info("login as '{}' from {}", username, client);
         return new Login.Success(created);
     }
 
@@ -233,7 +236,4 @@ public final class Auth implements AutoCloseable {
         audit.close();
     }
 
-    static void log(String s) {
-        LOG.info(s);
-    }
 }

@@ -196,6 +196,7 @@ public final class Engine implements AutoCloseable {
      * jobs show them. Kept per execution; an execution's input never changes while its jobs run.
      */
     public List<String> inputSecretsOf(String executionId) {
+        if (executionId == null) return List.of();
         List<String> known = inputSecrets.get(executionId);
         if (known != null) return known;
         Map<String, Object> input = jdbi.withHandle(h -> executions.input(h, executionId));

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
 public final class Expressions {
     private static final Pattern SINGLE = Pattern.compile("^\\s*\\{\\{((?:(?!\\{\\{|\\}\\}).)*)\\}\\}\\s*$");
     private static final long MAX_OUTPUT = 1024 * 1024;
+    /** How long one template may render: a loop over loops stops here instead of holding a worker. */
+    static final long MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[] {Long.MAX_VALUE, 0});
     // Mistral recognises Jinja only within one line ('{{.*}}|{%.*%}' without DOTALL): a string
     // whose every expression spans a line break is plain text
     private static final Pattern ANY_ON_ONE_LINE = Pattern.compile("\\{\\{.*\\}\\}|\\{%.*%\\}");
@@ -36,6 +39,25 @@ public final class Expressions {
                 .withMaxRenderDepth(10)
                 .withFailOnUnknownTokens(false)
                 .withNestedInterpretationEnabled(false)
+                .withMaxStringLength(MAX_OUTPUT)
+                .withMaxListSize(100_000)
+                .withMaxMapSize(100_000)
+                .withRangeLimit(10_000)
+                // strings, maps and lists are Java objects: their methods that hand out other Java objects (bytes,
+                // streams, iterators, entries) or change the data are not callable from a template
+                .withRestrictedMethods(java.util.Set.of("getBytes", "getChars", "toCharArray", "chars", "codePoints", "lines", "transform",
+                        "describeConstable", "resolveConstantDesc", "intern", "stream", "parallelStream", "iterator", "listIterator",
+                        "spliterator", "toArray", "forEach", "put", "putAll", "putIfAbsent", "remove", "clear", "add", "addAll", "addFirst",
+                        "addLast", "removeAll", "retainAll", "removeIf", "replaceAll", "compute", "computeIfAbsent", "computeIfPresent",
+                        "merge", "sort", "set", "entrySet", "getClass", "wait", "notify", "notifyAll", "reversed"))
+                // called before every node is rendered: the render-time limit
+                .withNodePreProcessor((node, interpreter) -> {
+                    long[] d = DEADLINE.get();
+                    if (System.nanoTime() > d[0]) {
+                        d[1] = 1;
+                        throw new ExpressionException("the template took longer than " + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(MAX_NANOS) + " s to render");
+                    }
+                })
                 .build();
         jinjava = new Jinjava(config);
         jinjava.setResourceLocator((name, encoding, interpreter) -> {
@@ -108,6 +130,10 @@ public final class Expressions {
         bindings.put("_", data);
         interpreter.getContext().putAll(bindings);
         JinjavaInterpreter.pushCurrent(interpreter);
+        long[] deadline = DEADLINE.get();
+        long previousDeadline = deadline[0];
+        deadline[0] = System.nanoTime() + MAX_NANOS;
+        deadline[1] = 0;
         try {
             Object result;
             if (single.matches() && !s.contains("{%")) {
@@ -115,6 +141,7 @@ public final class Expressions {
             } else {
                 result = interpreter.render(s);
             }
+            if (deadline[1] != 0) throw new ExpressionException("cannot evaluate '" + abbreviate(s) + "': the template took longer than 2 s to render");
             failOnErrors(interpreter, s);
             return result;
         } catch (ExpressionException e) {
@@ -123,8 +150,13 @@ public final class Expressions {
             Throwable cause = e.getCause() instanceof ExpressionException ee ? ee : e;
             throw new ExpressionException("cannot evaluate '" + s + "': " + cause.getMessage());
         } finally {
+            deadline[0] = previousDeadline;
             JinjavaInterpreter.popCurrent();
         }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
     private static void failOnErrors(JinjavaInterpreter interpreter, String s) {

@@ -178,6 +178,8 @@ class CrashRecoveryTest {
         return out;
     }
 
+    private static final String ADMIN_TOKEN = "tbk_crash-test-admin-" + java.util.UUID.randomUUID();
+
     private void start(Path data, String pgUrl) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -187,7 +189,10 @@ class CrashRecoveryTest {
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "server",
                 "--port", String.valueOf(port), "--data", data.toString()));
         if (pgUrl != null) cmd.addAll(List.of("--db", pgUrl));
-        server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(data.resolve("server-" + port + ".log").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // on PostgreSQL authentication is required: the first start registers this admin token for the test's calls
+        pb.environment().put("TRAILBOSS_ADMIN_TOKEN", ADMIN_TOKEN);
+        server = pb.redirectOutput(data.resolve("server-" + port + ".log").toFile()).start();
         base = "http://127.0.0.1:" + port;
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> send("GET", "/api/v1/health", null, null).statusCode() == 200);
@@ -196,6 +201,7 @@ class CrashRecoveryTest {
     private HttpResponse<String> send(String method, String path, String type, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
         if (type != null) b.header("Content-Type", type);
+        b.header("Authorization", "Bearer " + ADMIN_TOKEN);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -52,6 +52,62 @@ class ExpressionSandboxTest {
     }
 
     @Test
+    void no_path_to_java_is_open_through_properties_filters_macros_or_functions() {
+        Map<String, Object> data = Map.of("s", "text", "m", Map.of("a", 1), "l", List.of(1, 2));
+        for (String attack : List.of(
+                "{{ _.s.class }}",
+                "{{ _.s['class'] }}",
+                "{{ _.m.class.forName('java.lang.Runtime') }}",
+                "{{ _.l.getClass().getName() }}",
+                "{{ _|attr('class') }}",
+                "{{ (_.s ~ '').getClass() }}",
+                "{{ range(3).getClass() }}",
+                "{{ ''.__class__.__mro__ }}",
+                "{{ _.s.__class__ }}",
+                "{% set c = _.s.getClass() %}{{ c }}",
+                "{% macro m() %}x{% endmacro %}{{ m.getClass() }}",
+                "{{ uuid().getClass() }}",
+                "{{ json_parse('{}').getClass() }}",
+                "{{ env().getClass() }}",
+                "{{ execution().getClass() }}",
+                "{{ task().getClass() }}",
+                "{{ _.s.getBytes() }}",
+                "{{ _.m.entrySet() }}",
+                "{{ _.l.iterator() }}",
+                "{{ _.s.chars() }}",
+                "{{ _.m.put('a', 2) }}{{ _.m.a }}",
+                "{{ _.s.class.classLoader.loadClass('java.lang.ProcessBuilder') }}",
+                "{{ 'x'.getClass().forName('java.lang.ProcessBuilder').getConstructors() }}",
+                "{% for c in _.s.getClass().getMethods() %}{{ c }}{% endfor %}",
+                "{% include 'file:///etc/passwd' %}",
+                "{% from '/etc/passwd' import x %}")) {
+            Object result;
+            try {
+                result = eval(attack, data);
+            } catch (ExpressionException refused) {
+                continue;
+            }
+            assertThat(String.valueOf(result)).as(attack).doesNotContain("java.").doesNotContain("class ").doesNotContain("root:")
+                    .doesNotContain("Process").doesNotContain("getClass").doesNotContain("[B@");
+        }
+    }
+
+    @Test
+    void a_template_that_renders_too_long_or_too_much_is_stopped() {
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> eval("{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}{% endfor %}{% endfor %}{% endfor %}", Map.of()))
+                .isInstanceOf(ExpressionException.class).hasMessageContaining("longer than");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
+        Object big;
+        try {
+            big = eval("{% for a in range(10000) %}{% for b in range(1000) %}xxxxxxxxxx{% endfor %}{% endfor %}", Map.of());
+        } catch (ExpressionException refused) {
+            big = "";
+        }
+        assertThat(String.valueOf(big).length()).isLessThanOrEqualTo(1024 * 1024);
+    }
+
+    @Test
     void an_error_in_an_expression_names_the_expression() {
         assertThatThrownBy(() -> eval("{{ nosuchfunction(_.n) }}", Map.of("n", 1)))
                 .isInstanceOf(ExpressionException.class)
