@@ -294,15 +294,28 @@ public final class Nodes implements AutoCloseable {
     }
 
     /**
-     * Stops the heartbeat; a node that stops cleanly marks its heartbeat as long gone, so that a
-     * survivor (or this node's next start) takes over what it leaves at once instead of after the lease.
+     * Stops the heartbeat. A node that stops cleanly (its local runner has stopped its scripts) puts
+     * its running local jobs back in the queue and marks its heartbeat as long gone, so that a survivor
+     * (or this node's next start) takes over what it leaves at once instead of after the lease.
      */
     @Override
     public void close() {
         beat.shutdownNow();
         if (!started) return;
         try {
-            jdbi.useHandle(h -> h.createUpdate("update node set heartbeat_at = 0 where id = :id and recovered_by is null").bind("id", id).execute());
+            jdbi.useTransaction(h -> {
+                // its running scripts were stopped with it: they run again wherever the queued job is taken
+                List<String> running = h.createQuery("""
+                                select id from job where node_id = :id and runner = :runner and state = 'RUNNING' and agent_outcome is null
+                                and is_async = false and child_execution_id is null""")
+                        .bind("id", id).bind("runner", local.name()).mapTo(String.class).list();
+                if (!running.isEmpty()) {
+                    h.createUpdate("update job set state = 'QUEUED', runner = null, started_at = null, token = null, updated_at = :now where id in (<ids>)")
+                            .bindList("ids", running).bind("now", clock.millis()).execute();
+                    for (String job : running) prompts.closeForJob(h, job, clock.millis());
+                }
+                h.createUpdate("update node set heartbeat_at = 0 where id = :id and recovered_by is null").bind("id", id).execute();
+            });
         } catch (RuntimeException e) {
             LOG.debug("cannot mark node {} stopped: {}", id, e.toString());
         }
