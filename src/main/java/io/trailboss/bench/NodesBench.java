@@ -37,6 +37,8 @@ final class NodesBench {
     static final Sizes FULL = new Sizes(600, 24);
     static final Sizes QUICK = new Sizes(90, 12);
     private static final int JOBS_PER_WORKFLOW = 3;
+    // connections per node: three nodes and their listeners stay well inside PostgreSQL's default 100
+    private static final int POOL = 8;
     private static final String DEFINITION = """
             version: '2.0'
             bench_nodes:
@@ -71,8 +73,8 @@ final class NodesBench {
         out.println();
         out.printf(Locale.ROOT, "%-6s %-10s %-6s %-9s %-12s %-8s%n", "nodes", "workflows", "jobs", "seconds", "workflows/s", "jobs/s");
         for (String[] r : rows) out.printf(Locale.ROOT, "%-6s %-10s %-6s %-9s %-12s %-8s%n", (Object[]) r);
-        out.printf(Locale.ROOT, "(each workflow: 2 local shell jobs and 1 std.noop; %d HTTP clients start them round robin; %d processors, load average %.2f)%n",
-                sizes.clients(), Runtime.getRuntime().availableProcessors(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        out.printf(Locale.ROOT, "(each workflow: 2 local shell jobs and 1 std.noop; %d HTTP clients start them round robin; %d connections per node; %d processors, load average %.2f)%n",
+                sizes.clients(), POOL, Runtime.getRuntime().availableProcessors(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return 0;
     }
 
@@ -95,7 +97,7 @@ final class NodesBench {
                 }
                 String java = ProcessHandle.current().info().command().orElse("java");
                 ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "server",
-                        "--port", String.valueOf(port), "--data", dir.resolve("data" + i).toString(), "--db-url", url)
+                        "--port", String.valueOf(port), "--data", dir.resolve("data" + i).toString(), "--db-url", url, "--db-pool", String.valueOf(POOL))
                         .redirectErrorStream(true).redirectOutput(dir.resolve("node" + i + ".log").toFile());
                 pb.environment().put("TRAILBOSS_ADMIN_TOKEN", admin);
                 servers.add(pb.start());

@@ -65,6 +65,7 @@ public final class Nodes implements AutoCloseable {
     private volatile boolean declaredDead;
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("node-heartbeat").unstarted(r));
     private volatile boolean started;
+    private org.jdbi.v3.core.Handle beatHandle; // used by the heartbeat thread only
 
     public Nodes(Database database, Engine engine, LocalRunner local, AgentHub agents, Runnable runsRecover) {
         this.database = database;
@@ -137,7 +138,7 @@ public final class Nodes implements AutoCloseable {
     private void tick() {
         try {
             long now = clock.millis();
-            boolean alive = jdbi.withHandle(h -> store.heartbeat(h, id, port, now, leaseMillis, Json.write(load())));
+            boolean alive = beat(h -> store.heartbeat(h, id, port, now, leaseMillis, Json.write(load())));
             if (!alive) {
                 if (!declaredDead) {
                     declaredDead = true;
@@ -149,6 +150,28 @@ public final class Nodes implements AutoCloseable {
             sweep();
         } catch (RuntimeException e) {
             LOG.warn("node heartbeat failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Runs the heartbeat on a connection of its own on PostgreSQL, so that it never waits for the pool
+     * behind the engine's work (a busy node must not look dead).
+     */
+    private <T> T beat(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        if (database.dialect() != Database.Dialect.POSTGRES) return jdbi.withHandle(work);
+        try {
+            if (beatHandle == null) beatHandle = Jdbi.open(database.dedicatedConnection());
+            return work.withHandle(beatHandle);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            if (beatHandle != null) {
+                try {
+                    beatHandle.close();
+                } catch (RuntimeException ignored) {
+                    // reopened next time
+                }
+                beatHandle = null;
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
     }
 
@@ -301,6 +324,18 @@ public final class Nodes implements AutoCloseable {
     @Override
     public void close() {
         beat.shutdownNow();
+        try {
+            beat.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (beatHandle != null) {
+            try {
+                beatHandle.close();
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+        }
         if (!started) return;
         try {
             jdbi.useTransaction(h -> {
