@@ -29,6 +29,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = {"--db", "--db-url"}, defaultValue = "${env:TRAILBOSS_DB_URL}", description = "JDBC URL of a PostgreSQL database instead of the embedded one, e.g. jdbc:postgresql://127.0.0.1:5432/trailboss?user=trailboss")
     String dbUrl;
 
+    @Option(names = "--db-pool", defaultValue = "${env:TRAILBOSS_DB_POOL:-16}", description = "Connections this node keeps to PostgreSQL (every node of a shared database has its own pool, plus one listening connection; default: ${DEFAULT-VALUE}).")
+    int dbPool;
+
     @Option(names = "--log-cap", defaultValue = "${env:TRAILBOSS_LOG_CAP:-4194304}", description = "Largest log a job keeps, in bytes; the log says so when it is cut (default: ${DEFAULT-VALUE}).")
     long logCap;
 
@@ -56,7 +59,11 @@ final class ServerCommand implements Callable<Integer> {
         }
         Database db;
         if (dbUrl != null && !dbUrl.isBlank()) {
-            db = Database.connect(dbUrl, null, null);
+            if (dbPool < 2) {
+                System.err.println("error: --db-pool must be at least 2, not " + dbPool);
+                return 2;
+            }
+            db = Database.connect(dbUrl, null, null, dbPool);
         } else {
             Files.createDirectories(data);
             db = Database.embedded(data);

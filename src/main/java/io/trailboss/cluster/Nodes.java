@@ -65,6 +65,7 @@ public final class Nodes implements AutoCloseable {
     private volatile boolean declaredDead;
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("node-heartbeat").unstarted(r));
     private volatile boolean started;
+    private org.jdbi.v3.core.Handle beatHandle; // used by the heartbeat thread only
 
     public Nodes(Database database, Engine engine, LocalRunner local, AgentHub agents, Runnable runsRecover) {
         this.database = database;
@@ -138,7 +139,7 @@ public final class Nodes implements AutoCloseable {
     private void tick() {
         try {
             long now = clock.millis();
-            boolean alive = jdbi.withHandle(h -> store.heartbeat(h, id, port, now, leaseMillis, Json.write(load())));
+            boolean alive = beat(h -> store.heartbeat(h, id, port, now, leaseMillis, Json.write(load())));
             if (!alive) {
                 if (!declaredDead) {
                     declaredDead = true;
@@ -150,6 +151,28 @@ public final class Nodes implements AutoCloseable {
             sweep();
         } catch (RuntimeException e) {
             LOG.warn("node heartbeat failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Runs the heartbeat on a connection of its own on PostgreSQL, so that it never waits for the pool
+     * behind the engine's work (a busy node must not look dead).
+     */
+    private <T> T beat(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        if (database.dialect() != Database.Dialect.POSTGRES) return jdbi.withHandle(work);
+        try {
+            if (beatHandle == null) beatHandle = Jdbi.open(database.dedicatedConnection());
+            return work.withHandle(beatHandle);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            if (beatHandle != null) {
+                try {
+                    beatHandle.close();
+                } catch (RuntimeException ignored) {
+                    // reopened next time
+                }
+                beatHandle = null;
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
     }
 
@@ -295,15 +318,40 @@ public final class Nodes implements AutoCloseable {
     }
 
     /**
-     * Stops the heartbeat; a node that stops cleanly marks its heartbeat as long gone, so that a
-     * survivor (or this node's next start) takes over what it leaves at once instead of after the lease.
+     * Stops the heartbeat. A node that stops cleanly (its local runner has stopped its scripts) puts
+     * its running local jobs back in the queue and marks its heartbeat as long gone, so that a survivor
+     * (or this node's next start) takes over what it leaves at once instead of after the lease.
      */
     @Override
     public void close() {
         beat.shutdownNow();
+        try {
+            beat.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (beatHandle != null) {
+            try {
+                beatHandle.close();
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+        }
         if (!started) return;
         try {
-            jdbi.useHandle(h -> h.createUpdate("update node set heartbeat_at = 0 where id = :id and recovered_by is null").bind("id", id).execute());
+            jdbi.useTransaction(h -> {
+                // its running scripts were stopped with it: they run again wherever the queued job is taken
+                List<String> running = h.createQuery("""
+                                select id from job where node_id = :id and runner = :runner and state = 'RUNNING' and agent_outcome is null
+                                and is_async = false and child_execution_id is null""")
+                        .bind("id", id).bind("runner", local.name()).mapTo(String.class).list();
+                if (!running.isEmpty()) {
+                    h.createUpdate("update job set state = 'QUEUED', runner = null, started_at = null, token = null, updated_at = :now where id in (<ids>)")
+                            .bindList("ids", running).bind("now", clock.millis()).execute();
+                    for (String job : running) prompts.closeForJob(h, job, clock.millis());
+                }
+                h.createUpdate("update node set heartbeat_at = 0 where id = :id and recovered_by is null").bind("id", id).execute();
+            });
         } catch (RuntimeException e) {
             LOG.debug("cannot mark node {} stopped: {}", id, e.toString());
         }

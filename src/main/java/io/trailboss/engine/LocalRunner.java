@@ -137,9 +137,11 @@ public final class LocalRunner implements JobRunner {
         for (Map<String, Object> r : taken) send(String.valueOf(r.get("job_id")), String.valueOf(r.get("text")));
     }
 
+    /** Stops watching and stops the scripts of jobs running here (SIGTERM, SIGKILL after 2 s): the node stops. */
     public void close() {
         closed = true;
         poke();
+        for (String id : List.copyOf(started.keySet())) interrupt(id, 2000);
     }
 
     @Override

@@ -145,9 +145,9 @@ public final class Metrics implements EngineListener, JobStarts {
         List<Map<String, Object>> rows;
         try {
             rows = jdbi.withHandle(h -> h.createQuery("""
-                select state, case when runner is null then 'none' when runner = 'local' or runner like 'node:%' then 'local' else 'agent' end as kind,
+                select state, case when runner is null then 'none' when runner like 'agent:%' then 'agent' else 'local' end as kind,
                        count(*) as n
-                from job group by state, case when runner is null then 'none' when runner = 'local' or runner like 'node:%' then 'local' else 'agent' end""")
+                from job group by state, case when runner is null then 'none' when runner like 'agent:%' then 'agent' else 'local' end""")
                 .mapToMap().list());
         } catch (RuntimeException e) {
             // the database is away: the scrape still answers (the pool's meters show why), job counts keep their last values

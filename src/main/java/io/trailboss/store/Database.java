@@ -61,7 +61,13 @@ public final class Database implements AutoCloseable {
 
     /** Any JDBC URL: {@code jdbc:postgresql://host:5432/db?user=..} or an H2 URL. */
     public static Database connect(String url, String user, String password) {
-        return new Database(url, user, password, 16);
+        return connect(url, user, password, 16);
+    }
+
+    /** With a pool of {@code poolSize} connections (each server node of a shared database holds its own pool). */
+    public static Database connect(String url, String user, String password, int poolSize) {
+        if (poolSize < 2) throw new IllegalArgumentException("a pool needs at least 2 connections, not " + poolSize);
+        return new Database(url, user, password, poolSize);
     }
 
     /**
