@@ -265,7 +265,8 @@ final class AraBench {
             return;
         }
         try (Trailboss tb = new Trailboss(Database.connect(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null), Clock.systemUTC())) {
-            ApiServer api = new ApiServer(tb, "127.0.0.1", 0).start();
+            // open like the H2 server above (loopback, in-process): both measure the recording path, not credentials
+            ApiServer api = new ApiServer(tb, "127.0.0.1", 0, io.trailboss.auth.Auth.Mode.OPEN).start();
             try {
                 String url = "http://127.0.0.1:" + api.port() + "/ara";
                 ingest(url, contents, Math.max(200, s.ingestResults() / 10), s.clients()); // warm-up
