@@ -50,8 +50,17 @@ public final class ApiServer implements AutoCloseable {
             new OpsRoutes(tb).register(config.routes);
             new HealthRoutes(tb).register(config.routes);
             config.requestLogger.http((ctx, ms) -> timeRequest(tb, ctx, ms));
+            new io.trailboss.ui.UiRoutes(tb).register(config);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-            config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")));
+            // a browser asking for the root gets the web UI; API clients get the index as before
+            config.routes.get("/", ctx -> {
+                String accept = ctx.header("Accept");
+                if (accept != null && accept.contains("text/html")) {
+                    ctx.redirect("/ui");
+                    return;
+                }
+                ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2", "ui", "/ui"));
+            });
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage(), e.field(), null));
             config.routes.exception(DefinitionException.class, (e, ctx) -> problem(ctx, 400, "invalid workflow definition", null, e.problems()));
             config.routes.exception(io.trailboss.manual.AnswersException.class, (e, ctx) -> {
@@ -64,11 +73,17 @@ public final class ApiServer implements AutoCloseable {
                 ctx.status(400).contentType("application/problem+json").result(Json.write(body));
             });
             config.routes.exception(InvalidInputException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(), e.field(), null));
-            config.routes.exception(io.trailboss.target.TargetException.class, (e, ctx) -> problem(ctx, switch (e.kind()) {
-                case INVALID -> 400;
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-            }, e.getMessage(), e.field(), null));
+            config.routes.exception(io.trailboss.target.TargetException.class, (e, ctx) -> {
+                if (e.kind() == io.trailboss.target.TargetException.Kind.NOT_FOUND && ctx.path().startsWith("/ui/")) {
+                    io.trailboss.ui.UiRoutes.notFound(ctx, e.getMessage());
+                    return;
+                }
+                problem(ctx, switch (e.kind()) {
+                    case INVALID -> 400;
+                    case NOT_FOUND -> 404;
+                    case CONFLICT -> 409;
+                }, e.getMessage(), e.field(), null);
+            });
             config.routes.exception(io.trailboss.operation.FormException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(),
                     e.errors().size() == 1 ? e.errors().getFirst().field() : null, null, Map.of("errors", e.errors().stream()
                             .map(fe -> Map.of("field", fe.field(), "message", fe.message())).toList())));
@@ -76,7 +91,10 @@ public final class ApiServer implements AutoCloseable {
                 ctx.header("WWW-Authenticate", "Bearer");
                 problem(ctx, 401, e.getMessage(), null, null);
             });
-            config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, e.getMessage(), null, null));
+            config.routes.exception(NotFoundException.class, (e, ctx) -> {
+                if (ctx.path().startsWith("/ui/")) io.trailboss.ui.UiRoutes.notFound(ctx, e.getMessage());
+                else problem(ctx, 404, e.getMessage(), null, null);
+            });
             config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, e.getMessage(), null, null, e.details()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage(), null, null));
             config.routes.exception(Exception.class, (e, ctx) -> {

@@ -44,6 +44,11 @@ public final class Queries {
         return engine.jdbi.withHandle(h -> engine.jobs.byTarget(h, target, limit, offset));
     }
 
+    /** The jobs a runner ({@code agent:NAME}) holds now. */
+    public List<Job> runningOn(String runner, int limit) {
+        return engine.jdbi.withHandle(h -> engine.jobs.runningOn(h, runner, limit));
+    }
+
     public Optional<Job> job(String id) {
         return engine.jdbi.withHandle(h -> engine.jobs.find(h, id));
     }
