@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the engine on the embedded database and PostgreSQL, jobs through remote agents, or what recording Ansible runs costs (ara); prints a table of figures. Options: --scenario engine|agents|ara|all, --db h2|postgres|both, --pg-url URL, --agents N, --quick.")
+        description = "Measure the engine on the embedded database and PostgreSQL, jobs through remote agents, what recording Ansible runs costs (ara), or the web UI's list pages over a large database (ui-lists); prints a table of figures. Options: --scenario engine|agents|ara|ui-lists|all, --db h2|postgres|both, --pg-url URL, --agents N, --quick.")
 final class BenchCommand implements Callable<Integer> {
     // the benchmark parses its own options; picocli hands them over untouched
     @CommandLine.Unmatched

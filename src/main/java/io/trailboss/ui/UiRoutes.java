@@ -35,6 +35,9 @@ public final class UiRoutes {
             sf.location = Location.CLASSPATH;
             sf.roles = Set.of(Access.PUBLIC);
         });
+        // the server's own time for each page, for browsers' developer tools and for the list-page benchmark
+        config.routes.before("/ui/*", ctx -> ctx.attribute(STARTED, System.nanoTime()));
+        config.routes.after("/ui/*", UiRoutes::serverTiming);
         ExecutionPages executions = new ExecutionPages(tb);
         executions.register(config.routes);
         new LiveStreams(tb).register(config.routes);
@@ -42,6 +45,19 @@ public final class UiRoutes {
         new BrowsePages(tb, executions).register(config.routes);
         new RecordingPages(tb).register(config.routes);
         config.routes.exception(RecordException.class, (e, ctx) -> notFound(ctx, e.getMessage()));
+    }
+
+    private static final String STARTED = "tb.ui.started";
+
+    private static void serverTiming(Context ctx) {
+        Long started = ctx.attribute(STARTED);
+        if (started == null) return;
+        try {
+            double ms = (System.nanoTime() - started) / 1_000_000.0;
+            ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.1f", ms));
+        } catch (RuntimeException committed) {
+            // an event stream has sent its headers long ago
+        }
     }
 
     /** A page that says what was not found (the UI's answer where the API answers problem+json). */
