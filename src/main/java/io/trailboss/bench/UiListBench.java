@@ -158,7 +158,7 @@ final class UiListBench {
                     }
                     for (int k = 0; k < sizes.tasksPerPlaybook(); k++) {
                         long task = id(rec.create(AraResource.TASKS, Map.of("playbook", playbook, "play", play, "file", file, "name", "step " + k,
-                                "action", "command", "lineno", k + 1, "uuid", java.util.UUID.randomUUID().toString(), "status", "completed")));
+                                "action", "command", "lineno", k + 1, "handler", false, "uuid", java.util.UUID.randomUUID().toString(), "status", "completed")));
                         List<Future<?>> results = new ArrayList<>();
                         for (int h = 0; h < hosts.size(); h++) {
                             long host = hosts.get(h);

@@ -27,6 +27,11 @@ public final class Queries {
         return engine.jdbi.withHandle(h -> engine.executions.count(h, filter));
     }
 
+    /** The count, or {@code cap} when there are at least that many. */
+    public long countExecutionsUpTo(ExecutionStore.Filter filter, long cap) {
+        return engine.jdbi.withHandle(h -> engine.executions.countUpTo(h, filter, cap));
+    }
+
     public List<TaskExecution> tasks(String executionId) {
         return engine.jdbi.withHandle(h -> engine.tasks.byExecution(h, executionId));
     }

@@ -95,7 +95,7 @@ final class BrowsePages {
                     Cell.state(e.state().name()), Cell.of(Ui.time(e.createdAt())), Cell.of(Ui.duration(e.createdAt(), e.finishedAt())),
                     Cell.of(e.description())));
         }
-        Count count = capped(list.size(), offset, limit, () -> tb.queries().countExecutions(filter));
+        Count count = capped(list.size(), offset, limit, () -> tb.queries().countExecutionsUpTo(filter, COUNT_CAP + 1));
         String base = "/ui/executions?workflow=" + Ui.enc(workflow) + "&state=" + Ui.enc(state) + "&from=" + Ui.enc(Ui.q(ctx, "from")) + "&to=" + Ui.enc(Ui.q(ctx, "to"));
         List<String> states = new ArrayList<>();
         states.add("");

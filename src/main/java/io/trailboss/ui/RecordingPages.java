@@ -10,7 +10,6 @@ import io.trailboss.record.AraResource;
 import io.trailboss.record.RecordException;
 import io.trailboss.record.Recordings;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,12 +170,19 @@ final class RecordingPages {
             page = new Recordings.Page(0, List.of());
             error = e.getMessage();
         }
-        Map<Object, Map<String, Object>> tasks = new HashMap<>();
-        Map<Object, Map<String, Object>> hosts = new HashMap<>();
+        // the page's tasks and hosts in two queries, not two per row
+        java.util.Set<Long> taskIds = new java.util.HashSet<>();
+        java.util.Set<Long> hostIds = new java.util.HashSet<>();
+        for (Map<String, Object> r : page.results()) {
+            taskIds.add(((Number) r.get("task")).longValue());
+            hostIds.add(((Number) r.get("host")).longValue());
+        }
+        Map<Long, Map<String, Object>> tasks = rec().byIds(AraResource.TASKS, taskIds);
+        Map<Long, Map<String, Object>> hosts = rec().byIds(AraResource.HOSTS, hostIds);
         List<List<Cell>> rows = new ArrayList<>();
         for (Map<String, Object> r : page.results()) {
-            Map<String, Object> t = tasks.computeIfAbsent(r.get("task"), k -> rec().get(AraResource.TASKS, ((Number) k).longValue()));
-            Map<String, Object> h = hosts.computeIfAbsent(r.get("host"), k -> rec().get(AraResource.HOSTS, ((Number) k).longValue()));
+            Map<String, Object> t = tasks.getOrDefault(((Number) r.get("task")).longValue(), Map.of());
+            Map<String, Object> h = hosts.getOrDefault(((Number) r.get("host")).longValue(), Map.of());
             String id = s(r.get("id"));
             rows.add(List.of(Cell.link(id, "/ui/recordings/results/" + id), Cell.state(s(r.get("status"))), Cell.of(h.get("name")),
                     Cell.of(t.get("name")), Cell.of(t.get("action")), Cell.of(s(r.get("started")).replace('T', ' ')), Cell.of(r.get("duration")),

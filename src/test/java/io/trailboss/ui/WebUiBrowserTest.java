@@ -120,6 +120,10 @@ class WebUiBrowserTest {
         assertThat(a.status()).as(a.body()).isBetween(200, 299);
     }
 
+    private void scrollTo(WebElement element) {
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+    }
+
     private WebElement find(String css) {
         return browser.driver.findElement(By.cssSelector(css));
     }
@@ -252,6 +256,7 @@ class WebUiBrowserTest {
         List<WebElement> rows = d.findElements(By.cssSelector("#results tbody tr"));
         assertThat(rows).hasSize(2);
         for (WebElement row : rows) assertThat(row.findElements(By.tagName("td")).get(2).getText()).isEqualTo("lab2");
+        scrollTo(find("#results"));
         browser.screenshot("results");
 
         // a result's JSON
@@ -279,6 +284,7 @@ class WebUiBrowserTest {
         wait.until(presenceOfElementLocated(By.id("problems")));
         WebElement bad = find("#yaml li.bad");
         assertThat(bad.getText()).contains("on-succes").contains("line 15");
+        scrollTo(bad);
         browser.screenshot("workflows");
 
         // the start form checks the input: release is required
@@ -306,5 +312,11 @@ class WebUiBrowserTest {
         d.get(server.base + "/ui/executions");
         browser.waiting(10).until(presenceOfElementLocated(By.cssSelector("main table")));
         browser.screenshot("executions");
+        // a phone's width: the same page, one column, the table scrolls sideways
+        d.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        d.get(server.base + "/ui/targets/shop.example");
+        browser.waiting(10).until(presenceOfElementLocated(By.id("params")));
+        browser.screenshot("target-phone");
+        d.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
     }
 }
