@@ -44,6 +44,13 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
+            // an announced body over the cap is refused before anything reads it: no "100 Continue", no upload of
+            // megabytes only to be thrown away, and the client gets the 413 instead of a connection closed mid-upload
+            config.routes.before(ctx -> {
+                if (ctx.req().getContentLengthLong() > MAX_BODY) {
+                    throw new HttpResponseException(413, "request body larger than " + MAX_BODY + " bytes");
+                }
+            });
             new Security(tb).install(config.routes);
             new AuthRoutes(tb).register(config.routes);
             new NativeRoutes(tb).register(config.routes);
@@ -58,8 +65,17 @@ public final class ApiServer implements AutoCloseable {
             new OpsRoutes(tb).register(config.routes);
             new HealthRoutes(tb).register(config.routes);
             config.requestLogger.http((ctx, ms) -> timeRequest(tb, ctx, ms));
+            new io.trailboss.ui.UiRoutes(tb).register(config);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Access.PUBLIC);
-            config.routes.get("/", ctx -> ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2")), Access.VIEWER);
+            // a browser asking for the root gets the web UI; API clients get the index
+            config.routes.get("/", ctx -> {
+                String accept = ctx.header("Accept");
+                if (accept != null && accept.contains("text/html")) {
+                    ctx.redirect("/ui");
+                    return;
+                }
+                ctx.json(Map.of("name", "trailboss", "api", "/api/v1", "openapi", "/api/openapi.json", "mistral", "/mistral/v2", "ui", "/ui"));
+            }, Access.VIEWER);
             config.routes.exception(Security.Refused.class, (e, ctx) -> {
                 if (e.challenge != null) ctx.header("WWW-Authenticate", e.challenge);
                 problem(ctx, e.status, e.getMessage(), null, null);
@@ -77,11 +93,17 @@ public final class ApiServer implements AutoCloseable {
                 ctx.status(400).contentType("application/problem+json").result(Json.write(body));
             });
             config.routes.exception(InvalidInputException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(), e.field(), null));
-            config.routes.exception(io.trailboss.target.TargetException.class, (e, ctx) -> problem(ctx, switch (e.kind()) {
-                case INVALID -> 400;
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-            }, e.getMessage(), e.field(), null));
+            config.routes.exception(io.trailboss.target.TargetException.class, (e, ctx) -> {
+                if (e.kind() == io.trailboss.target.TargetException.Kind.NOT_FOUND && ctx.path().startsWith("/ui/")) {
+                    io.trailboss.ui.UiRoutes.notFound(ctx, e.getMessage());
+                    return;
+                }
+                problem(ctx, switch (e.kind()) {
+                    case INVALID -> 400;
+                    case NOT_FOUND -> 404;
+                    case CONFLICT -> 409;
+                }, e.getMessage(), e.field(), null);
+            });
             config.routes.exception(io.trailboss.operation.FormException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(),
                     e.errors().size() == 1 ? e.errors().getFirst().field() : null, null, Map.of("errors", e.errors().stream()
                             .map(fe -> Map.of("field", fe.field(), "message", fe.message())).toList())));
@@ -89,7 +111,10 @@ public final class ApiServer implements AutoCloseable {
                 ctx.header("WWW-Authenticate", "Bearer");
                 problem(ctx, 401, e.getMessage(), null, null);
             });
-            config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, e.getMessage(), null, null));
+            config.routes.exception(NotFoundException.class, (e, ctx) -> {
+                if (ctx.path().startsWith("/ui/")) io.trailboss.ui.UiRoutes.notFound(ctx, e.getMessage());
+                else problem(ctx, 404, e.getMessage(), null, null);
+            });
             config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, e.getMessage(), null, null, e.details()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage(), null, null));
             config.routes.exception(Exception.class, (e, ctx) -> {

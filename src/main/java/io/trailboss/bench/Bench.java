@@ -49,7 +49,7 @@ public final class Bench {
     }
 
     /**
-     * Options: {@code --scenario engine|agents|ara|all} (default engine; {@code --agents N} alone means
+     * Options: {@code --scenario engine|agents|ara|nodes|ui-lists|all} (default engine; {@code --agents N} alone means
      * agents), {@code --db h2|postgres|both}, {@code --pg-url URL}, {@code --agents N} (default 4),
      * {@code --quick}. The agent scenario ({@link AgentBench}) runs on H2.
      */
@@ -87,7 +87,7 @@ public final class Bench {
                 }
                 case "--quick" -> quick = true;
                 case "-h", "--help" -> {
-                    out.println("usage: trailboss bench [--scenario engine|agents|ara|nodes|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
+                    out.println("usage: trailboss bench [--scenario engine|agents|ara|nodes|ui-lists|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
                     return 0;
                 }
                 default -> {
@@ -107,8 +107,8 @@ public final class Bench {
             return 2;
         }
         if (scenario == null) scenario = agentsGiven ? "agents" : "engine";
-        if (!List.of("engine", "agents", "ara", "nodes", "all").contains(scenario)) {
-            out.println("--scenario must be engine, agents, ara, nodes or all, not '" + scenario + "'");
+        if (!List.of("engine", "agents", "ara", "nodes", "ui-lists", "all").contains(scenario)) {
+            out.println("--scenario must be engine, agents, ara, nodes, ui-lists or all, not '" + scenario + "'");
             return 2;
         }
         if (scenario.equals("nodes")) {
@@ -116,6 +116,9 @@ public final class Bench {
         }
         if (scenario.equals("ara")) {
             return AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full(), pgUrl);
+        }
+        if (scenario.equals("ui-lists")) {
+            return UiListBench.run(out, quick ? UiListBench.Sizes.quick() : UiListBench.Sizes.full());
         }
         if (scenario.equals("agents")) {
             return AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents));

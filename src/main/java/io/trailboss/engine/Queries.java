@@ -27,6 +27,11 @@ public final class Queries {
         return engine.jdbi.withHandle(h -> engine.executions.count(h, filter));
     }
 
+    /** The count, or {@code cap} when there are at least that many. */
+    public long countExecutionsUpTo(ExecutionStore.Filter filter, long cap) {
+        return engine.jdbi.withHandle(h -> engine.executions.countUpTo(h, filter, cap));
+    }
+
     public List<TaskExecution> tasks(String executionId) {
         return engine.jdbi.withHandle(h -> engine.tasks.byExecution(h, executionId));
     }
@@ -42,6 +47,11 @@ public final class Queries {
     /** A target's jobs, newest first: its history (each job links to the one before). */
     public List<Job> jobsOnTarget(String target, int limit, int offset) {
         return engine.jdbi.withHandle(h -> engine.jobs.byTarget(h, target, limit, offset));
+    }
+
+    /** The jobs a runner ({@code agent:NAME}) holds now. */
+    public List<Job> runningOn(String runner, int limit) {
+        return engine.jdbi.withHandle(h -> engine.jobs.runningOn(h, runner, limit));
     }
 
     public Optional<Job> job(String id) {

@@ -477,6 +477,20 @@ public final class Recordings {
         });
     }
 
+    /** Several objects by id in their list form (for a page that names the tasks and hosts of its results), by id. */
+    public Map<Long, Map<String, Object>> byIds(AraResource r, java.util.Collection<Long> ids) {
+        Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+        if (ids.isEmpty()) return out;
+        return jdbi.withHandle(h -> {
+            for (Map<String, Object> row : h.createQuery(select(r, Form.LIST) + " where " + r.alias + ".id in (<ids>)")
+                    .bindList("ids", new ArrayList<>(ids)).map((rs, ctx) -> row(rs)).list()) {
+                Map<String, Object> item = present(r, row, Form.LIST);
+                out.put(((Number) item.get("id")).longValue(), item);
+            }
+            return out;
+        });
+    }
+
     public Page list(AraResource r, Map<String, List<String>> query, int limit, int offset) {
         Map<String, Object> binds = new LinkedHashMap<>();
         List<String> where = ListQuery.where(r, query, binds);

@@ -115,6 +115,15 @@ public final class ExecutionStore {
         return q.mapTo(Long.class).one();
     }
 
+    /** How many executions match, counting no further than {@code cap} (a page that only says "10,000+" need not count a million). */
+    public long countUpTo(Handle h, Filter f, long cap) {
+        StringBuilder inner = new StringBuilder("select 1 from execution");
+        where(inner, f);
+        Query q = h.createQuery("select count(*) from (" + inner + " limit :cap) as capped").bind("cap", cap);
+        bind(q, f);
+        return q.mapTo(Long.class).one();
+    }
+
     private static void where(StringBuilder sql, Filter f) {
         List<String> conditions = new ArrayList<>();
         if (f.workflowName() != null) conditions.add("workflow_name = :workflowName");

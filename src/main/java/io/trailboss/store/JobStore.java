@@ -214,6 +214,12 @@ public final class JobStore {
     }
 
     /** A target's jobs, newest first. */
+    /** The jobs a runner holds now ({@code agent:NAME}, {@code local}), oldest first. */
+    public List<Job> runningOn(Handle h, String runner, int limit) {
+        return h.createQuery("select " + COLUMNS + " from job where runner = :runner and state = 'RUNNING' order by created_at limit :limit")
+                .bind("runner", runner).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
     public List<Job> byTarget(Handle h, String target, int limit, int offset) {
         return h.createQuery(BY_TARGET).bind("target", target).bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
     }

@@ -104,6 +104,55 @@ public final class TargetStore {
         return q.mapTo(Long.class).one();
     }
 
+    private static final String TREE_LEVEL = "select " + COLUMNS + ", (select count(*) from target c where c.parent_id = t.id) as child_count"
+            + " from target t where ";
+    private static final String SEARCH = "select " + COLUMNS + ", (select count(*) from target c where c.parent_id = t.id) as child_count"
+            + " from target t where lower(t.name) like :pattern order by t.name limit :limit offset :offset";
+
+    /** A target with how many children it has (a tree node). */
+    public record Node(Target target, long children) {}
+
+    /** Children of {@code parentId} (null: the targets without a parent) by name, each with its number of children. */
+    public List<Node> level(Handle h, String parentId, int limit, int offset) {
+        Query q = h.createQuery(TREE_LEVEL + (parentId == null ? "t.parent_id is null" : "t.parent_id = :parentId")
+                + " order by t.name limit :limit offset :offset").bind("limit", limit).bind("offset", offset);
+        if (parentId != null) q.bind("parentId", parentId);
+        return nodes(h, q);
+    }
+
+    public long countLevel(Handle h, String parentId) {
+        Query q = h.createQuery("select count(*) from target t where " + (parentId == null ? "t.parent_id is null" : "t.parent_id = :parentId"));
+        if (parentId != null) q.bind("parentId", parentId);
+        return q.mapTo(Long.class).one();
+    }
+
+    /** Targets whose name contains {@code text} (case-insensitive), by name. */
+    public List<Node> search(Handle h, String text, int limit, int offset) {
+        return nodes(h, h.createQuery(SEARCH).bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%")
+                .bind("limit", limit).bind("offset", offset));
+    }
+
+    public long countSearch(Handle h, String text) {
+        return h.createQuery("select count(*) from target t where lower(t.name) like :pattern")
+                .bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%").mapTo(Long.class).one();
+    }
+
+    private static String likeEscape(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private List<Node> nodes(Handle h, Query q) {
+        List<long[]> counts = new java.util.ArrayList<>();
+        List<Target> list = q.map((rs, ctx) -> {
+            counts.add(new long[] {rs.getLong("child_count")});
+            return map(rs);
+        }).list();
+        List<Target> labelled = withLabels(h, list);
+        List<Node> out = new java.util.ArrayList<>(labelled.size());
+        for (int i = 0; i < labelled.size(); i++) out.add(new Node(labelled.get(i), counts.get(i)[0]));
+        return out;
+    }
+
     /** Every target (for checks that span all of them, such as a new schema for a param). */
     public List<Target> all(Handle h) {
         return withLabels(h, h.createQuery(ALL).map((rs, ctx) -> map(rs)).list());

@@ -155,6 +155,28 @@ public final class Targets {
         return new TargetStore.Filter(q.kind(), q.labels() == null ? Map.of() : q.labels(), parentId);
     }
 
+    /** One level of the target tree: the children of {@code parent} (null: targets without a parent), with their child counts. */
+    public List<TargetStore.Node> level(String parent, int limit, int offset) {
+        return db.jdbi().withHandle(h -> targets.level(h, parent == null ? null : parentId(h, parent), limit, offset));
+    }
+
+    public long countLevel(String parent) {
+        return db.jdbi().withHandle(h -> targets.countLevel(h, parent == null ? null : parentId(h, parent)));
+    }
+
+    /** Targets whose name contains {@code text}, case-insensitive. */
+    public List<TargetStore.Node> search(String text, int limit, int offset) {
+        return db.jdbi().withHandle(h -> targets.search(h, text, limit, offset));
+    }
+
+    public long countSearch(String text) {
+        return db.jdbi().withHandle(h -> targets.countSearch(h, text));
+    }
+
+    private String parentId(Handle h, String parent) {
+        return targets.byIdOrName(h, parent).map(Target::id).orElseThrow(() -> TargetException.notFound("target '" + parent + "' does not exist"));
+    }
+
     public void delete(String idOrName) {
         changingVoid(h -> {
             Target t = lockTarget(h, idOrName);

@@ -22,6 +22,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void only_the_http_layer_knows_the_web_ui() {
+        // the UI calls the domain; nothing below the HTTP layer may call the UI (its templates, handlers, view models)
+        noClasses().that().resideOutsideOfPackages("io.trailboss.ui..", "io.trailboss.api..", "gg.jte.generated..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.trailboss.ui..", "gg.jte..")
+                .check(CLASSES);
+    }
+
+    @Test
     void the_model_depends_on_nothing_else_of_trailboss() {
         noClasses().that().resideInAPackage("io.trailboss.model..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.trailboss.engine..", "io.trailboss.store..", "io.trailboss.definition..")

@@ -58,6 +58,19 @@ class BenchTest {
     }
 
     @Test
+    void the_ui_lists_scenario_fills_a_database_and_times_every_list_page_on_the_server_and_the_client() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--scenario", "ui-lists", "--quick"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("300 executions").contains("200 recorded results").contains("server med").contains("client med");
+        for (String page : java.util.List.of("executions", "targets (top level)", "job history, deep page", "playbooks", "results", "hosts search",
+                "inbox", "workflows", "agents")) {
+            assertThat(out).containsPattern("(?m)^" + java.util.regex.Pattern.quote(page) + " +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms");
+        }
+    }
+
+    @Test
     void rejects_an_unknown_database() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = Bench.run(new String[] {"--db", "oracle"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -66,6 +79,6 @@ class BenchTest {
         bytes.reset();
         assertThat(Bench.run(new String[] {"--scenario", "cloud"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(Bench.run(new String[] {"--agents", "0"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents, ara or all").contains("--agents must be a number from 1 to 32");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents, ara, nodes, ui-lists or all").contains("--agents must be a number from 1 to 32");
     }
 }
