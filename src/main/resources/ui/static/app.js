@@ -15,13 +15,27 @@
   document.body.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-CSRF-Token"] = csrf();
   });
-  if (window.mermaid) {
-    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral" });
+  // Mermaid is large: it is loaded only by pages that show a graph, once
+  var mermaidReady = null;
+  function withMermaid(then) {
+    if (!mermaidReady) {
+      mermaidReady = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = "/webjars/mermaid/11.14.0/dist/mermaid.min.js";
+        script.onload = function () {
+          mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral" });
+          resolve();
+        };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    mermaidReady.then(then).catch(function () {});
   }
   function drawGraphs(root) {
-    if (!window.mermaid || !root.querySelectorAll) return;
+    if (!root.querySelectorAll) return;
     var nodes = root.querySelectorAll("pre.mermaid:not([data-processed])");
-    if (nodes.length) mermaid.run({ nodes: nodes }).catch(function () {});
+    if (nodes.length) withMermaid(function () { mermaid.run({ nodes: nodes }).catch(function () {}); });
   }
   htmx.onLoad(drawGraphs);
   // "Run…" links open the operation form in the dialog (a plain link to the form page without JavaScript)

@@ -80,12 +80,12 @@ final class ExecutionPages {
         Chrome chrome = Ui.chrome(ctx, e.workflowName() + " · " + e.id(), "executions");
         ExecutionView x = view(e);
         List<String> taskNames = x.tasks().stream().map(ExecutionView.TaskRow::name).distinct().toList();
-        // the log panel starts on the job asked for, else the newest job that has started
+        // the log panel starts on the job asked for, else the newest started job that writes a log (not a manual step)
         String logJob = Ui.q(ctx, "job");
         LogView log = null;
         if (logJob != null) log = tb.queries().job(logJob).map(this::log).orElse(null);
         if (log == null) {
-            log = x.tasks().stream().flatMap(t -> t.jobs().stream()).filter(j -> !j.started().isEmpty())
+            log = x.tasks().stream().flatMap(t -> t.jobs().stream()).filter(j -> !j.started().isEmpty() && !"manual".equals(j.action()))
                     .max(Comparator.comparing(ExecutionView.JobRow::started)).flatMap(j -> tb.queries().job(j.id())).map(this::log).orElse(null);
         }
         List<String> controls = new ArrayList<>(EXECUTION_CONTROLS);

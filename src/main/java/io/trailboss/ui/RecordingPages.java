@@ -130,7 +130,7 @@ final class RecordingPages {
         List<List<Cell>> records = new ArrayList<>();
         for (Map<String, Object> c : rec().list(AraResource.RECORDS, mine, 200, 0).results()) {
             Map<String, Object> full = rec().get(AraResource.RECORDS, ((Number) c.get("id")).longValue());
-            records.add(List.of(Cell.of(full.get("key")), Cell.of(full.get("type")), Cell.of(pretty(full.get("value")))));
+            records.add(List.of(Cell.of(full.get("key")), Cell.of(full.get("type")), new Cell(pretty(full.get("value")), null, "pre")));
         }
         ListView results = results(ctx, "/ui/recordings/playbooks/" + id, hostChoices);
         PlaybookView v = new PlaybookView(id, p.get("name") == null ? s(p.get("path")) : s(p.get("name")), s(p.get("path")), s(p.get("status")),
