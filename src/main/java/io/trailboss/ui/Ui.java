@@ -4,6 +4,7 @@ import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
+import io.trailboss.auth.Principal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -51,25 +52,14 @@ final class Ui {
         return new Chrome(title, section, user(ctx.attribute(PRINCIPAL)), csrf == null ? "" : csrf.toString());
     }
 
-    /** Who is signed in, for the header and for audits: a name the principal gives, else null. */
+    /** Who is signed in, for the header (a user or token; nobody on a server running open). */
     static String user(Object principal) {
-        if (principal == null) return null;
-        if (principal instanceof CharSequence s) return s.toString();
-        for (String method : new String[] {"name", "getName", "username", "user"}) {
-            try {
-                Object v = principal.getClass().getMethod(method).invoke(principal);
-                if (v != null) return v.toString();
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // not this accessor
-            }
-        }
-        return principal.toString();
+        return principal instanceof Principal p && p.kind() != Principal.Kind.ANONYMOUS_OPEN ? p.name() : null;
     }
 
-    /** Who acts for the audit: the signed-in user, else anonymous (as the API without a {@code by}). */
+    /** Who acts, for the audit: as the API reads it (the principal; on a server running open, what the request says). */
     static String actor(Context ctx) {
-        String u = user(ctx.attribute(PRINCIPAL));
-        return u == null || u.isBlank() ? "anonymous" : u;
+        return ctx.attribute(PRINCIPAL) instanceof Principal p ? p.name() : "anonymous";
     }
 
     static String time(Long millis) {
