@@ -29,7 +29,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = {"--db", "--db-url"}, defaultValue = "${env:TRAILBOSS_DB_URL}", description = "JDBC URL of a PostgreSQL database instead of the embedded one, e.g. jdbc:postgresql://127.0.0.1:5432/trailboss?user=trailboss")
     String dbUrl;
 
-    @Option(names = "--db-pool", defaultValue = "${env:TRAILBOSS_DB_POOL:-16}", description = "Connections this node keeps to PostgreSQL (every node of a shared database has its own pool, plus one listening connection; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--db-pool", defaultValue = "${env:TRAILBOSS_DB_POOL:-16}", description = "Connections this node keeps to PostgreSQL (every node of a shared database has its own pool, plus two connections of its own: one listening for other nodes, one for its heartbeat; default: ${DEFAULT-VALUE}).")
     int dbPool;
 
     @Option(names = "--log-cap", defaultValue = "${env:TRAILBOSS_LOG_CAP:-4194304}", description = "Largest log a job keeps, in bytes; the log says so when it is cut (default: ${DEFAULT-VALUE}).")

@@ -135,14 +135,6 @@ public final class JobLogs {
         }
     }
 
-    /**
-     * After a restart: the processes of jobs run here are gone (the engine runs those jobs again),
-     * so their open questions are closed. Prompts of agents' jobs stay open: agents outlive a restart.
-     */
-    public int closeOrphanedPrompts() {
-        return jdbi.inTransaction(h -> prompts.closeOpenOfLocalJobs(h, clock.millis()));
-    }
-
     public List<Chunk> read(String jobId, int from) {
         return jdbi.withHandle(h -> store.from(h, jobId, from));
     }

@@ -26,10 +26,6 @@ public final class PromptStore {
             """;
     private static final String CLOSE = "update job_prompt set state = 'CLOSED', closed_at = :now where id = :id and state <> 'CLOSED'";
     private static final String CLOSE_FOR_JOB = "update job_prompt set state = 'CLOSED', closed_at = :now where job_id = :jobId and state = 'OPEN'";
-    private static final String CLOSE_LOCAL = """
-            update job_prompt set state = 'CLOSED', closed_at = :now
-            where state = 'OPEN' and job_id in (select id from job where runner is null or runner not like 'agent:%')
-            """;
     // a manual job waits once its async result is recorded; a prompt only while its job runs
     private static final String WAITING = """
             select 'manual' as kind, j.id as id, j.id as job_id, j.execution_id as execution_id, e.workflow_name as workflow,
@@ -77,11 +73,6 @@ public final class PromptStore {
 
     public int closeForJob(Handle h, String jobId, long now) {
         return h.createUpdate(CLOSE_FOR_JOB).bind("jobId", jobId).bind("now", now).execute();
-    }
-
-    /** Closes the open prompts of jobs no agent holds (their processes died with the server). */
-    public int closeOpenOfLocalJobs(Handle h, long now) {
-        return h.createUpdate(CLOSE_LOCAL).bind("now", now).execute();
     }
 
     public List<Waiting> waiting(Handle h, int limit, int offset) {

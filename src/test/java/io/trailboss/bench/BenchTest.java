@@ -31,6 +31,19 @@ class BenchTest {
     }
 
     @Test
+    void quick_nodes_run_prints_workflows_and_jobs_per_second_for_one_and_three_server_processes() {
+        String base = io.trailboss.testing.TestDatabases.PG_BASE;
+        // skips without PostgreSQL, like every PostgreSQL test
+        io.trailboss.testing.TestDatabases.freshPostgresUrl();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--scenario", "nodes", "--quick", "--pg-url", base}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("nodes=1: 90 workflows, 270 jobs in ").contains("nodes=3: 90 workflows, 270 jobs in ")
+                .contains("workflows/s").contains("jobs/s");
+    }
+
+    @Test
     void quick_agent_run_prints_throughput_and_log_latency() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = Bench.run(new String[] {"--scenario", "agents", "--agents", "2", "--quick"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));

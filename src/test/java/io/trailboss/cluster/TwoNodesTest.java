@@ -86,6 +86,13 @@ class TwoNodesTest {
         assertThat(items.stream().filter(n -> n.get("id").equals(a.tb.nodes().id())).findFirst().orElseThrow().get("port"))
                 .isEqualTo(a.api.port());
         assertThat(b.get("/api/v1/nodes/self").map().get("id")).isEqualTo(b.tb.nodes().id());
+
+        // the command line shows the same, this node marked
+        io.trailboss.cli.CliRun.Result listed = io.trailboss.cli.CliRun.run("nodes", "--server", b.base);
+        assertThat(listed.exit()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains(a.tb.nodes().id() + " ").contains(b.tb.nodes().id() + " *")
+                .contains(":" + a.api.port()).contains("jobs running 0");
+        assertThat(listed.out().lines().filter(l -> l.contains(" yes ")).count()).isEqualTo(2);
     }
 
     @Test
