@@ -211,7 +211,9 @@ class TaskControlsTest {
     }
 
     private void awaitState(String execution, String state) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> state.equals(executionState(execution)));
+        // on a timeout, say where the execution stood
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(executionState(execution))
+                .as("execution %s, tasks %s", execution, states(execution)).isEqualTo(state));
     }
 
     private void awaitTask(String execution, String task, String state) {
