@@ -347,7 +347,9 @@ final class AraBench {
     }
 
     private static Map<String, Object> get(HttpClient http, String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (AUTHORIZATION.get() != null) b.header("Authorization", AUTHORIZATION.get());
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IOException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
         return Json.readMap(r.body());
     }
