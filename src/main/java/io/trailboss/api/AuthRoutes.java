@@ -130,6 +130,7 @@ final class AuthRoutes {
             ctx.status(201).json(view);
         }, Access.ADMIN);
         r.get("/api/v1/tokens", ctx -> {
+            auth().tokens().flushUses();
             List<Map<String, Object>> items = auth().tokens().list().stream().map(AuthRoutes::token).toList();
             ctx.json(Bodies.page(items, items.size(), items.size(), 0));
         }, Access.ADMIN);
@@ -143,6 +144,7 @@ final class AuthRoutes {
             AuditLog.Query q = new AuditLog.Query(blank(ctx.queryParam("actor")), blank(ctx.queryParam("action")), blank(ctx.queryParam("target")),
                     Bodies.timeParam(ctx, "since"), Bodies.timeParam(ctx, "until"), Bodies.intParam(ctx, "limit", 100, 1, 1000),
                     Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE));
+            auth().tokens().flushUses();
             ctx.json(auth().audit().query(q));
         }, Access.ADMIN);
     }

@@ -55,8 +55,9 @@ final class LogRoutes {
             String auth = ctx.header("Authorization");
             String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
             Job job = tb.engine().jobForToken(ctx.pathParam("id"), token);
-            if (job.target() == null) throw new io.trailboss.engine.ConflictException("job '" + job.id() + "' has no target to write params to");
+            // the body is read (and checked) first, so a refusal never leaves a request body unread
             Map<String, Object> body = Bodies.object(ctx, Set.of("params"));
+            if (job.target() == null) throw new io.trailboss.engine.ConflictException("job '" + job.id() + "' has no target to write params to");
             Map<String, Object> changes = Bodies.map(body, "params");
             if (changes.isEmpty()) throw ApiException.badRequest("params", "'params' must name at least one param to set (null unsets)");
             tb.targets().setParams(job.target(), changes);
@@ -69,10 +70,10 @@ final class LogRoutes {
             String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
             Job job = tb.engine().jobForToken(ctx.pathParam("id"), token);
             String host = ctx.pathParam("name");
+            Map<String, Object> body = Bodies.object(ctx, Set.of("params"));
             if (!hostsOf(job).contains(host) && !host.equals(job.target())) {
                 throw new io.trailboss.engine.ConflictException("job '" + job.id() + "' does not run on target '" + host + "': it may write params only to its own hosts");
             }
-            Map<String, Object> body = Bodies.object(ctx, Set.of("params"));
             Map<String, Object> changes = Bodies.map(body, "params");
             if (changes.isEmpty()) throw ApiException.badRequest("params", "'params' must name at least one param to set (null unsets)");
             tb.targets().setParams(host, changes);

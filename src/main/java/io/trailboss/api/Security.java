@@ -281,7 +281,7 @@ final class Security {
             Endpoint e = ctx.endpoints().matchedHttpEndpoint();
             String route = e.path;
             // the agent protocol and ARA ingest by jobs are traffic, not decisions; logins are recorded by the login itself
-            if (p.kind() == Principal.Kind.AGENT || (p.kind() == Principal.Kind.JOB && route.startsWith("/ara")) || route.equals("/login")) return;
+            if (p.kind() == Principal.Kind.AGENT || (p.kind() == Principal.Kind.JOB && route.startsWith("/ara")) || route.equals("/login") || route.equals("/logout")) return;
             AuditLog.Entry entry = AuditLog.Entry.of(p, ctx.method().name() + " " + route).status(ctx.statusCode());
             var params = ctx.pathParamMap();
             if (route.startsWith("/api/v1/targets/{name}")) entry = entry.target(params.get("name"));

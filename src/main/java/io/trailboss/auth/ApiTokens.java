@@ -40,6 +40,8 @@ public final class ApiTokens {
     private final AuditLog audit;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWritten = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ThreadPoolExecutor uses = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> Thread.ofPlatform().daemon().name("token-uses").unstarted(r));
 
     public ApiTokens(Jdbi jdbi, Clock clock, AuditLog audit) {
         this.jdbi = jdbi;
@@ -100,6 +102,12 @@ public final class ApiTokens {
         return secret != null && secret.startsWith("tbk_");
     }
 
+    /** Whether a token with this secret is registered (revoked or not), without counting a use. */
+    public boolean exists(String secret) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from api_token where token_hash = :hash").bind("hash", Passwords.sha256(secret))
+                .mapTo(Long.class).one()) > 0;
+    }
+
     /** The principal of a valid token; empty for an unknown, revoked or expired one or a disabled user's. */
     public Optional<Principal> authenticate(String secret) {
         if (secret == null || secret.isBlank() || secret.length() > 200) return Optional.empty();
@@ -144,6 +152,29 @@ public final class ApiTokens {
         Long last = lastWritten.get(t.id());
         if (last != null && now - last < LAST_USED_EVERY.toMillis()) return;
         lastWritten.put(t.id(), now);
+        try {
+            // written on the side: a request never waits for (or on a lock of) its token's row
+            uses.execute(() -> recordUse(t, p, now));
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            // too many uses queued (the database is slow): this one is not recorded
+        }
+    }
+
+    /** Waits until the uses recorded so far are written (at most 10 s). */
+    public void flushUses() {
+        try {
+            uses.submit(() -> {}).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // a read goes on with what is written
+        }
+    }
+
+    void close() {
+        flushUses();
+        uses.shutdown();
+    }
+
+    private void recordUse(ApiToken t, Principal p, long now) {
         try {
             long hourStart = now - now % Duration.ofHours(1).toMillis();
             int first = jdbi.withHandle(h -> h.createUpdate("update api_token set last_used_at = :now where id = :id and (last_used_at is null or last_used_at < :hour)")

@@ -137,13 +137,14 @@ public final class Auth implements AutoCloseable {
         }
         if (adminToken != null && !adminToken.isBlank()) {
             if (adminToken.length() < 16 || adminToken.length() > 200) throw new IllegalArgumentException("TRAILBOSS_ADMIN_TOKEN must have 16 to 200 characters");
-            if (tokens.authenticate(adminToken).isEmpty()) {
+            // a token revoked since keeps its row: it is not registered again
+            if (!tokens.exists(adminToken)) {
                 try {
                     tokens.issue(BOOTSTRAP_TOKEN_NAME, null, List.of(Grant.global(Role.ADMIN)), null, adminToken);
                     announce.accept("registered the admin service token of TRAILBOSS_ADMIN_TOKEN");
                 } catch (RuntimeException raced) {
                     // the unique hash: another node registered the same secret at the same moment
-                    if (tokens.authenticate(adminToken).isEmpty()) throw raced;
+                    if (!tokens.exists(adminToken)) throw raced;
                 }
             }
         }
@@ -233,6 +234,7 @@ public final class Auth implements AutoCloseable {
 
     @Override
     public void close() {
+        tokens.close();
         audit.close();
     }
 

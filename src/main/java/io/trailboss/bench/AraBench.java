@@ -107,6 +107,15 @@ final class AraBench {
                     double tbClose = ingest(trailboss, contents, s.ingestResults(), s.clients(), true);
                     out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients (a connection per post, as ARA's callback gets): %,.0f results/s%n",
                             s.ingestResults(), s.clients(), tbClose);
+                    // the same with authentication required: every post carries a user's password (HTTP Basic), verified
+                    // with Argon2id once and then remembered for 30 s
+                    tb.auth().users().create("bench", "bench-password-1", List.of(io.trailboss.auth.Grant.global(io.trailboss.auth.Role.OPERATOR)));
+                    tb.auth().mode(io.trailboss.auth.Auth.Mode.REQUIRED);
+                    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("bench:bench-password-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    double tbAuth = ingest(trailboss, contents, s.ingestResults(), s.clients(), false, basic);
+                    out.printf(Locale.ROOT, "ingest, trailboss with authentication required (HTTP Basic password): %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n",
+                            s.ingestResults(), s.clients(), tbAuth);
+                    tb.auth().mode(io.trailboss.auth.Auth.Mode.OPEN);
                     double floor = httpFloor(trailboss, s.ingestResults(), s.clients());
                     out.printf(Locale.ROOT, "  HTTP alone, same clients: %,d result posts refused at once (400, no database): %,.0f posts/s%n", s.ingestResults(), floor);
                     if (pgUrl != null) ingestOnPostgres(out, pgUrl, contents, s);
@@ -194,6 +203,12 @@ final class AraBench {
 
     /** {@code likeTheCallback}: posts say they are ARA's HTTP client, as the callback does (Trailboss then closes each connection). */
     static double ingest(String api, List<Map<String, Object>> contents, int count, int clients, boolean likeTheCallback) throws Exception {
+        return ingest(api, contents, count, clients, likeTheCallback, null);
+    }
+
+    /** {@code authorization}: the Authorization header of every post (null: none). */
+    static double ingest(String api, List<Map<String, Object>> contents, int count, int clients, boolean likeTheCallback, String authorization) throws Exception {
+        AUTHORIZATION.set(authorization);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         String v1 = api + "/api/v1";
         long playbook = id(post(http, v1 + "/playbooks", Map.of("ansible_version", "2.14.18", "status", "running", "path", "/bench/ingest.yml",
@@ -234,6 +249,7 @@ final class AraBench {
                     try {
                         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(v1 + "/results")).header("Content-Type", "application/json");
                         if (likeTheCallback) b.header("User-Agent", "ara-http-client_bench");
+                        if (authorization != null) b.header("Authorization", authorization);
                         HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).timeout(Duration.ofSeconds(60)).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() != 201) errors.add(r.statusCode() + ": " + r.body());
@@ -265,7 +281,7 @@ final class AraBench {
             return;
         }
         try (Trailboss tb = new Trailboss(Database.connect(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null), Clock.systemUTC())) {
-            // open like the H2 server above (loopback, in-process): both measure the recording path, not credentials
+            // the ingest path alone, as on H2 (PostgreSQL would otherwise require authentication by default)
             ApiServer api = new ApiServer(tb, "127.0.0.1", 0, io.trailboss.auth.Auth.Mode.OPEN).start();
             try {
                 String url = "http://127.0.0.1:" + api.port() + "/ara";
@@ -319,15 +335,21 @@ final class AraBench {
         return ((Number) m.get("id")).longValue();
     }
 
+    private static final ThreadLocal<String> AUTHORIZATION = new ThreadLocal<>();
+
     private static Map<String, Object> post(HttpClient http, String url, Map<String, Object> body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (AUTHORIZATION.get() != null) b.header("Authorization", AUTHORIZATION.get());
+        HttpResponse<String> r = http.send(b.header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) throw new IOException("POST " + url + " answered " + r.statusCode() + ": " + r.body());
         return Json.readMap(r.body());
     }
 
     private static Map<String, Object> get(HttpClient http, String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (AUTHORIZATION.get() != null) b.header("Authorization", AUTHORIZATION.get());
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IOException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
         return Json.readMap(r.body());
     }

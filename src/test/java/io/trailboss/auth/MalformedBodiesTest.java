@@ -93,6 +93,7 @@ class MalformedBodiesTest {
 
     private String credentialFor(ApiServer.Route r) {
         if (r.roles().contains(Access.AGENT)) return probes.agentToken();
+        if (r.roles().equals(java.util.Set.of(Access.JOB))) return probes.jobToken();
         return server.adminToken;
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
  * One object of each kind named {@code probe} (workflow, target, profile, param, operation, stage, trigger, a
  * playbook, a running execution with a waiting job), so a request to any route template reaches its handler.
  */
-record Probes(String executionId, String jobId, String agentToken) {
+record Probes(String executionId, String jobId, String agentToken, String jobToken) {
     static Probes seed(TestServer server) {
         ok(server.send("PUT", "/api/v1/workflows", "text/yaml", """
                 version: '2.0'
@@ -34,7 +34,11 @@ record Probes(String executionId, String jobId, String agentToken) {
         String execution = (String) ok(server.postJson("/api/v1/executions", Map.of("workflow", "probe"))).get("id");
         String[] job = new String[1];
         await().atMost(Duration.ofSeconds(15)).until(() -> (job[0] = runningJob(server, execution)) != null);
-        return new Probes(execution, job[0], agent);
+        // the running job's token is handed only to its runner: give the job a known one (stored, like any, as its SHA-256)
+        String jobToken = "probe-job-token-" + java.util.UUID.randomUUID();
+        server.tb.database().jdbi().useHandle(h -> h.createUpdate("update job set token = :hash where id = :id")
+                .bind("hash", Passwords.sha256(jobToken)).bind("id", job[0]).execute());
+        return new Probes(execution, job[0], agent, jobToken);
     }
 
     @SuppressWarnings("unchecked")

@@ -109,6 +109,18 @@ class RouteAccessTest {
     }
 
     @Test
+    void whatever_grants_rights_or_reads_the_audit_is_for_admins_and_the_agent_protocol_for_agents() {
+        List<ApiServer.Route> routes = routes();
+        assertThat(routes).filteredOn(r -> r.path().startsWith("/api/v1/users") || r.path().startsWith("/api/v1/tokens")
+                        || r.path().startsWith("/api/v1/audit") || r.path().startsWith("/api/v1/agents/tokens"))
+                .hasSizeGreaterThanOrEqualTo(12).allSatisfy(r -> assertThat(r.roles()).as(r.toString()).isEqualTo(Set.of(Access.ADMIN)));
+        assertThat(routes).filteredOn(r -> r.path().startsWith("/api/v1/agent/"))
+                .hasSizeGreaterThanOrEqualTo(8).allSatisfy(r -> assertThat(r.roles()).as(r.toString()).isEqualTo(Set.of(Access.AGENT)));
+        assertThat(routes).filteredOn(r -> r.roles().contains(Access.PUBLIC)).extracting(ApiServer.Route::path)
+                .containsExactlyInAnyOrder("/login", "/login", "/health/live", "/health/ready", "/api/v1/health", "/api/openapi.json", "/api/v1/hooks/{name}");
+    }
+
+    @Test
     void refused_requests_of_every_kind_change_nothing() {
         var before = SecuredServer.snapshot(server);
         List<String> wrong = new ArrayList<>();

@@ -65,7 +65,8 @@ class BenchTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
         assertThat(out).contains("no callback", "ara-server", "trailboss adds", "20 tasks on 1 host", "5 tasks on 3 hosts",
-                "ingest, trailboss: 2,000 results posted by 32 concurrent clients", "HTTP alone");
+                "ingest, trailboss: 2,000 results posted by 32 concurrent clients", "HTTP alone",
+                "ingest, trailboss with authentication required (HTTP Basic password): 2,000 results posted by 32 concurrent clients");
         if (io.trailboss.bench.AraServerProcess.installed()) assertThat(out).contains("ingest, ara-server: 200 results posted by 4 concurrent clients");
         assertThat(out).doesNotContain("failed");
     }
