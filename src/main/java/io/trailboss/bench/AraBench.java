@@ -102,13 +102,26 @@ final class AraBench {
                                 ara == null ? "-" : String.format(Locale.ROOT, "%.2f s", a - n), t - n);
                     }
                     List<Map<String, Object>> contents = sampleContents(trailboss);
+                    double cpu = cpuSeconds();
                     double tbRate = ingest(trailboss, contents, s.ingestResults(), s.clients());
+                    double keptCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
                     out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n", s.ingestResults(), s.clients(), tbRate);
+                    out.printf(Locale.ROOT, "  CPU per result, this process (Trailboss with H2, and the posting clients): %.3f ms%n", keptCpu);
+                    cpu = cpuSeconds();
                     double tbClose = ingest(trailboss, contents, s.ingestResults(), s.clients(), true);
+                    double closeCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
                     out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients (a connection per post, as ARA's callback gets): %,.0f results/s%n",
                             s.ingestResults(), s.clients(), tbClose);
+                    out.printf(Locale.ROOT, "  CPU per result, this process: %.3f ms%n", closeCpu);
+                    cpu = cpuSeconds();
                     double floor = httpFloor(trailboss, s.ingestResults(), s.clients());
+                    double floorCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
                     out.printf(Locale.ROOT, "  HTTP alone, same clients: %,d result posts refused at once (400, no database): %,.0f posts/s%n", s.ingestResults(), floor);
+                    out.printf(Locale.ROOT, "  CPU per refused post, this process: %.3f ms; so the recording itself costs about %.3f ms of CPU per result (kept-alive)%n",
+                            floorCpu, keptCpu - floorCpu);
+                    int cores = Runtime.getRuntime().availableProcessors();
+                    out.printf(Locale.ROOT, "  what %d idle cores would allow at this CPU per result, clients included: %,.0f results/s (kept-alive), %,.0f results/s (a connection per post)%n",
+                            cores, cores * 1000 / keptCpu, cores * 1000 / closeCpu);
                     if (pgUrl != null) ingestOnPostgres(out, pgUrl, contents, s);
                     if (ara != null) {
                         double araRate = ingest(ara.url(), contents, s.araIngestResults(), s.araClients());
@@ -168,6 +181,10 @@ final class AraBench {
         String log = Files.readString(dir.resolve("ansible.log"));
         if (p.exitValue() != 0 || log.contains("Traceback")) throw new IOException("ansible-playbook failed (" + p.exitValue() + "): " + tail(log));
         return seconds;
+    }
+
+    private static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
     /** Result contents as the callback recorded them in the last run: what the ingest clients post. */
@@ -270,8 +287,11 @@ final class AraBench {
                 String url = "http://127.0.0.1:" + api.port() + "/ara";
                 ingest(url, contents, Math.max(200, s.ingestResults() / 10), s.clients()); // warm-up
                 for (int clients : new int[] {s.clients(), s.clients() * 2}) {
+                    double cpu = cpuSeconds();
+                    double rate = ingest(url, contents, s.ingestResults(), clients);
                     out.printf(Locale.ROOT, "ingest, trailboss on PostgreSQL: %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n",
-                            s.ingestResults(), clients, ingest(url, contents, s.ingestResults(), clients));
+                            s.ingestResults(), clients, rate);
+                    out.printf(Locale.ROOT, "  CPU per result, this process (PostgreSQL's own not counted): %.3f ms%n", (cpuSeconds() - cpu) * 1000 / s.ingestResults());
                 }
             } finally {
                 api.close();
