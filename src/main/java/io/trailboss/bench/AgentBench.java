@@ -100,12 +100,14 @@ final class AgentBench {
                     double serverCpu0 = cpuSeconds(ProcessHandle.current());
                     double agentsCpu0 = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum();
                     double shellsCpu0 = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum();
+                    long[] writes0 = Bench.h2Writes(tb.database().jdbi());
                     long t0 = System.nanoTime();
                     runJobs(tb, waiter, s.executions());
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     double serverCpu = cpuSeconds(ProcessHandle.current()) - serverCpu0;
                     double agentsCpu = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum() - agentsCpu0;
                     double shellsCpu = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum() - shellsCpu0;
+                    long[] writes = Bench.h2Writes(tb.database().jdbi());
                     double perSecond = s.jobs() / seconds;
 
                     long[] delays = measureLatency(tb, base, s.logRuns(), s.logLines());
@@ -127,6 +129,8 @@ final class AgentBench {
                     int cores = Runtime.getRuntime().availableProcessors();
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job in all; what " + cores + " idle cores would allow",
                             String.format(Locale.ROOT, "%.2f ms; %.0f /s", total, cores * 1000.0 / total));
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  H2 file writes (commits) / KiB written, per job",
+                            String.format(Locale.ROOT, "%.2f / %.1f", (writes[0] - writes0[0]) / (double) s.jobs(), (writes[1] - writes0[1]) / 1024.0 / s.jobs()));
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "log line -> SSE client latency p50 (" + delays.length + " lines)", millis(Bench.percentile(delays, 50)));
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "log line -> SSE client latency p99", millis(Bench.percentile(delays, 99)));
                     out.printf(Locale.ROOT, "goals on a 2-core machine: at least 500 jobs/s with 4 agents; p50 log latency under 50 ms%n");

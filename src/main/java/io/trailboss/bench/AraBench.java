@@ -103,10 +103,15 @@ final class AraBench {
                     }
                     List<Map<String, Object>> contents = sampleContents(trailboss);
                     double cpu = cpuSeconds();
+                    long[] writes0 = Bench.h2Writes(tb.database().jdbi());
                     double tbRate = ingest(trailboss, contents, s.ingestResults(), s.clients());
                     double keptCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
+                    long[] writes = Bench.h2Writes(tb.database().jdbi());
                     out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n", s.ingestResults(), s.clients(), tbRate);
                     out.printf(Locale.ROOT, "  CPU per result, this process (Trailboss with H2, and the posting clients): %.3f ms%n", keptCpu);
+                    out.printf(Locale.ROOT, "  H2 file writes (commits) per result: %.3f (%.1f results per commit), KiB written per result: %.2f%n",
+                            (writes[0] - writes0[0]) / (double) s.ingestResults(), s.ingestResults() / (double) Math.max(1, writes[0] - writes0[0]),
+                            (writes[1] - writes0[1]) / 1024.0 / s.ingestResults());
                     cpu = cpuSeconds();
                     double tbClose = ingest(trailboss, contents, s.ingestResults(), s.clients(), true);
                     double closeCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();

@@ -241,6 +241,22 @@ public final class Bench {
         samples.computeIfAbsent(key, k -> new ArrayList<>()).add((double) nanos);
     }
 
+    /**
+     * H2's file writes so far, {count, bytes} ({@code info.FILE_WRITE}, {@code info.FILE_WRITE_BYTES}):
+     * with {@code WRITE_DELAY=0} a commit is one chunk written, so the difference over a run tells
+     * commits and page bytes per unit. {0, 0} on another database.
+     */
+    static long[] h2Writes(org.jdbi.v3.core.Jdbi jdbi) {
+        try {
+            java.util.Map<String, String> info = new java.util.HashMap<>();
+            jdbi.useHandle(h -> h.createQuery("select setting_name, setting_value from information_schema.settings where setting_name in ('info.FILE_WRITE', 'info.FILE_WRITE_BYTES')")
+                    .map((rs, ctx) -> info.put(rs.getString(1), rs.getString(2))).list());
+            return new long[] {Long.parseLong(info.getOrDefault("info.FILE_WRITE", "0")), Long.parseLong(info.getOrDefault("info.FILE_WRITE_BYTES", "0"))};
+        } catch (RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
     static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();

@@ -129,6 +129,7 @@ public final class Recordings {
      */
     private final class ResultWriter {
         private static final int MAX_BATCH = 512;
+        private static final long LINGER_NANOS = 500_000;
         private final java.util.concurrent.LinkedBlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
         private Thread thread;
 
@@ -165,10 +166,23 @@ public final class Recordings {
 
         private void loop() {
             List<Pending> batch = new ArrayList<>();
+            int expected = 1;
             while (true) {
                 try {
                     batch.add(queue.take());
                     queue.drainTo(batch, MAX_BATCH - 1);
+                    // several clients are posting (the last commit held several rows): rows arriving within
+                    // LINGER join this commit instead of paying for one of their own. A lone client (ARA's
+                    // callback posts one result at a time) never waits here.
+                    long until = System.nanoTime() + LINGER_NANOS;
+                    while (batch.size() < expected) {
+                        long left = until - System.nanoTime();
+                        Pending next = left > 0 ? queue.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS) : null;
+                        if (next == null) break;
+                        batch.add(next);
+                        queue.drainTo(batch, MAX_BATCH - batch.size());
+                    }
+                    expected = batch.size();
                     write(batch);
                 } catch (InterruptedException e) {
                     Pending p;
