@@ -496,11 +496,15 @@ public final class AgentHub implements JobRunner, AutoCloseable {
             // the engine could not apply them (a fault of the workflow's state, not of the reports):
             // the reports are stored alone and applied from the engine's queue, as LOST ones are
             LOG.warn("applying agent reports with their commit failed; storing them first: {}", applyFailed.toString());
+            List<JobOutcome> outcomes = new ArrayList<>();
             Batch batch = jdbi.inTransaction(h -> {
+                outcomes.clear();
                 List<String> acked = ack(h, agent, ack);
                 Stored s = store(h, agent, ordered, ids, reports.size());
+                outcomes.addAll(s.outcomes());
                 return new Batch(s.answers(), acked);
             });
+            outcomes.forEach(this::delivered);
             return batch;
         }
     }

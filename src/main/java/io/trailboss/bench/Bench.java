@@ -87,7 +87,7 @@ public final class Bench {
                 }
                 case "--quick" -> quick = true;
                 case "-h", "--help" -> {
-                    out.println("usage: trailboss bench [--scenario engine|agents|ara|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
+                    out.println("usage: trailboss bench [--scenario engine|agents|ara|ara-ingest|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
                     return 0;
                 }
                 default -> {
@@ -107,12 +107,16 @@ public final class Bench {
             return 2;
         }
         if (scenario == null) scenario = agentsGiven ? "agents" : "engine";
-        if (!List.of("engine", "agents", "ara", "all").contains(scenario)) {
-            out.println("--scenario must be engine, agents, ara or all, not '" + scenario + "'");
+        if (!List.of("engine", "agents", "ara", "ara-ingest", "all").contains(scenario)) {
+            out.println("--scenario must be engine, agents, ara, ara-ingest or all, not '" + scenario + "'");
             return 2;
         }
         if (scenario.equals("ara")) {
             return AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full(), pgUrl);
+        }
+        if (scenario.equals("ara-ingest")) {
+            // the ingest rates alone: one playbook run records the contents to post, no timed playbooks
+            return AraBench.run(out, (quick ? AraBench.Sizes.quick() : AraBench.Sizes.full()).ingestOnly(), pgUrl);
         }
         if (scenario.equals("agents")) {
             return AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents));

@@ -304,7 +304,7 @@ public final class AgentCommand implements Callable<Integer> {
                 if (mine != null) return mine;
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof Refused r) throw r;
-                throw new IllegalStateException(e.getCause());
+                // anything else: acknowledged alone below
             }
         }
         return (List<?>) retrying("ack", () -> post("/api/v1/agent/ack", Map.of("jobs", ids))).get("jobs");
@@ -374,6 +374,10 @@ public final class AgentCommand implements Callable<Integer> {
                     if (o instanceof Ack a) a.answer().completeExceptionally(e);
                     else batch.add((Pending) o);
                 }
+                if (ack != null) ack.answer().completeExceptionally(e);
+                for (Pending p : batch) p.answer().completeExceptionally(e);
+            } catch (RuntimeException e) {
+                // an answer this agent cannot read: this post's results are not reported, the loop goes on
                 if (ack != null) ack.answer().completeExceptionally(e);
                 for (Pending p : batch) p.answer().completeExceptionally(e);
             } catch (InterruptedException e) {

@@ -130,6 +130,31 @@ class AgentQueueTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void a_result_the_engine_cannot_apply_is_still_stored_and_answered_once() throws Exception {
+        try (TestServer server = new TestServer(TestDatabases.h2())) {
+            assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "f0", "labels", Map.of("fleet", "yes"))).status()).isEqualTo(201);
+            assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOW).status()).isEqualTo(200);
+            String secret = (String) server.postJson("/api/v1/agents/tokens", Map.of("name", "lone", "labels", Map.of("fleet", "yes"))).map().get("token");
+            String execution = (String) server.postJson("/api/v1/executions", Map.of("workflow", "fleet")).map().get("id");
+            String job = claimOne(server, secret);
+            assertThat(post(server, secret, "/api/v1/agent/ack", Map.of("jobs", List.of(job))).get("jobs")).isEqualTo(List.of(job));
+            // the execution names a workflow its source does not hold: the engine fails on it
+            server.tb.database().jdbi().useHandle(h -> h.createUpdate("update execution set workflow_name = 'gone' where id = :id").bind("id", execution).execute());
+
+            Map<String, Object> report = Map.of("job_id", job, "state", "SUCCEEDED", "output", Map.of("exit_code", 0));
+            assertThat(post(server, secret, "/api/v1/agent/complete", Map.of("results", List.of(report))).get("results")).asList().singleElement()
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("status", 200).containsEntry("changed", true);
+            // not applied (the job stays RUNNING with its report) but stored with the job all the same:
+            // a repeat changes nothing, a different report is a conflict
+            assertThat(server.get("/api/v1/jobs/" + job).map()).containsEntry("state", "RUNNING");
+            assertThat(post(server, secret, "/api/v1/agent/complete", Map.of("results", List.of(report))).get("results")).asList().singleElement()
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("status", 200).containsEntry("changed", false);
+            assertThat(post(server, secret, "/api/v1/agent/complete", Map.of("results", List.of(Map.of("job_id", job, "state", "FAILED", "error", "x")))).get("results"))
+                    .asList().singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("status", 409);
+        }
+    }
+
     private String claimOne(TestServer server, String secret) throws Exception {
         List<?> jobs = (List<?>) post(server, secret, "/api/v1/agent/claim", Map.of("max", 1, "wait_seconds", 5)).get("jobs");
         assertThat(jobs).hasSize(1);
