@@ -128,13 +128,14 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         boolean forAgents = false;
         List<AgentToken> active = tokens.active();
         Map<String, Boolean> covered = new HashMap<>();
+        long[] version = {-1}; // the targets' change counter, read once for the whole submission (when a label needs it)
         for (Job job : submitted) {
             if (job.state() == JobState.RUNNING && job.runner() != null && job.runner().startsWith(RUNNER_PREFIX)) {
                 continue; // an agent has it (recovery): its lease decides
             }
             // a manual step waits for a person on the server, whatever its target
             if (job.target() != null && !active.isEmpty() && !ManualAction.NAME.equals(job.action())
-                    && covered.computeIfAbsent(job.target(), t -> coveredBy(active, t))) {
+                    && covered.computeIfAbsent(job.target(), t -> coveredBy(active, t, version))) {
                 forAgents = true; // stays QUEUED in the database until an agent claims it
                 if (job.state() == JobState.QUEUED) queuedHints.put(job.id(), job.target());
             } else {
@@ -159,16 +160,37 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         local.interrupt(job, graceMillis);
     }
 
-    private boolean coveredBy(List<AgentToken> active, String target) {
+    private boolean coveredBy(List<AgentToken> active, String target, long[] version) {
         Map<String, String> labels = null;
         for (AgentToken t : active) {
             if (t.targets().contains(target)) return true;
             if (!t.labels().isEmpty()) {
-                if (labels == null) labels = targets.find(target).map(Target::labels).orElse(Map.of());
+                if (labels == null) {
+                    if (version[0] < 0) version[0] = targets.version();
+                    labels = labelsOf(target, version[0]);
+                }
                 if (t.covers(target, labels)) return true;
             }
         }
         return false;
+    }
+
+    /** Targets' labels as loaded while the targets' change counter had a given value. */
+    private record SeenLabels(long version, Map<String, Map<String, String>> byTarget) {}
+
+    private volatile SeenLabels seenLabels = new SeenLabels(-1, Map.of());
+
+    /**
+     * A target's labels, kept while the change counter (read before, by the caller) stays the
+     * same: routing a submission of many jobs reads the counter once instead of once per target.
+     */
+    private Map<String, String> labelsOf(String target, long version) {
+        SeenLabels seen = seenLabels;
+        if (seen.version() != version || seen.byTarget().size() > 100_000) {
+            seen = new SeenLabels(version, new ConcurrentHashMap<>());
+            seenLabels = seen;
+        }
+        return seen.byTarget().computeIfAbsent(target, t -> targets.find(t).map(Target::labels).orElse(Map.of()));
     }
 
     /** Text for a running job's standard input, local or remote; false if the job is not running. */
@@ -373,13 +395,16 @@ public final class AgentHub implements JobRunner, AutoCloseable {
      */
     public List<String> ack(AgentToken agent, List<String> offered) {
         if (offered.isEmpty()) return List.of();
+        return jdbi.inTransaction(h -> ack(h, agent, offered));
+    }
+
+    private List<String> ack(Handle h, AgentToken agent, List<String> offered) {
+        if (offered.isEmpty()) return List.of();
         long now = clock.millis();
-        return jdbi.inTransaction(h -> {
-            h.createUpdate("update job set agent_acked = true, lease_until = :lease, updated_at = :now where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null")
-                    .bindList("ids", offered).bind("lease", now + leaseMillis).bind("now", now).bind("runner", agent.runner()).execute();
-            return h.createQuery("select id from job where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
-                    .bindList("ids", offered).bind("runner", agent.runner()).mapTo(String.class).list();
-        });
+        h.createUpdate("update job set agent_acked = true, lease_until = :lease, updated_at = :now where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null")
+                .bindList("ids", offered).bind("lease", now + leaseMillis).bind("now", now).bind("runner", agent.runner()).execute();
+        return h.createQuery("select id from job where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
+                .bindList("ids", offered).bind("runner", agent.runner()).mapTo(String.class).list();
     }
 
     /**
@@ -458,59 +483,102 @@ public final class AgentHub implements JobRunner, AutoCloseable {
      * others. Every report is durable when this returns.
      */
     public List<Reported> completeAll(AgentToken agent, List<Report> reports) {
+        return completeAll(agent, reports, List.of()).reports();
+    }
+
+    /** The answers to a batch of reports, and which of the acknowledged offers the agent may start. */
+    public record Batch(List<Reported> reports, List<String> acked) {}
+
+    /**
+     * Several results and an acknowledgement of offered jobs ({@link #ack}) in one transaction: an
+     * agent that claimed jobs while results were on their way sends both in one post, one commit.
+     */
+    public Batch completeAll(AgentToken agent, List<Report> reports, List<String> ack) {
         for (Report r : reports) checkReported(r.state());
-        List<JobOutcome> outcomes = new ArrayList<>(reports.size());
+        if (reports.isEmpty()) return new Batch(List.of(), ack(agent, ack));
         List<Report> ordered = new ArrayList<>(reports);
         ordered.sort(java.util.Comparator.comparing(Report::jobId)); // rows locked in id order
-        List<Reported> answers = jdbi.inTransaction(h -> {
-            // the batch's rows in two reads (locked, then the agent columns), its reports in one batched update
-            Set<String> ids = new java.util.TreeSet<>();
-            for (Report r : ordered) ids.add(r.jobId());
-            Map<String, Job> locked = new HashMap<>();
-            for (Job j : jobs.lockAll(h, ids)) locked.put(j.id(), j);
-            Map<String, Map<String, Object>> stored = new HashMap<>();
-            Set<String> acked = new java.util.HashSet<>();
-            if (!locked.isEmpty()) {
-                h.createQuery("select id, agent_outcome, agent_acked from job where id in (<ids>)").bindList("ids", List.copyOf(locked.keySet()))
-                        .map((rs, ctx) -> {
-                            String id = rs.getString("id");
-                            String outcome = rs.getString("agent_outcome");
-                            if (outcome != null) stored.put(id, Json.readMap(outcome));
-                            if (rs.getBoolean("agent_acked")) acked.add(id);
-                            return id;
-                        }).list();
-            }
-            var updates = h.prepareBatch("update job set agent_outcome = :report where id = :id");
-            List<Reported> out = new ArrayList<>(reports.size());
-            for (Report r : ordered) {
-                try {
-                    Job job = locked.get(r.jobId());
-                    if (job == null) throw new NotFoundException("job '" + r.jobId() + "' does not exist");
-                    Map<String, Object> report = check(agent, job, r.state(), stored.get(job.id()), acked.contains(job.id()));
-                    if (report == null) {
-                        out.add(new Reported(r.jobId(), Completion.UNCHANGED, null));
-                        continue;
-                    }
-                    List<String> masks = secretsOf(job);
-                    Object masked = Secrets.mask(r.output(), masks);
-                    String err = Secrets.mask(r.error(), masks);
-                    if (r.state() == JobState.FAILED && err == null) err = "failed on " + agent.runner();
-                    report.put("output", masked);
-                    report.put("error", err);
-                    report.put("at", clock.millis());
-                    updates.bind("report", Json.write(report)).bind("id", job.id()).add();
-                    stored.put(job.id(), report); // a repeat of this report later in the batch changes nothing
-                    outcomes.add(outcomeOf(job, report));
-                    out.add(new Reported(r.jobId(), Completion.CHANGED, null));
-                } catch (ConflictException | NotFoundException e) {
-                    out.add(new Reported(r.jobId(), null, e));
+        Set<String> ids = new java.util.TreeSet<>();
+        for (Report r : ordered) ids.add(r.jobId());
+        // the engine applies the reports in the same transaction (one commit for both); it locks
+        // the jobs' executions first, as all its transactions do, so they are read here without locks
+        List<String> executions = jdbi.withHandle(h -> h.createQuery("select distinct execution_id from job where id in (<ids>)")
+                .bindList("ids", List.copyOf(ids)).mapTo(String.class).list());
+        try {
+            Batch batch = engine.applyWith(executions, h -> {
+                List<String> acked = ack(h, agent, ack);
+                Stored s = store(h, agent, ordered, ids, reports.size());
+                for (JobOutcome o : s.outcomes()) engine.jobLogs().closed(o.jobId()); // the job's log ends before its outcome is seen
+                for (JobOutcome o : s.outcomes()) secrets.remove(o.jobId());
+                return new Engine.WithOutcomes<>(new Batch(s.answers(), acked), s.outcomes());
+            });
+            return batch;
+        } catch (RuntimeException applyFailed) {
+            // the engine could not apply them (a fault of the workflow's state, not of the reports):
+            // the reports are stored alone and applied from the engine's queue, as LOST ones are
+            LOG.warn("applying agent reports with their commit failed; storing them first: {}", applyFailed.toString());
+            List<JobOutcome> outcomes = new ArrayList<>();
+            Batch batch = jdbi.inTransaction(h -> {
+                outcomes.clear();
+                List<String> acked = ack(h, agent, ack);
+                Stored s = store(h, agent, ordered, ids, reports.size());
+                outcomes.addAll(s.outcomes());
+                return new Batch(s.answers(), acked);
+            });
+            outcomes.forEach(this::delivered);
+            return batch;
+        }
+    }
+
+    /** The answers to a batch of reports, and the outcomes of those that changed a job. */
+    private record Stored(List<Reported> answers, List<JobOutcome> outcomes) {}
+
+    /** Checks each report against its locked row and stores the new ones with the job (in the caller's transaction). */
+    private Stored store(Handle h, AgentToken agent, List<Report> ordered, Set<String> ids, int size) {
+        // the batch's rows in two reads (locked, then the agent columns), its reports in one batched update
+        List<JobOutcome> outcomes = new ArrayList<>(size);
+        Map<String, Job> locked = new HashMap<>();
+        for (Job j : jobs.lockAll(h, ids)) locked.put(j.id(), j);
+        Map<String, Map<String, Object>> stored = new HashMap<>();
+        Set<String> acked = new java.util.HashSet<>();
+        if (!locked.isEmpty()) {
+            h.createQuery("select id, agent_outcome, agent_acked from job where id in (<ids>)").bindList("ids", List.copyOf(locked.keySet()))
+                    .map((rs, ctx) -> {
+                        String id = rs.getString("id");
+                        String outcome = rs.getString("agent_outcome");
+                        if (outcome != null) stored.put(id, Json.readMap(outcome));
+                        if (rs.getBoolean("agent_acked")) acked.add(id);
+                        return id;
+                    }).list();
+        }
+        var updates = h.prepareBatch("update job set agent_outcome = :report where id = :id");
+        List<Reported> out = new ArrayList<>(size);
+        for (Report r : ordered) {
+            try {
+                Job job = locked.get(r.jobId());
+                if (job == null) throw new NotFoundException("job '" + r.jobId() + "' does not exist");
+                Map<String, Object> report = check(agent, job, r.state(), stored.get(job.id()), acked.contains(job.id()));
+                if (report == null) {
+                    out.add(new Reported(r.jobId(), Completion.UNCHANGED, null));
+                    continue;
                 }
+                List<String> masks = secretsOf(job);
+                Object masked = Secrets.mask(r.output(), masks);
+                String err = Secrets.mask(r.error(), masks);
+                if (r.state() == JobState.FAILED && err == null) err = "failed on " + agent.runner();
+                report.put("output", masked);
+                report.put("error", err);
+                report.put("at", clock.millis());
+                updates.bind("report", Json.write(report)).bind("id", job.id()).add();
+                stored.put(job.id(), report); // a repeat of this report later in the batch changes nothing
+                outcomes.add(outcomeOf(job, report));
+                out.add(new Reported(r.jobId(), Completion.CHANGED, null));
+            } catch (ConflictException | NotFoundException e) {
+                out.add(new Reported(r.jobId(), null, e));
             }
-            if (updates.size() > 0) updates.execute();
-            return out;
-        });
-        outcomes.forEach(this::delivered);
-        return answers;
+        }
+        if (updates.size() > 0) updates.execute();
+        return new Stored(out, outcomes);
     }
 
     private static void checkReported(JobState reported) {

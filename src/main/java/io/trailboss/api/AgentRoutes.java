@@ -120,11 +120,14 @@ final class AgentRoutes {
             ctx.json(Map.of("job_id", ctx.pathParam("id"), "changed", c == AgentHub.Completion.CHANGED));
         }, Access.AGENT);
         r.post("/api/v1/agent/complete", ctx -> {
-            // several results in one commit: {results: [{job_id, state, output?, error?}, ...]}
+            // several results in one commit: {results: [{job_id, state, output?, error?}, ...], ack?: [job ids]}
             AgentToken agent = agent(ctx);
-            Map<String, Object> body = Bodies.object(ctx, Set.of("results"));
-            if (!(body.get("results") instanceof List<?> list) || list.isEmpty() || list.size() > 256) {
-                throw ApiException.badRequest("results", "'results' must be a list of 1 to 256 results");
+            Map<String, Object> body = Bodies.object(ctx, Set.of("results", "ack"));
+            List<String> ack = strings(body, "ack");
+            if (ack.size() > AgentHub.MAX_CLAIM) throw ApiException.badRequest("ack", "'ack' may name at most " + AgentHub.MAX_CLAIM + " jobs");
+            Object given = body.get("results") == null && !ack.isEmpty() ? List.of() : body.get("results");
+            if (!(given instanceof List<?> list) || (list.isEmpty() && ack.isEmpty()) || list.size() > 256) {
+                throw ApiException.badRequest("results", "'results' must be a list of 1 to 256 results (or empty with 'ack')");
             }
             List<AgentHub.Report> reports = new ArrayList<>();
             for (Object o : list) {
@@ -135,7 +138,8 @@ final class AgentRoutes {
                 reports.add(new AgentHub.Report(jobId, io.trailboss.model.JobState.valueOf(state), m.get("output"), (String) m.get("error")));
             }
             List<Map<String, Object>> results = new ArrayList<>();
-            for (AgentHub.Reported rep : hub().completeAll(agent, reports)) {
+            AgentHub.Batch batch = hub().completeAll(agent, reports, ack);
+            for (AgentHub.Reported rep : batch.reports()) {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("job_id", rep.jobId());
                 if (rep.refused() == null) {
@@ -147,7 +151,7 @@ final class AgentRoutes {
                 }
                 results.add(v);
             }
-            ctx.json(Map.of("results", results));
+            ctx.json(body.containsKey("ack") ? Map.of("results", results, "acked", batch.acked()) : Map.of("results", results));
         }, Access.AGENT);
     }
 

@@ -195,6 +195,7 @@ public final class Trailboss implements AutoCloseable {
     public void close() {
         io.trailboss.record.RecordingRetention r = retention;
         if (r != null) r.close();
+        recordings.close();
         triggers.close();
         runs.close();
         agents.close();

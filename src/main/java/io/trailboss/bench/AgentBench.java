@@ -9,6 +9,7 @@ import io.trailboss.model.Execution;
 import io.trailboss.model.ExecutionState;
 import io.trailboss.store.Database;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -98,11 +99,15 @@ final class AgentBench {
 
                     double serverCpu0 = cpuSeconds(ProcessHandle.current());
                     double agentsCpu0 = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum();
+                    double shellsCpu0 = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum();
+                    long[] writes0 = Bench.h2Writes(tb.database().jdbi());
                     long t0 = System.nanoTime();
                     runJobs(tb, waiter, s.executions());
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     double serverCpu = cpuSeconds(ProcessHandle.current()) - serverCpu0;
                     double agentsCpu = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum() - agentsCpu0;
+                    double shellsCpu = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum() - shellsCpu0;
+                    long[] writes = Bench.h2Writes(tb.database().jdbi());
                     double perSecond = s.jobs() / seconds;
 
                     long[] delays = measureLatency(tb, base, s.logRuns(), s.logLines());
@@ -115,6 +120,17 @@ final class AgentBench {
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  wall time", String.format(Locale.ROOT, "%.2f s", seconds));
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: server (with H2) / agent JVMs (jobs' shells not included)",
                             String.format(Locale.ROOT, "%.1f / %.1f s", serverCpu, agentsCpu));
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: the jobs' processes (reaped children of the agents)",
+                            String.format(Locale.ROOT, "%.1f s", shellsCpu));
+                    double perJob = 1000.0 / s.jobs();
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job: server / agents / jobs' processes",
+                            String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", serverCpu * perJob, agentsCpu * perJob, shellsCpu * perJob));
+                    double total = (serverCpu + agentsCpu + shellsCpu) * perJob;
+                    int cores = Runtime.getRuntime().availableProcessors();
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job in all; what " + cores + " idle cores would allow",
+                            String.format(Locale.ROOT, "%.2f ms; %.0f /s", total, cores * 1000.0 / total));
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  H2 file writes (commits) / KiB written, per job",
+                            String.format(Locale.ROOT, "%.2f / %.1f", (writes[0] - writes0[0]) / (double) s.jobs(), (writes[1] - writes0[1]) / 1024.0 / s.jobs()));
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "log line -> SSE client latency p50 (" + delays.length + " lines)", millis(Bench.percentile(delays, 50)));
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "log line -> SSE client latency p99", millis(Bench.percentile(delays, 99)));
                     out.printf(Locale.ROOT, "goals on a 2-core machine: at least 500 jobs/s with 4 agents; p50 log latency under 50 ms%n");
@@ -249,6 +265,21 @@ final class AgentBench {
 
     private static double cpuSeconds(ProcessHandle p) {
         return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
+    /**
+     * CPU of a process's children that it has waited for ({@code cutime + cstime} of
+     * {@code /proc/PID/stat}): the jobs' shells, once reaped. 0 where there is no /proc.
+     */
+    static double reapedChildrenCpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state is field 3, so cutime (16) and cstime (17) are at 13 and 14
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static String millis(long ms) {

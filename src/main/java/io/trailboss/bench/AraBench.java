@@ -42,6 +42,11 @@ final class AraBench {
         static Sizes quick() {
             return new Sizes(20, 5, 3, 1, 2_000, 200, 32, 4);
         }
+
+        /** No timed playbook runs (the warm-up run still records the contents the ingest posts). */
+        Sizes ingestOnly() {
+            return new Sizes(bigTasks, wideTasks, wideHosts, 0, ingestResults, araIngestResults, clients, araClients);
+        }
     }
 
     private record Scenario(String name, Path playbook, Path inventory, int results) {}
@@ -83,9 +88,9 @@ final class AraBench {
                     // warm-up: Ansible's first run compiles its Python files; Trailboss's JIT
                     runPlaybook(scenarios.getFirst(), null, callbacks, actions, dir);
                     runPlaybook(scenarios.getFirst(), trailboss, callbacks, actions, dir);
-                    out.printf(Locale.ROOT, "%-34s %12s %14s %14s %16s %16s%n", "playbook (median of " + s.repeats() + ")", "no callback",
+                    if (s.repeats() > 0) out.printf(Locale.ROOT, "%-34s %12s %14s %14s %16s %16s%n", "playbook (median of " + s.repeats() + ")", "no callback",
                             "ara-server", "trailboss", "ara-server adds", "trailboss adds");
-                    for (Scenario sc : scenarios) {
+                    for (Scenario sc : s.repeats() > 0 ? scenarios : List.<Scenario>of()) {
                         List<Double> none = new ArrayList<>();
                         List<Double> viaAra = new ArrayList<>();
                         List<Double> viaTb = new ArrayList<>();
@@ -102,11 +107,23 @@ final class AraBench {
                                 ara == null ? "-" : String.format(Locale.ROOT, "%.2f s", a - n), t - n);
                     }
                     List<Map<String, Object>> contents = sampleContents(trailboss);
+                    ingest(trailboss, contents, Math.max(200, s.ingestResults() / 10), s.clients()); // warm-up: the JIT of the posting path
+                    double cpu = cpuSeconds();
+                    long[] writes0 = Bench.h2Writes(tb.database().jdbi());
                     double tbRate = ingest(trailboss, contents, s.ingestResults(), s.clients());
+                    double keptCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
+                    long[] writes = Bench.h2Writes(tb.database().jdbi());
                     out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n", s.ingestResults(), s.clients(), tbRate);
+                    out.printf(Locale.ROOT, "  CPU per result, this process (Trailboss with H2, and the posting clients): %.3f ms%n", keptCpu);
+                    out.printf(Locale.ROOT, "  H2 file writes (commits) per result: %.3f (%.1f results per commit), KiB written per result: %.2f%n",
+                            (writes[0] - writes0[0]) / (double) s.ingestResults(), s.ingestResults() / (double) Math.max(1, writes[0] - writes0[0]),
+                            (writes[1] - writes0[1]) / 1024.0 / s.ingestResults());
+                    cpu = cpuSeconds();
                     double tbClose = ingest(trailboss, contents, s.ingestResults(), s.clients(), true);
+                    double closeCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
                     out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients (a connection per post, as ARA's callback gets): %,.0f results/s%n",
                             s.ingestResults(), s.clients(), tbClose);
+                    out.printf(Locale.ROOT, "  CPU per result, this process: %.3f ms%n", closeCpu);
                     // the same with authentication required: every post carries a user's password (HTTP Basic), verified
                     // with Argon2id once and then remembered for 30 s
                     tb.auth().users().create("bench", "bench-password-1", List.of(io.trailboss.auth.Grant.global(io.trailboss.auth.Role.OPERATOR)));
@@ -116,8 +133,15 @@ final class AraBench {
                     out.printf(Locale.ROOT, "ingest, trailboss with authentication required (HTTP Basic password): %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n",
                             s.ingestResults(), s.clients(), tbAuth);
                     tb.auth().mode(io.trailboss.auth.Auth.Mode.OPEN);
+                    cpu = cpuSeconds();
                     double floor = httpFloor(trailboss, s.ingestResults(), s.clients());
+                    double floorCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
                     out.printf(Locale.ROOT, "  HTTP alone, same clients: %,d result posts refused at once (400, no database): %,.0f posts/s%n", s.ingestResults(), floor);
+                    out.printf(Locale.ROOT, "  CPU per refused post, this process: %.3f ms; so the recording itself costs about %.3f ms of CPU per result (kept-alive)%n",
+                            floorCpu, keptCpu - floorCpu);
+                    int cores = Runtime.getRuntime().availableProcessors();
+                    out.printf(Locale.ROOT, "  what %d idle cores would allow at this CPU per result, clients included: %,.0f results/s (kept-alive), %,.0f results/s (a connection per post)%n",
+                            cores, cores * 1000 / keptCpu, cores * 1000 / closeCpu);
                     if (pgUrl != null) ingestOnPostgres(out, pgUrl, contents, s);
                     if (ara != null) {
                         double araRate = ingest(ara.url(), contents, s.araIngestResults(), s.araClients());
@@ -177,6 +201,10 @@ final class AraBench {
         String log = Files.readString(dir.resolve("ansible.log"));
         if (p.exitValue() != 0 || log.contains("Traceback")) throw new IOException("ansible-playbook failed (" + p.exitValue() + "): " + tail(log));
         return seconds;
+    }
+
+    private static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
     /** Result contents as the callback recorded them in the last run: what the ingest clients post. */
@@ -287,8 +315,11 @@ final class AraBench {
                 String url = "http://127.0.0.1:" + api.port() + "/ara";
                 ingest(url, contents, Math.max(200, s.ingestResults() / 10), s.clients()); // warm-up
                 for (int clients : new int[] {s.clients(), s.clients() * 2}) {
+                    double cpu = cpuSeconds();
+                    double rate = ingest(url, contents, s.ingestResults(), clients);
                     out.printf(Locale.ROOT, "ingest, trailboss on PostgreSQL: %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n",
-                            s.ingestResults(), clients, ingest(url, contents, s.ingestResults(), clients));
+                            s.ingestResults(), clients, rate);
+                    out.printf(Locale.ROOT, "  CPU per result, this process (PostgreSQL's own not counted): %.3f ms%n", (cpuSeconds() - cpu) * 1000 / s.ingestResults());
                 }
             } finally {
                 api.close();

@@ -87,7 +87,7 @@ public final class Bench {
                 }
                 case "--quick" -> quick = true;
                 case "-h", "--help" -> {
-                    out.println("usage: trailboss bench [--scenario engine|agents|ara|nodes|ui-lists|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
+                    out.println("usage: trailboss bench [--scenario engine|agents|ara|ara-ingest|nodes|ui-lists|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
                     return 0;
                 }
                 default -> {
@@ -107,8 +107,8 @@ public final class Bench {
             return 2;
         }
         if (scenario == null) scenario = agentsGiven ? "agents" : "engine";
-        if (!List.of("engine", "agents", "ara", "nodes", "ui-lists", "all").contains(scenario)) {
-            out.println("--scenario must be engine, agents, ara, nodes, ui-lists or all, not '" + scenario + "'");
+        if (!List.of("engine", "agents", "ara", "ara-ingest", "nodes", "ui-lists", "all").contains(scenario)) {
+            out.println("--scenario must be engine, agents, ara, ara-ingest, nodes, ui-lists or all, not '" + scenario + "'");
             return 2;
         }
         if (scenario.equals("nodes")) {
@@ -119,6 +119,10 @@ public final class Bench {
         }
         if (scenario.equals("ui-lists")) {
             return UiListBench.run(out, quick ? UiListBench.Sizes.quick() : UiListBench.Sizes.full());
+        }
+        if (scenario.equals("ara-ingest")) {
+            // the ingest rates alone: one playbook run records the contents to post, no timed playbooks
+            return AraBench.run(out, (quick ? AraBench.Sizes.quick() : AraBench.Sizes.full()).ingestOnly(), pgUrl);
         }
         if (scenario.equals("agents")) {
             return AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents));
@@ -245,6 +249,22 @@ public final class Bench {
 
     private static void sample(Map<String, List<Double>> samples, String key, long nanos) {
         samples.computeIfAbsent(key, k -> new ArrayList<>()).add((double) nanos);
+    }
+
+    /**
+     * H2's file writes so far, {count, bytes} ({@code info.FILE_WRITE}, {@code info.FILE_WRITE_BYTES}):
+     * with {@code WRITE_DELAY=0} a commit is one chunk written, so the difference over a run tells
+     * commits and page bytes per unit. {0, 0} on another database.
+     */
+    static long[] h2Writes(org.jdbi.v3.core.Jdbi jdbi) {
+        try {
+            java.util.Map<String, String> info = new java.util.HashMap<>();
+            jdbi.useHandle(h -> h.createQuery("select setting_name, setting_value from information_schema.settings where setting_name in ('info.FILE_WRITE', 'info.FILE_WRITE_BYTES')")
+                    .map((rs, ctx) -> info.put(rs.getString(1), rs.getString(2))).list());
+            return new long[] {Long.parseLong(info.getOrDefault("info.FILE_WRITE", "0")), Long.parseLong(info.getOrDefault("info.FILE_WRITE_BYTES", "0"))};
+        } catch (RuntimeException e) {
+            return new long[] {0, 0};
+        }
     }
 
     static double median(List<Double> values) {

@@ -145,7 +145,7 @@ public final class AgentCommand implements Callable<Integer> {
                 if (offered.isEmpty()) continue;
                 // acknowledge before running: an offer acknowledged too late went back to the queue
                 List<String> ids = offered.stream().map(o -> (String) ((Map<?, ?>) o).get("id")).toList();
-                List<?> mine = (List<?>) retrying("ack", () -> post("/api/v1/agent/ack", Map.of("jobs", ids))).get("jobs");
+                List<?> mine = acknowledge(ids);
                 for (Object o : offered) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> job = (Map<String, Object>) o;
@@ -282,31 +282,82 @@ public final class AgentCommand implements Callable<Integer> {
     /** A job's result waiting to be sent, and the server's answer for it. */
     private record Pending(Map<String, Object> report, java.util.concurrent.CompletableFuture<Map<String, Object>> answer) {}
 
-    private final LinkedBlockingQueue<Pending> results = new LinkedBlockingQueue<>();
+    /** An acknowledgement of offered jobs waiting to be sent, and the ones the server lets this agent start. */
+    private record Ack(List<String> jobs, java.util.concurrent.CompletableFuture<List<?>> answer) {}
+
+    /** Results ({@link Pending}) and acknowledgements ({@link Ack}) on their way to the server, in order. */
+    private final LinkedBlockingQueue<Object> results = new LinkedBlockingQueue<>();
+
+    /** False once the server refused an acknowledgement riding with results (an older server): acknowledged alone. */
+    private volatile boolean acksWithResults = true;
+
+    /**
+     * Acknowledges offered jobs: with the results on their way, in the same post (one commit on
+     * the server), or alone if nothing else is waiting. Answers the jobs this agent may start.
+     */
+    private List<?> acknowledge(List<String> ids) throws Refused, InterruptedException {
+        if (acksWithResults) {
+            Ack ack = new Ack(ids, new java.util.concurrent.CompletableFuture<>());
+            results.add(ack);
+            try {
+                List<?> mine = ack.answer().get();
+                if (mine != null) return mine;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Refused r) throw r;
+                // anything else: acknowledged alone below
+            }
+        }
+        return (List<?>) retrying("ack", () -> post("/api/v1/agent/ack", Map.of("jobs", ids))).get("jobs");
+    }
 
     /**
      * Sends results as they come: each post carries every result that finished while the previous
-     * one was in flight (one commit on the server for all of them). A job counts as reported only
-     * when the server has answered for it.
+     * one was in flight (one commit on the server for all of them), and the acknowledgement of the
+     * jobs just claimed if there is one (which never waits for more results). A job counts as
+     * reported only when the server has answered for it.
      */
     private void reports() {
         List<Pending> batch = new ArrayList<>();
+        List<Object> taken = new ArrayList<>();
+        Ack ack = null;
         while (true) {
             try {
-                batch.add(results.take());
+                taken.add(results.take());
                 // each post is one commit on the server: gather the results of jobs ending about now
-                // (at most RESULT_LINGER_MS), unless every running job has already reported
+                // (at most RESULT_LINGER_MS), unless every running job has already reported or an
+                // acknowledgement waits (the claimed jobs start only after it)
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESULT_LINGER_MS);
-                while (batch.size() < MAX_RESULTS) {
-                    results.drainTo(batch, MAX_RESULTS - batch.size());
+                while (true) {
+                    for (Object o : taken) {
+                        if (o instanceof Ack a) ack = a;
+                        else batch.add((Pending) o);
+                    }
+                    taken.clear();
+                    if (batch.size() >= MAX_RESULTS || ack != null) break;
+                    results.drainTo(taken, MAX_RESULTS - batch.size());
+                    if (!taken.isEmpty()) continue;
                     long left = until - System.nanoTime();
                     if (batch.size() >= running.size() || left <= 0) break;
-                    Pending next = results.poll(left, TimeUnit.NANOSECONDS);
+                    Object next = results.poll(left, TimeUnit.NANOSECONDS);
                     if (next == null) break;
-                    batch.add(next);
+                    taken.add(next);
                 }
-                List<Map<String, Object>> body = batch.stream().map(Pending::report).toList();
-                Map<String, Object> a = retrying("complete", () -> post("/api/v1/agent/complete", Map.of("results", body)));
+                List<Map<String, Object>> reports = batch.stream().map(Pending::report).toList();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("results", reports);
+                if (ack != null) body.put("ack", ack.jobs());
+                Answer answer = retryingAnswer("complete", () -> post("/api/v1/agent/complete", body));
+                if (ack != null && answer.status() == 400) {
+                    // a server that does not take acknowledgements with results: each goes alone from now on
+                    acksWithResults = false;
+                    ack.answer().complete(null);
+                    ack = null;
+                    if (reports.isEmpty()) continue;
+                    answer = retryingAnswer("complete", () -> post("/api/v1/agent/complete", Map.of("results", reports)));
+                }
+                if (answer.status() / 100 != 2) throw new Refused("complete: " + answer.status() + " " + answer.body().get("detail"));
+                Map<String, Object> a = answer.body();
+                if (ack != null) ack.answer().complete((List<?>) a.getOrDefault("acked", List.of()));
                 Map<String, Map<String, Object>> byJob = new java.util.HashMap<>();
                 for (Object o : (List<?>) a.getOrDefault("results", List.of())) {
                     @SuppressWarnings("unchecked")
@@ -318,12 +369,23 @@ public final class AgentCommand implements Callable<Integer> {
                     p.answer().complete(r != null ? r : Map.of("status", 500, "detail", "no answer for this job"));
                 }
             } catch (Refused e) {
-                results.drainTo(batch);
+                results.drainTo(taken);
+                for (Object o : taken) {
+                    if (o instanceof Ack a) a.answer().completeExceptionally(e);
+                    else batch.add((Pending) o);
+                }
+                if (ack != null) ack.answer().completeExceptionally(e);
+                for (Pending p : batch) p.answer().completeExceptionally(e);
+            } catch (RuntimeException e) {
+                // an answer this agent cannot read: this post's results are not reported, the loop goes on
+                if (ack != null) ack.answer().completeExceptionally(e);
                 for (Pending p : batch) p.answer().completeExceptionally(e);
             } catch (InterruptedException e) {
                 return;
             } finally {
                 batch.clear();
+                taken.clear();
+                ack = null;
             }
         }
     }

@@ -762,16 +762,45 @@ public final class Engine implements AutoCloseable {
     }
 
     private void applyTo(Handle h, String executionId, List<JobOutcome> list, Effects effects) {
-        step(h, executionId, effects).ifPresent(step -> {
-            for (JobOutcome o : list) {
-                jobs.find(h, o.jobId()).ifPresent(job -> {
-                    if (!job.state().isFinal() && !(job.async() && o.result() instanceof ActionResult.Async)) {
-                        step.jobFinished(job, o.result(), o.startedAt(), o.runner());
-                    }
-                });
-            }
-            step.flush();
-        });
+        step(h, executionId, effects).ifPresent(step -> finish(h, step, list));
+    }
+
+    private void finish(Handle h, Step step, List<JobOutcome> list) {
+        for (JobOutcome o : list) {
+            jobs.find(h, o.jobId()).ifPresent(job -> {
+                if (!job.state().isFinal() && !(job.async() && o.result() instanceof ActionResult.Async)) {
+                    step.jobFinished(job, o.result(), o.startedAt(), o.runner());
+                }
+            });
+        }
+        step.flush();
+    }
+
+    /** What a runner's work in {@link #applyWith} returns: its answer, and the outcomes to apply with it. */
+    public record WithOutcomes<T>(T value, List<JobOutcome> outcomes) {}
+
+    /**
+     * Runs a runner's {@code work} and applies the outcomes it returns in the same transaction, so
+     * that a runner which stores something with each result (an agent's report) pays one commit
+     * for both instead of one each. The executions of the outcomes must be named up front: they are
+     * locked first, in id order, as in every engine transaction (then the work locks its rows). The
+     * work may run again when the transaction is retried. Listeners and follow-ups run after commit.
+     */
+    public <T> T applyWith(java.util.Collection<String> executionIds, Function<Handle, WithOutcomes<T>> work) {
+        return inTransaction(h -> {
+            Effects effects = new Effects();
+            Map<String, Step> steps = new TreeMap<>();
+            for (String id : new java.util.TreeSet<>(executionIds)) step(h, id, effects).ifPresent(s -> steps.put(id, s));
+            WithOutcomes<T> done = work.apply(h);
+            Map<String, List<JobOutcome>> byExecution = new TreeMap<>();
+            for (JobOutcome o : done.outcomes()) byExecution.computeIfAbsent(o.executionId(), k -> new ArrayList<>()).add(o);
+            byExecution.forEach((id, list) -> {
+                Step step = steps.get(id);
+                if (step != null) finish(h, step, list);
+                else applyTo(h, id, list, effects); // not named up front: locked now
+            });
+            return new Effects.Result<>(done.value(), effects);
+        }).value();
     }
 
     /** A sub-workflow ended: its parent job completes with the child's output or error. */

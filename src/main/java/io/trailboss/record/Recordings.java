@@ -67,6 +67,11 @@ public final class Recordings {
         this.clock = clock;
     }
 
+    /** Stops the writer of results; posts still waiting fail. */
+    public void close() {
+        results.close();
+    }
+
     // ---------------------------------------------------------------- writes
 
     public Map<String, Object> create(AraResource r, Map<String, Object> body) {
@@ -114,58 +119,81 @@ public final class Recordings {
     }
 
     /**
-     * Group commit for results, the bulk of a recording: concurrent posts are inserted as one batch
-     * in one transaction by whichever request thread holds the writer lock, and each request answers
-     * only after the commit that holds its row. A batch that fails (a bad reference in one row) is
-     * retried row by row, so that only the bad row's request gets its 400.
+     * Group commit for results, the bulk of a recording: posting threads queue their rows and wait;
+     * one writer thread inserts whatever is queued as one batch in one transaction, so the rows
+     * that arrive while a commit is running share the next one, and each request answers only
+     * after the commit that holds its row. A batch that fails (a bad reference in one row) is
+     * retried row by row, so that only the bad row's request gets its 400. (Posting threads that
+     * took turns as the writer competed for its lock and polled for their rows: more CPU per
+     * result with many clients than with few.)
      */
     private final class ResultWriter {
         private static final int MAX_BATCH = 512;
-        private final java.util.concurrent.ConcurrentLinkedQueue<Pending> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final java.util.concurrent.locks.ReentrantLock writer = new java.util.concurrent.locks.ReentrantLock();
+        private static final long LINGER_NANOS = 500_000;
+        private final java.util.concurrent.LinkedBlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private Thread thread;
 
         private record Pending(Map<String, Object> values, java.util.concurrent.CompletableFuture<Long> id) {}
 
         long insert(Map<String, Object> values) {
             Pending mine = new Pending(values, new java.util.concurrent.CompletableFuture<>());
+            start();
             queue.add(mine);
-            while (!mine.id().isDone()) {
-                if (writer.tryLock()) {
-                    try {
-                        drain();
-                    } finally {
-                        writer.unlock();
-                    }
-                } else {
-                    try {
-                        mine.id().get(1, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                        // not written yet (look again, maybe write it ourselves), or failed (reported below)
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while recording a result", e);
-                    }
-                }
-            }
             try {
-                return mine.id().join();
-            } catch (java.util.concurrent.CompletionException e) {
+                return mine.id().get();
+            } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException re) throw re;
-                throw e;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while recording a result", e);
             }
         }
 
-        private void drain() {
+        /** The writer starts with the first result (a server that records nothing has no such thread). */
+        private synchronized void start() {
+            if (closed) throw new IllegalStateException("the recording store is closed");
+            if (thread != null) return;
+            thread = Thread.ofPlatform().daemon().name("recording-results").start(this::loop);
+        }
+
+        private boolean closed;
+
+        synchronized void close() {
+            closed = true;
+            if (thread != null) thread.interrupt();
+        }
+
+        private void loop() {
             List<Pending> batch = new ArrayList<>();
-            Pending p;
-            while ((p = queue.poll()) != null) {
-                batch.add(p);
-                if (batch.size() == MAX_BATCH) {
+            int expected = 1;
+            while (true) {
+                try {
+                    batch.add(queue.take());
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    // several clients are posting (the last commit held several rows): rows arriving within
+                    // LINGER join this commit instead of paying for one of their own. A lone client (ARA's
+                    // callback posts one result at a time) never waits here.
+                    long until = System.nanoTime() + LINGER_NANOS;
+                    while (batch.size() < expected) {
+                        long left = until - System.nanoTime();
+                        Pending next = left > 0 ? queue.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS) : null;
+                        if (next == null) break;
+                        batch.add(next);
+                        queue.drainTo(batch, MAX_BATCH - batch.size());
+                    }
+                    expected = batch.size();
                     write(batch);
-                    batch = new ArrayList<>();
+                } catch (InterruptedException e) {
+                    Pending p;
+                    while ((p = queue.poll()) != null) p.id().completeExceptionally(new IllegalStateException("the recording store is closed"));
+                    return;
+                } catch (RuntimeException e) {
+                    for (Pending p : batch) p.id().completeExceptionally(e);
+                } finally {
+                    batch.clear();
                 }
             }
-            if (!batch.isEmpty()) write(batch);
         }
 
         private void write(List<Pending> batch) {

@@ -89,6 +89,83 @@ class AgentQueueTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgres"})
+    void one_result_post_acknowledges_new_offers_and_has_the_engine_apply_its_results_before_answering(String kind) throws Exception {
+        try (TestServer server = new TestServer(TestDatabases.of(kind))) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "f" + i, "labels", Map.of("fleet", "yes"))).status()).isEqualTo(201);
+            }
+            assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOW).status()).isEqualTo(200);
+            String secret = (String) server.postJson("/api/v1/agents/tokens", Map.of("name", "both", "labels", Map.of("fleet", "yes"))).map().get("token");
+            String execution = (String) server.postJson("/api/v1/executions", Map.of("workflow", "fleet")).map().get("id");
+            String first = claimOne(server, secret);
+            assertThat(post(server, secret, "/api/v1/agent/ack", Map.of("jobs", List.of(first))).get("jobs")).isEqualTo(List.of(first));
+            String second = claimOne(server, secret);
+            // only offered so far: not the agent's yet
+            assertThat(send(server, secret, "/api/v1/agent/jobs/" + second + "/log", Map.of("text", "early\n")).statusCode()).isEqualTo(409);
+
+            // the first job's result and the second's acknowledgement in one post
+            Map<String, Object> answer = post(server, secret, "/api/v1/agent/complete", Map.of(
+                    "results", List.of(Map.of("job_id", first, "state", "SUCCEEDED", "output", Map.of("exit_code", 0))),
+                    "ack", List.of(second, "nope")));
+            assertThat(answer.get("acked")).isEqualTo(List.of(second));
+            assertThat(answer.get("results")).asList().singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsEntry("job_id", first).containsEntry("status", 200).containsEntry("changed", true);
+            // applied by the engine in the same commit: finished when the post answers, without waiting
+            assertThat(server.get("/api/v1/jobs/" + first).map()).containsEntry("state", "SUCCEEDED");
+            assertThat(send(server, secret, "/api/v1/agent/jobs/" + second + "/log", Map.of("text", "ran\n")).statusCode()).isEqualTo(202);
+
+            // an acknowledgement alone is answered the same way; a post with neither is refused and changes nothing
+            assertThat(post(server, secret, "/api/v1/agent/complete", Map.of("results", List.of(), "ack", List.of(second))).get("acked")).isEqualTo(List.of(second));
+            HttpResponse<String> empty = send(server, secret, "/api/v1/agent/complete", Map.of("results", List.of()));
+            assertThat(empty.statusCode()).isEqualTo(400);
+            assertThat(empty.body()).contains("'results' must be a list of 1 to 256 results");
+            assertThat(send(server, secret, "/api/v1/agent/complete", Map.of("ack", "x")).statusCode()).isEqualTo(400);
+
+            assertThat(post(server, secret, "/api/v1/agent/complete", Map.of("results", List.of(Map.of("job_id", second, "state", "SUCCEEDED", "output", Map.of("exit_code", 0))))).get("results"))
+                    .asList().singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("status", 200);
+            assertThat(server.get("/api/v1/executions/" + execution).map()).containsEntry("state", "SUCCESS");
+            assertThat(server.get("/api/v1/jobs/" + second + "/log").body()).isEqualTo("ran\n");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_result_the_engine_cannot_apply_is_still_stored_and_answered_once() throws Exception {
+        try (TestServer server = new TestServer(TestDatabases.h2())) {
+            assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "f0", "labels", Map.of("fleet", "yes"))).status()).isEqualTo(201);
+            assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOW).status()).isEqualTo(200);
+            String secret = (String) server.postJson("/api/v1/agents/tokens", Map.of("name", "lone", "labels", Map.of("fleet", "yes"))).map().get("token");
+            String execution = (String) server.postJson("/api/v1/executions", Map.of("workflow", "fleet")).map().get("id");
+            String job = claimOne(server, secret);
+            assertThat(post(server, secret, "/api/v1/agent/ack", Map.of("jobs", List.of(job))).get("jobs")).isEqualTo(List.of(job));
+            // the execution names a workflow its source does not hold: the engine fails on it
+            server.tb.database().jdbi().useHandle(h -> h.createUpdate("update execution set workflow_name = 'gone' where id = :id").bind("id", execution).execute());
+
+            Map<String, Object> report = Map.of("job_id", job, "state", "SUCCEEDED", "output", Map.of("exit_code", 0));
+            assertThat(post(server, secret, "/api/v1/agent/complete", Map.of("results", List.of(report))).get("results")).asList().singleElement()
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("status", 200).containsEntry("changed", true);
+            // not applied (the job stays RUNNING with its report) but stored with the job all the same:
+            // a repeat changes nothing, a different report is a conflict
+            assertThat(server.get("/api/v1/jobs/" + job).map()).containsEntry("state", "RUNNING");
+            assertThat(post(server, secret, "/api/v1/agent/complete", Map.of("results", List.of(report))).get("results")).asList().singleElement()
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("status", 200).containsEntry("changed", false);
+            assertThat(post(server, secret, "/api/v1/agent/complete", Map.of("results", List.of(Map.of("job_id", job, "state", "FAILED", "error", "x")))).get("results"))
+                    .asList().singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("status", 409);
+        }
+    }
+
+    private String claimOne(TestServer server, String secret) throws Exception {
+        List<?> jobs = (List<?>) post(server, secret, "/api/v1/agent/claim", Map.of("max", 1, "wait_seconds", 5)).get("jobs");
+        assertThat(jobs).hasSize(1);
+        return (String) ((Map<?, ?>) jobs.get(0)).get("id");
+    }
+
+    private HttpResponse<String> send(TestServer server, String token, String path, Object body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.base + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private Map<String, Object> post(TestServer server, String token, String path, Object body) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());

@@ -53,7 +53,11 @@ class BenchTest {
                 "2 agent processes",
                 "jobs through agents (60 jobs, 3 executions x 20 targets)",
                 "log line -> SSE client latency p50 (10 lines)",
-                "log line -> SSE client latency p99");
+                "log line -> SSE client latency p99",
+                "CPU per job: server / agents / jobs' processes",
+                "what 2 idle cores would allow",
+                "H2 file writes (commits) / KiB written, per job");
+        assertThat(out).containsPattern("CPU per job: server / agents / jobs' processes +\\d+\\.\\d\\d / \\d+\\.\\d\\d / \\d+\\.\\d\\d ms");
         assertThat(out).doesNotContain("failed");
     }
 
@@ -66,7 +70,8 @@ class BenchTest {
         assertThat(code).as(out).isZero();
         assertThat(out).contains("no callback", "ara-server", "trailboss adds", "20 tasks on 1 host", "5 tasks on 3 hosts",
                 "ingest, trailboss: 2,000 results posted by 32 concurrent clients", "HTTP alone",
-                "ingest, trailboss with authentication required (HTTP Basic password): 2,000 results posted by 32 concurrent clients");
+                "ingest, trailboss with authentication required (HTTP Basic password): 2,000 results posted by 32 concurrent clients",
+                "CPU per result, this process", "CPU per refused post", "H2 file writes (commits) per result");
         if (io.trailboss.bench.AraServerProcess.installed()) assertThat(out).contains("ingest, ara-server: 200 results posted by 4 concurrent clients");
         assertThat(out).doesNotContain("failed");
     }
@@ -85,6 +90,17 @@ class BenchTest {
     }
 
     @Test
+    void quick_ara_ingest_run_measures_the_ingest_without_timing_playbooks() {
+        io.trailboss.record.AraCallbackTest.requireAnsible();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--scenario", "ara-ingest", "--quick"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("ingest, trailboss: 2,000 results posted by 32 concurrent clients", "CPU per result, this process", "HTTP alone");
+        assertThat(out).doesNotContain("trailboss adds", "20 tasks on 1 host", "failed");
+    }
+
+    @Test
     void rejects_an_unknown_database() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = Bench.run(new String[] {"--db", "oracle"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -93,6 +109,6 @@ class BenchTest {
         bytes.reset();
         assertThat(Bench.run(new String[] {"--scenario", "cloud"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(Bench.run(new String[] {"--agents", "0"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents, ara, nodes, ui-lists or all").contains("--agents must be a number from 1 to 32");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents, ara, ara-ingest, nodes, ui-lists or all").contains("--agents must be a number from 1 to 32");
     }
 }
