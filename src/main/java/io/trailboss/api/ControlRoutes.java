@@ -56,7 +56,7 @@ final class ControlRoutes {
         r.post("/api/v1/executions/{id}/rerun", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("task", "input", "env", "dry_run", "by"));
             Engine.RerunRequest request = new Engine.RerunRequest(Bodies.string(body, "task", false),
-                    body.get("input") == null ? null : Bodies.map(body, "input"), body.get("env") == null ? null : Bodies.map(body, "env"),
+                    body.get("input") == null ? null : io.trailboss.engine.SealedInputs.refuseIn(Bodies.map(body, "input")), body.get("env") == null ? null : Bodies.map(body, "env"),
                     bool(body, "dry_run"), Bodies.actor(ctx, body));
             ctx.json(view(tb.engine().rerun(ctx.pathParam("id"), request)));
         }, Access.OPERATOR);

@@ -59,7 +59,7 @@ final class MistralRoutes {
             Object taskName = params.get("task_name");
             @SuppressWarnings("unchecked")
             Map<String, Object> envMap = env instanceof Map<?, ?> m ? (Map<String, Object>) m : env instanceof String s ? jsonObject(s, "params.env") : Map.of();
-            Execution e = tb.engine().start(new StartRequest(wf, jsonObject(body.get("input"), "input"), envMap,
+            Execution e = tb.engine().start(new StartRequest(wf, io.trailboss.engine.SealedInputs.refuseIn(jsonObject(body.get("input"), "input")), envMap,
                     Bodies.string(body, "description", false), taskName instanceof String t ? t : null));
             ctx.status(201).json(execution(e));
         }, Access.OPERATOR);

@@ -49,7 +49,7 @@ final class NativeRoutes {
 
         r.post("/api/v1/executions", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow", "input", "env", "description", "task"));
-            Execution e = tb.engine().start(new StartRequest(Bodies.string(body, "workflow", true), Bodies.map(body, "input"),
+            Execution e = tb.engine().start(new StartRequest(Bodies.string(body, "workflow", true), io.trailboss.engine.SealedInputs.refuseIn(Bodies.map(body, "input")),
                     Bodies.map(body, "env"), Bodies.string(body, "description", false), Bodies.string(body, "task", false)));
             ctx.status(201).json(execution(e));
         }, Access.OPERATOR);

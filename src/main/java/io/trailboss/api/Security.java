@@ -81,10 +81,67 @@ final class Security {
         return tb.auth();
     }
 
+    /**
+     * A server running open trusts whoever reaches it, so it must not be reached through somebody else's page: a
+     * web page the person has open could otherwise post to 127.0.0.1 (a cross-site form or a text/plain fetch needs
+     * no preflight), or a DNS name rebound to 127.0.0.1 could read it. Browsers say where a request comes from
+     * (Origin, Sec-Fetch-Site); the CLI, agents and curl send neither and are unaffected.
+     */
+    private static void refuseForeignPages(Context ctx) {
+        java.net.InetAddress local;
+        try {
+            local = java.net.InetAddress.getByName(ctx.req().getLocalAddr());
+        } catch (java.net.UnknownHostException | RuntimeException e) {
+            local = null;
+        }
+        if (local != null && local.isLoopbackAddress() && !loopbackName(hostOf(ctx.header("Host")))) {
+            throw new Refused(403, "this server runs open on a loopback address and answers only to a loopback host name"
+                    + " (localhost, 127.0.0.1, [::1]), not '" + ctx.header("Host") + "'", null);
+        }
+        refuseCrossSiteChanges(ctx);
+    }
+
+    /** A change a page of another site makes (browsers say so in Origin and Sec-Fetch-Site) is refused. */
+    private static void refuseCrossSiteChanges(Context ctx) {
+        String method = ctx.method().name();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) return;
+        if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
+            throw new Refused(403, "a change made by another site's page is refused", null);
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equals("null")) {
+            String originHost;
+            try {
+                originHost = java.net.URI.create(origin).getRawAuthority();
+            } catch (IllegalArgumentException e) {
+                originHost = null;
+            }
+            if (originHost == null || !originHost.equalsIgnoreCase(String.valueOf(ctx.header("Host")))) {
+                throw new Refused(403, "a change from another origin (" + origin + ") is refused", null);
+            }
+        } else if ("null".equals(origin)) {
+            throw new Refused(403, "a change from an opaque origin is refused", null);
+        }
+    }
+
+    private static String hostOf(String hostHeader) {
+        if (hostHeader == null) return "";
+        String h = hostHeader.strip();
+        if (h.startsWith("[")) return h.substring(0, h.indexOf(']') + 1);
+        int colon = h.lastIndexOf(':');
+        return colon > 0 ? h.substring(0, colon) : h;
+    }
+
+    private static boolean loopbackName(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
+    }
+
     private void check(Context ctx) {
         Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
         Set<RouteRole> roles = ctx.routeRoles();
         if (!auth().required()) {
+            refuseForeignPages(ctx);
             String by = ctx.header(Bodies.USER_HEADER);
             ctx.attribute(PRINCIPAL, Principal.open(by == null || by.isBlank() ? "anonymous" : by.strip()));
             ctx.attribute(CSRF, null);
@@ -114,6 +171,9 @@ final class Security {
             }
             if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
                 ctx.attribute(VIA, "basic");
+                // a browser that once answered /ara's Basic challenge sends the credentials with any later request,
+                // a cross-site form's too: Basic changes get the cross-site check that cookies get through CSRF
+                refuseCrossSiteChanges(ctx);
                 return basic(ctx, authorization.substring(6).strip())
                         .orElseThrow(() -> new Refused(401, "wrong username or password", challenge(endpoint)));
             }
@@ -231,13 +291,14 @@ final class Security {
     private TargetFacts targetOf(Context ctx) {
         String route = ctx.endpoints().matchedHttpEndpoint().path;
         try {
-            if (route.startsWith("/api/v1/targets/{name}")) return facts(ctx.pathParam("name"));
-            if (route.startsWith("/api/v1/executions/{id}") || route.startsWith("/mistral/v2/executions/{id}")) {
+            // the web UI's actions act on the same objects as the API's and are scoped the same way
+            if (route.startsWith("/api/v1/targets/{name}") || route.startsWith("/ui/targets/{name}")) return facts(ctx.pathParam("name"));
+            if (route.startsWith("/api/v1/executions/{id}") || route.startsWith("/mistral/v2/executions/{id}") || route.startsWith("/ui/executions/{id}")) {
                 return boundTarget(ctx.pathParam("id"));
             }
             if (route.startsWith("/api/v1/jobs/{id}")) return jobTarget(ctx.pathParam("id"));
-            if (route.startsWith("/api/v1/manual/{job}")) return jobTarget(ctx.pathParam("job"));
-            if (route.startsWith("/api/v1/prompts/{id}")) return jobTarget(tb.inbox().prompt(ctx.pathParam("id")).jobId());
+            if (route.startsWith("/api/v1/manual/{job}") || route.startsWith("/ui/manual/{job}")) return jobTarget(ctx.pathParam("job"));
+            if (route.startsWith("/api/v1/prompts/{id}") || route.startsWith("/ui/prompts/{id}")) return jobTarget(tb.inbox().prompt(ctx.pathParam("id")).jobId());
         } catch (RuntimeException notFound) {
             return null;
         }

@@ -55,7 +55,7 @@ final class Views {
         v.put("state", t.state().name());
         v.put("state_info", t.stateInfo());
         v.put("result", t.result());
-        v.put("published", t.published() == null ? Map.of() : t.published());
+        v.put("published", t.published() == null ? Map.of() : io.trailboss.engine.SealedInputs.masked(t.published()));
         v.put("attempt", t.attempt() + 1);
         v.put("items", Map.of("total", t.itemsTotal(), "started", t.itemsNext(), "done", t.itemsDone(), "failed", t.itemsFailed()));
         v.put("created_at", time(t.createdAt()));

@@ -93,7 +93,11 @@ public final class Users {
         checkPassword(password);
         User u = get(username);
         String hash = passwords.hash(password);
-        jdbi.useHandle(h -> h.createUpdate("update app_user set password_hash = :hash where id = :id").bind("hash", hash).bind("id", u.id()).execute());
+        // a new password ends every session the old one opened (somebody who knew it keeps nothing)
+        jdbi.useTransaction(h -> {
+            h.createUpdate("update app_user set password_hash = :hash where id = :id").bind("hash", hash).bind("id", u.id()).execute();
+            h.createUpdate("delete from user_session where user_id = :id").bind("id", u.id()).execute();
+        });
         return u;
     }
 

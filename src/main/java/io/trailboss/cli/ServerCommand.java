@@ -76,10 +76,8 @@ final class ServerCommand implements Callable<Integer> {
         tb.nodes().onDeclaredDead(() -> Runtime.getRuntime().halt(75));
         boolean embedded = dbUrl == null || dbUrl.isBlank();
         Auth.Mode mode = auth == null || auth.isBlank() ? Auth.Mode.defaultFor(host, embedded) : Auth.Mode.valueOf(auth.toUpperCase(java.util.Locale.ROOT));
-        tb.auth().bootstrap(System.getenv("TRAILBOSS_ADMIN_PASSWORD"), System.getenv("TRAILBOSS_ADMIN_TOKEN"), line -> {
-            System.out.println(line);
-            LOG.info(line);
-        });
+        // on the console only: a generated password must not stay in log files
+        tb.auth().bootstrap(System.getenv("TRAILBOSS_ADMIN_PASSWORD"), System.getenv("TRAILBOSS_ADMIN_TOKEN"), System.out::println);
         ApiServer api = new ApiServer(tb, host, port, mode).start();
         tb.recover();
         if (retentionDays > 0) tb.retainRecordings(retentionDays, java.time.Duration.ofHours(1));

@@ -29,6 +29,18 @@ public final class SealedInputs {
         return value instanceof Map<?, ?> m && m.size() == 1 && m.get(MARKER) instanceof String;
     }
 
+    /**
+     * Refuses a sealed input in what a caller gives: only the server seals, from an operation's secret fields;
+     * a copied ciphertext must not be opened into somebody else's job.
+     */
+    public static Map<String, Object> refuseIn(Map<String, Object> input) {
+        if (contains(input)) {
+            throw new InvalidInputException("input", "input values cannot be objects with the single key '" + MARKER
+                    + "': secret values are given through an operation's secret fields");
+        }
+        return input;
+    }
+
     /** True when {@code value} holds a sealed input anywhere. */
     public static boolean contains(Object value) {
         return switch (value) {

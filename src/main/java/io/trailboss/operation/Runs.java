@@ -87,6 +87,7 @@ public final class Runs implements EngineListener, AutoCloseable {
             throw new InvalidInputException("operation", "operation '" + op.name() + "' is offered on targets of kind '" + op.kind()
                     + "', and '" + t.name() + "' is a " + t.kind());
         }
+        if (input != null) SealedInputs.refuseIn(input);
         Map<String, Object> clean = new LinkedHashMap<>(Forms.check(operations.form(op), input == null ? Map.of() : input));
         // secret fields travel sealed: the run, the execution's input and context hold only ciphertext
         for (FieldSpec f : operations.form(op)) {
@@ -103,6 +104,7 @@ public final class Runs implements EngineListener, AutoCloseable {
 
     /** A workflow run in a slot of its own ({@code slot} null: no one-at-a-time, as a trigger that allows overlap). */
     public TargetRun runWorkflow(String workflow, Map<String, Object> input, String slot, boolean queue, String by) {
+        if (input != null) SealedInputs.refuseIn(input);
         operations.spec(workflow); // NotFoundException for an unknown workflow
         TargetRun run = jdbi.inTransaction(h -> {
             if (slot != null) {

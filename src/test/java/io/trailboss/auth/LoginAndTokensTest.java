@@ -175,6 +175,16 @@ class LoginAndTokensTest {
     }
 
     @Test
+    void a_new_password_ends_the_sessions_the_old_one_opened() {
+        String cookie = cookie(formLogin("ada", PASSWORD, null));
+        assertThat(withCookie(cookie, "GET", "/api/v1/me", Map.of(), null).statusCode()).isEqualTo(200);
+        assertThat(server.send("PUT", "/api/v1/users/ada/password", "application/json", "{\"password\": \"a brand new passphrase\"}").status()).isEqualTo(204);
+        assertThat(withCookie(cookie, "GET", "/api/v1/me", Map.of(), null).statusCode()).isEqualTo(401);
+        assertThat(formLogin("ada", PASSWORD, null).statusCode()).isEqualTo(401);
+        assertThat(formLogin("ada", "a brand new passphrase", null).statusCode()).isEqualTo(303);
+    }
+
+    @Test
     void basic_on_ara_takes_a_password_verified_once_per_ttl_or_an_api_token() {
         String basic = "Basic " + Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         long before = server.tb.auth().passwords().computed();

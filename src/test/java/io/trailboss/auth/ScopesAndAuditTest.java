@@ -78,6 +78,16 @@ class ScopesAndAuditTest {
     }
 
     @Test
+    void the_web_uis_actions_are_scoped_like_the_apis() {
+        ok(server.postJson("/api/v1/targets", Map.of("kind", "site", "name", "shop-ui", "parent", "shop")));
+        HttpResponse<String> here = as(server, bob, "POST", "/ui/targets/shop-ui/operations/hold", "application/x-www-form-urlencoded", "");
+        assertThat(here.statusCode()).as(here.body()).isBetween(200, 399);
+        HttpResponse<String> there = as(server, bob, "POST", "/ui/targets/blog/operations/hold", "application/x-www-form-urlencoded", "");
+        assertThat(there.statusCode()).as(there.body()).isEqualTo(403);
+        assertThat(server.get("/api/v1/targets/blog/runs").body()).doesNotContain("hold");
+    }
+
+    @Test
     void an_execution_bound_to_a_target_is_steered_where_the_grant_reaches_and_the_actor_is_who_authenticated() {
         HttpResponse<String> run = asBob("POST", "/api/v1/targets/shop-web/operations/hold/runs", Map.of("by", "mallory"));
         assertThat(run.statusCode()).as(run.body()).isEqualTo(201);

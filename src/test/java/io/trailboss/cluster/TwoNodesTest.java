@@ -88,7 +88,7 @@ class TwoNodesTest {
         assertThat(b.get("/api/v1/nodes/self").map().get("id")).isEqualTo(b.tb.nodes().id());
 
         // the command line shows the same, this node marked
-        io.trailboss.cli.CliRun.Result listed = io.trailboss.cli.CliRun.run("nodes", "--server", b.base);
+        io.trailboss.cli.CliRun.Result listed = io.trailboss.cli.CliRun.run("nodes", "--server", b.base, "--token", b.adminToken);
         assertThat(listed.exit()).as(listed.err()).isZero();
         assertThat(listed.out()).contains(a.tb.nodes().id() + " ").contains(b.tb.nodes().id() + " *")
                 .contains(":" + a.api.port()).contains("jobs running 0");

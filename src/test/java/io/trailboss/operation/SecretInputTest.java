@@ -72,6 +72,22 @@ class SecretInputTest {
             }
             assertThat(s.get("/api/v1/executions/" + execution[0]).map().get("input")).isEqualTo(Map.of("user", "ops", "password", "********"));
 
+            // a published secret shows as the mask, and its ciphertext cannot be given to another execution
+            @SuppressWarnings("unchecked")
+            var published = (Map<String, Object>) tasks.getFirst().get("published");
+            assertThat(published).containsEntry("kept", "********");
+            String ciphertext = s.tb.engine().jdbi().withHandle(h -> h.createQuery("select input from execution where id = :id")
+                    .bind("id", execution[0]).mapTo(String.class).one());
+            Object sealed = io.trailboss.json.Json.readMap(ciphertext).get("password");
+            long before = s.tb.engine().jdbi().withHandle(h -> h.createQuery("select count(*) from execution").mapTo(Long.class).one());
+            var copied = s.postJson("/api/v1/executions", Map.of("workflow", "rotate", "input", Map.of("user", "x", "password", sealed)));
+            assertThat(copied.status()).as(copied.body()).isEqualTo(400);
+            assertThat(copied.body()).contains("$secret");
+            var viaOperation = s.postJson("/api/v1/targets/shop/operations/rotate/runs", Map.of("input", Map.of("user", "x", "password", sealed)));
+            assertThat(viaOperation.status()).as(viaOperation.body()).isEqualTo(400);
+            long after = s.tb.engine().jdbi().withHandle(h -> h.createQuery("select count(*) from execution").mapTo(Long.class).one());
+            assertThat(after).isEqualTo(before);
+
             // at rest: only ciphertext in every row that carries the input
             for (String sql : List.of("select input from execution", "select context from execution", "select input from target_run",
                     "select input from job", "select published from task_execution", "select chunk from job_log")) {
