@@ -83,6 +83,8 @@ public final class Engine implements AutoCloseable {
     private volatile JobRunner runner = jobs -> { };
     private volatile NodeSignals signals = NodeSignals.NONE;
     private final LinkedBlockingQueue<JobOutcome> toStore = new LinkedBlockingQueue<>();
+    /** True while the storer writes a batch it took from {@link #toStore}. */
+    private volatile boolean storing;
     private final Thread storer;
     volatile TargetDirectory targets = TargetDirectory.NONE;
     private volatile boolean running = true;
@@ -682,6 +684,7 @@ public final class Engine implements AutoCloseable {
             try {
                 JobOutcome first = toStore.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
+                storing = true;
                 batch.add(first);
                 toStore.drainTo(batch, BATCH - 1);
                 long now = clock.millis();
@@ -709,6 +712,7 @@ public final class Engine implements AutoCloseable {
                 outcomes.addAll(batch);
             } finally {
                 batch.clear();
+                storing = false;
             }
         }
     }
@@ -987,6 +991,17 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        // outcomes a runner handed over but not yet stored go into their job rows first: a stopping node hands
+        // its RUNNING jobs without a stored outcome back to the queue, and a finished job must not run again
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while ((!toStore.isEmpty() || storing) && System.nanoTime() < until) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         running = false;
         timerService.close();
         storer.interrupt();

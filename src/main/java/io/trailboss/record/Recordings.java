@@ -140,7 +140,10 @@ public final class Recordings {
             start();
             queue.add(mine);
             try {
-                return mine.id().get();
+                // bounded: a writer gone for good (the store closed in between) must not hold the request forever
+                return mine.id().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("the result was not recorded within 60 s", e);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException re) throw re;
                 throw new IllegalStateException(e.getCause());
@@ -185,8 +188,11 @@ public final class Recordings {
                     expected = batch.size();
                     write(batch);
                 } catch (InterruptedException e) {
+                    // closed: rows taken for a batch that was never written, and rows still queued, fail (their posts answer)
+                    IllegalStateException closedStore = new IllegalStateException("the recording store is closed");
+                    for (Pending p : batch) p.id().completeExceptionally(closedStore);
                     Pending p;
-                    while ((p = queue.poll()) != null) p.id().completeExceptionally(new IllegalStateException("the recording store is closed"));
+                    while ((p = queue.poll()) != null) p.id().completeExceptionally(closedStore);
                     return;
                 } catch (RuntimeException e) {
                     for (Pending p : batch) p.id().completeExceptionally(e);
