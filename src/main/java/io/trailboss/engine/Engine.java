@@ -209,7 +209,8 @@ public final class Engine implements AutoCloseable {
     }
 
     void rememberInputSecrets(String executionId, List<String> opened) {
-        inputSecrets.put(executionId, opened);
+        if (opened.isEmpty()) inputSecrets.putIfAbsent(executionId, opened);
+        else inputSecrets.put(executionId, opened);
     }
 
     /** The job table as this engine reads it (sealed inputs opened). */

@@ -323,7 +323,11 @@ final class Step {
             globals = Map.of("target", target.asData(), "params", target.params(), "vars", vars);
         }
         String id = Ids.next();
-        if (!ts.isSubWorkflow() && ex.input() != null && SealedInputs.contains(ex.input())) {
+        boolean sealedInputs = ex.input() != null && SealedInputs.contains(ex.input());
+        if (!sealedInputs) {
+            // known here: the runner's masks need no read of the execution for it
+            engine.rememberInputSecrets(executionId, List.of());
+        } else if (!ts.isSubWorkflow()) {
             // secret inputs are opened for this job's rendering only: its input then rests sealed, and the
             // opened values are masked wherever the job shows them
             List<String> opened = new ArrayList<>();
