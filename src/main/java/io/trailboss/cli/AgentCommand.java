@@ -240,26 +240,10 @@ public final class AgentCommand implements Callable<Integer> {
             result = new ActionResult.Failure(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         }
         log.finish();
-        Map<String, Object> report = new LinkedHashMap<>();
-        switch (result) {
-            case ActionResult.Success s -> {
-                report.put("state", "SUCCEEDED");
-                report.put("output", s.output());
-            }
-            case ActionResult.Failure f -> {
-                report.put("state", "FAILED");
-                report.put("output", f.output());
-                report.put("error", f.error());
-            }
-            case ActionResult.Incomplete i -> {
-                report.put("state", "INCOMPLETE");
-                report.put("output", i.output());
-            }
-            default -> {
-                report.put("state", "FAILED");
-                report.put("error", "action '" + actionName + "' cannot complete on an agent (" + result.getClass().getSimpleName() + ")");
-            }
+        if (result instanceof ActionResult.Lost || result instanceof ActionResult.Async) {
+            result = new ActionResult.Failure("action '" + actionName + "' cannot complete on an agent (" + result.getClass().getSimpleName() + ")", null);
         }
+        Map<String, Object> report = io.trailboss.engine.StoredOutcomes.fields(result);
         if (interrupted || Thread.currentThread().isInterrupted()) {
             // stopped because the server said the job is no longer ours: a report would only be refused
             System.err.println("job " + id + ": stopped");

@@ -16,6 +16,14 @@ public final class StoredOutcomes {
     private StoredOutcomes() {}
 
     public static Map<String, Object> report(ActionResult result, String by, long at) {
+        Map<String, Object> report = fields(result);
+        report.put("by", by);
+        report.put("at", at);
+        return report;
+    }
+
+    /** A result as a report's {@code state}, {@code output} and {@code error} (what an agent posts, too). */
+    public static Map<String, Object> fields(ActionResult result) {
         Map<String, Object> report = new LinkedHashMap<>();
         switch (result) {
             case ActionResult.Success s -> {
@@ -37,8 +45,6 @@ public final class StoredOutcomes {
             }
             case ActionResult.Async a -> report.put("state", "ASYNC");
         }
-        report.put("by", by);
-        report.put("at", at);
         return report;
     }
 
