@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.trailboss.cli.CliRun;
 import io.trailboss.store.Database;
+import io.trailboss.testing.MutableClock;
 import io.trailboss.testing.TestDatabases;
 import io.trailboss.testing.TestServer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,30 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Retention of recordings: by age, with everything below a playbook, shared file contents kept while used; by hand and on a schedule. */
 class RecordingRetentionTest {
-    /** A clock the test moves forward. */
-    static final class MovedClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /** A whole small recording: playbook, file, play, task, host, result, record. */
     private static long recordPlaybook(Recordings r, String name) {
         long pb = id(r.create(AraResource.PLAYBOOKS, Map.of("name", name, "ansible_version", "2.14.18", "path", "/p/site.yml", "labels", List.of("kept"))));
@@ -68,7 +42,7 @@ class RecordingRetentionTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void pruning_removes_playbooks_older_than_the_age_with_everything_below_them_and_keeps_newer_ones(String kind) {
-        MovedClock clock = new MovedClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Database db = TestDatabases.of(kind)) {
             Recordings r = new Recordings(db, clock);
             long old = recordPlaybook(r, "old");
@@ -99,7 +73,7 @@ class RecordingRetentionTest {
 
     @Test
     void the_schedule_prunes_at_start_and_again_at_every_interval() {
-        MovedClock clock = new MovedClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Database db = TestDatabases.h2()) {
             Recordings r = new Recordings(db, clock);
             recordPlaybook(r, "first");
