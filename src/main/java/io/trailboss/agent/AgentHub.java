@@ -265,10 +265,13 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                 long scanAt = System.nanoTime();
                 long last = lastScan.get();
                 if (candidates.isEmpty() || (scanAt - last > TimeUnit.MILLISECONDS.toNanos(FALLBACK_POLL_MS) && lastScan.compareAndSet(last, scanAt))) {
-                    // the queue itself: jobs queued before a restart, by another server node, or put back
+                    // the queue itself: jobs queued before a restart, by another server node, or put back.
+                    // No order here: sorting would read every queued job of the scope (thousands in a
+                    // deep queue) where the first few matches will do; the candidates are taken oldest
+                    // first below, and job ids grow with time, so H2's state index yields old ones first
                     candidates = h.createQuery("""
                                     select id from job where state = 'QUEUED' and target in (<names>) and action <> :manual
-                                    order by created_at, id limit :max""")
+                                    limit :max""")
                             .bindList("names", scope).bind("manual", ManualAction.NAME).bind("max", max * 4).mapTo(String.class).list();
                 }
                 if (candidates.isEmpty()) return null;

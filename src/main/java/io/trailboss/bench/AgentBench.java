@@ -55,7 +55,7 @@ final class AgentBench {
     /** How big the agent scenario is. */
     record Sizes(int agents, int targets, int executions, int logRuns, int logLines) {
         static Sizes full(int agents) {
-            return new Sizes(agents, 100, 30, 3, 40);
+            return new Sizes(agents, 100, 100, 3, 40);
         }
 
         static Sizes quick(int agents) {
@@ -70,13 +70,33 @@ final class AgentBench {
     private AgentBench() {}
 
     static int run(PrintStream out, Sizes s) {
+        return run(out, s, null);
+    }
+
+    /**
+     * {@code pgUrl}: run the server on this PostgreSQL server, in a fresh schema dropped afterwards
+     * (null: on embedded H2). PostgreSQL's own processes' CPU is counted too, when they run on this
+     * machine and /proc shows them.
+     */
+    static int run(PrintStream out, Sizes s, String pgUrl) {
         Path dir = null;
         List<Process> agents = new ArrayList<>();
+        String schema = pgUrl == null ? null : "agent_bench_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try {
             dir = Files.createTempDirectory("trailboss-agent-bench-");
-            out.printf(Locale.ROOT, "%nRemote agents: in-process server on H2 (durable commits), %d agent processes, trivial shell jobs%n", s.agents());
-            try (Trailboss tb = new Trailboss(Database.embedded(dir.resolve("db")), Clock.systemUTC())) {
-                ApiServer api = new ApiServer(tb, "127.0.0.1", 0).start();
+            out.printf(Locale.ROOT, "%nRemote agents: in-process server on %s, %d agent processes, trivial shell jobs%n",
+                    pgUrl == null ? "H2 (durable commits)" : "PostgreSQL", s.agents());
+            Database database;
+            if (pgUrl == null) database = Database.embedded(dir.resolve("db"));
+            else {
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
+                    c.createStatement().execute("create schema " + schema);
+                }
+                database = Database.connect(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null);
+            }
+            try (Trailboss tb = new Trailboss(database, Clock.systemUTC())) {
+                // agents authenticate with their tokens; the SSE client of the latency probe reads without a login
+                ApiServer api = new ApiServer(tb, "127.0.0.1", 0, io.trailboss.auth.Auth.Mode.OPEN).start();
                 try {
                     tb.recover();
                     String base = "http://127.0.0.1:" + api.port();
@@ -100,6 +120,7 @@ final class AgentBench {
                     double serverCpu0 = cpuSeconds(ProcessHandle.current());
                     double agentsCpu0 = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum();
                     double shellsCpu0 = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum();
+                    double pgCpu0 = pgUrl == null ? 0 : postgresCpuSeconds();
                     long[] writes0 = Bench.h2Writes(tb.database().jdbi());
                     long t0 = System.nanoTime();
                     runJobs(tb, waiter, s.executions());
@@ -107,6 +128,7 @@ final class AgentBench {
                     double serverCpu = cpuSeconds(ProcessHandle.current()) - serverCpu0;
                     double agentsCpu = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum() - agentsCpu0;
                     double shellsCpu = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum() - shellsCpu0;
+                    double pgCpu = pgUrl == null ? 0 : postgresCpuSeconds() - pgCpu0;
                     long[] writes = Bench.h2Writes(tb.database().jdbi());
                     double perSecond = s.jobs() / seconds;
 
@@ -118,19 +140,25 @@ final class AgentBench {
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "jobs through agents (" + s.jobs() + " jobs, " + s.executions() + " executions x "
                             + s.targets() + " targets)", String.format(Locale.ROOT, "%.0f /s", perSecond));
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  wall time", String.format(Locale.ROOT, "%.2f s", seconds));
-                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: server (with H2) / agent JVMs (jobs' shells not included)",
+                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: server" + (pgUrl == null ? " (with H2)" : "") + " / agent JVMs (jobs' shells not included)",
                             String.format(Locale.ROOT, "%.1f / %.1f s", serverCpu, agentsCpu));
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: the jobs' processes (reaped children of the agents)",
                             String.format(Locale.ROOT, "%.1f s", shellsCpu));
                     double perJob = 1000.0 / s.jobs();
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job: server / agents / jobs' processes",
                             String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", serverCpu * perJob, agentsCpu * perJob, shellsCpu * perJob));
-                    double total = (serverCpu + agentsCpu + shellsCpu) * perJob;
+                    if (pgUrl != null) {
+                        out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: PostgreSQL's processes; per job",
+                                String.format(Locale.ROOT, "%.1f s; %.2f ms", pgCpu, pgCpu * perJob));
+                    }
+                    double total = (serverCpu + agentsCpu + shellsCpu + pgCpu) * perJob;
                     int cores = Runtime.getRuntime().availableProcessors();
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job in all; what " + cores + " idle cores would allow",
                             String.format(Locale.ROOT, "%.2f ms; %.0f /s", total, cores * 1000.0 / total));
-                    out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  H2 file writes (commits) / KiB written, per job",
-                            String.format(Locale.ROOT, "%.2f / %.1f", (writes[0] - writes0[0]) / (double) s.jobs(), (writes[1] - writes0[1]) / 1024.0 / s.jobs()));
+                    if (pgUrl == null) {
+                        out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  H2 file writes (commits) / KiB written, per job",
+                                String.format(Locale.ROOT, "%.2f / %.1f", (writes[0] - writes0[0]) / (double) s.jobs(), (writes[1] - writes0[1]) / 1024.0 / s.jobs()));
+                    }
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "log line -> SSE client latency p50 (" + delays.length + " lines)", millis(Bench.percentile(delays, 50)));
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "log line -> SSE client latency p99", millis(Bench.percentile(delays, 99)));
                     out.printf(Locale.ROOT, "goals on a 2-core machine: at least 500 jobs/s with 4 agents; p50 log latency under 50 ms%n");
@@ -162,6 +190,13 @@ final class AgentBench {
         } finally {
             for (Process p : agents) p.destroyForcibly();
             if (dir != null) Bench.deleteTree(dir);
+            if (schema != null) {
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
+                    c.createStatement().execute("drop schema if exists " + schema + " cascade");
+                } catch (java.sql.SQLException e) {
+                    out.println("could not drop schema " + schema + ": " + e.getMessage());
+                }
+            }
         }
     }
 
@@ -280,6 +315,27 @@ final class AgentBench {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** CPU of every process named {@code postgres} on this machine (server, backends, writers); 0 without /proc. */
+    static double postgresCpuSeconds() {
+        double sum = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(x -> x.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (!comm.equals("postgres")) continue;
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime
+                } catch (IOException | RuntimeException gone) {
+                    // ended while listed
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
     }
 
     private static String millis(long ms) {

@@ -51,7 +51,7 @@ public final class Bench {
     /**
      * Options: {@code --scenario engine|agents|ara|nodes|ui-lists|all} (default engine; {@code --agents N} alone means
      * agents), {@code --db h2|postgres|both}, {@code --pg-url URL}, {@code --agents N} (default 4),
-     * {@code --quick}. The agent scenario ({@link AgentBench}) runs on H2.
+     * {@code --quick}. The agent scenario ({@link AgentBench}) runs on H2 unless {@code --db} says otherwise.
      */
     public static int run(String[] args, PrintStream out) {
         String db = "both";
@@ -125,7 +125,10 @@ public final class Bench {
             return AraBench.run(out, (quick ? AraBench.Sizes.quick() : AraBench.Sizes.full()).ingestOnly(), pgUrl);
         }
         if (scenario.equals("agents")) {
-            return AgentBench.run(out, quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents));
+            AgentBench.Sizes agentSizes = quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents);
+            int code = 0;
+            for (String kind : kinds) code = Math.max(code, AgentBench.run(out, agentSizes, kind.equals("h2") ? null : pgUrl));
+            return code;
         }
         Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
         out.printf(Locale.ROOT, "Trailboss engine benchmark%s: %d cores, JDK %s, std.noop tasks, durable commits%n",

@@ -78,6 +78,7 @@ public final class JobStore {
                     .bind("updatedAt", j.updatedAt()).bind("target", j.target()).bind("previousJobId", j.previousJobId()).bind("node", owner).add();
         }
         batch.execute();
+        for (Job j : jobs) if (j.target() != null) remember(j.target(), j.createdAt());
     }
 
     private String storedInput(Job j, java.util.Collection<String> secrets) {
@@ -171,7 +172,10 @@ public final class JobStore {
         return rs.wasNull() ? null : v;
     }
 
-    private static final String LAST_ON_TARGET = "select id from job where target = :target order by created_at desc, id desc limit 1";
+    private static final String LAST_ON_TARGET = "select id, created_at from job where target = :target order by created_at desc, id desc limit 1";
+    private static final String LAST_ON_TARGET_SINCE = """
+            select id, created_at from job where target = :target and created_at >= :since
+            order by created_at desc, id desc limit 1""";
     private static final String BY_TARGET = "select " + COLUMNS + " from job where target = :target order by created_at desc, id desc limit :limit offset :offset";
 
     private static final String RECORD = """
@@ -210,7 +214,34 @@ public final class JobStore {
 
     /** The newest job on a target: the link from the next job into the target's history. */
     public Optional<String> lastOnTarget(Handle h, String target) {
-        return h.createQuery(LAST_ON_TARGET).bind("target", target).mapTo(String.class).findOne();
+        Long since = newestSeen.get(target);
+        Optional<Map.Entry<String, Long>> found = Optional.empty();
+        if (since != null) {
+            found = h.createQuery(LAST_ON_TARGET_SINCE).bind("target", target).bind("since", since)
+                    .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("created_at"))).findOne();
+        }
+        // nothing at or after the hint (its job was rolled back or deleted): the whole history decides
+        if (found.isEmpty()) {
+            found = h.createQuery(LAST_ON_TARGET).bind("target", target)
+                    .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("created_at"))).findOne();
+            if (since != null) newestSeen.remove(target, since);
+        }
+        found.ifPresent(e -> remember(target, e.getValue()));
+        return found.map(Map.Entry::getKey);
+    }
+
+    /**
+     * The creation time of the newest job this store has seen on each target. Any job at or after
+     * it is at least as new, so the newest of those is the target's newest job: a lookup reads the
+     * few rows since then instead of the target's whole history (the index on (target, created_at)
+     * alone does not spare H2 the scan of every job of the target for "newest first, limit 1").
+     * Another node's jobs are found the same way; the hint only narrows the range.
+     */
+    private final Map<String, Long> newestSeen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void remember(String target, long createdAt) {
+        if (newestSeen.size() > 100_000) newestSeen.clear();
+        newestSeen.merge(target, createdAt, Math::max);
     }
 
     /** A target's jobs, newest first. */

@@ -62,6 +62,19 @@ class BenchTest {
     }
 
     @Test
+    void quick_agent_run_on_postgres_counts_the_database_processes_too() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--scenario", "agents", "--agents", "1", "--quick", "--db", "postgres", "--pg-url", io.trailboss.testing.TestDatabases.PG_BASE},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("in-process server on PostgreSQL, 1 agent processes", "jobs through agents (60 jobs, 3 executions x 20 targets)",
+                "log line -> SSE client latency p50 (10 lines)");
+        assertThat(out).containsPattern("CPU: PostgreSQL's processes; per job +\\d+\\.\\d s; \\d+\\.\\d\\d ms");
+        assertThat(out).doesNotContain("failed").doesNotContain("H2 file writes");
+    }
+
+    @Test
     void quick_ara_run_prints_wall_times_with_no_callback_ara_server_and_trailboss_and_ingest_rates() {
         io.trailboss.record.AraCallbackTest.requireAnsible();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
