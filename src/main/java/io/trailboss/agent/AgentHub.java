@@ -404,8 +404,10 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private List<String> ack(Handle h, AgentToken agent, List<String> offered) {
         if (offered.isEmpty()) return List.of();
         long now = clock.millis();
-        h.createUpdate("update job set agent_acked = true, lease_until = :lease, updated_at = :now where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null")
-                .bindList("ids", offered).bind("lease", now + leaseMillis).bind("now", now).bind("runner", agent.runner()).execute();
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(offered));
+        int updated = h.createUpdate("update job set agent_acked = true, lease_until = :lease, updated_at = :now where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null")
+                .bindList("ids", distinct).bind("lease", now + leaseMillis).bind("now", now).bind("runner", agent.runner()).execute();
+        if (updated == distinct.size()) return distinct; // every offer is still this agent's: no need to ask which
         return h.createQuery("select id from job where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
                 .bindList("ids", offered).bind("runner", agent.runner()).mapTo(String.class).list();
     }
