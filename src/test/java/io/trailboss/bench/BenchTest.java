@@ -46,7 +46,7 @@ class BenchTest {
     @Test
     void quick_agent_run_prints_throughput_and_log_latency() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int code = Bench.run(new String[] {"--scenario", "agents", "--agents", "2", "--quick"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int code = Bench.run(new String[] {"--scenario", "agents", "--agents", "2", "--quick", "--db", "h2"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
         assertThat(out).contains(
