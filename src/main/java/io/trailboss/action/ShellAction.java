@@ -30,10 +30,21 @@ public final class ShellAction implements Action {
     private static final int KEEP_OUTPUT = 64 * 1024;
 
     private final java.util.function.Supplier<Map<String, String>> environment;
+    private final Path workRoot;
 
-    /** {@code environment}: variables every script gets (for example the server's URL). */
+    /** {@code environment}: variables every script gets (for example the server's URL). Job directories go to the system's temporary directory. */
     public ShellAction(java.util.function.Supplier<Map<String, String>> environment) {
+        this(environment, null);
+    }
+
+    /**
+     * {@code workRoot}: where each job's directory is made (null: the system's temporary directory).
+     * Making and removing a directory per job costs several times more on a journaling file system
+     * than on a memory one (tmpfs), which a runner of many short jobs may choose.
+     */
+    public ShellAction(java.util.function.Supplier<Map<String, String>> environment, Path workRoot) {
         this.environment = environment;
+        this.workRoot = workRoot;
     }
 
     @Override
@@ -48,7 +59,7 @@ public final class ShellAction implements Action {
 
     @Override
     public ActionResult run(Map<String, Object> input, ActionContext context) throws Exception {
-        Path dir = Files.createTempDirectory("trailboss-job-");
+        Path dir = workRoot == null ? Files.createTempDirectory("trailboss-job-") : Files.createTempDirectory(workRoot, "trailboss-job-");
         try {
             String script = String.valueOf(input.get("script"));
             Path file = dir.resolve("script");

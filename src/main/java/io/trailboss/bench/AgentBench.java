@@ -84,8 +84,9 @@ final class AgentBench {
         String schema = pgUrl == null ? null : "agent_bench_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try {
             dir = Files.createTempDirectory("trailboss-agent-bench-");
-            out.printf(Locale.ROOT, "%nRemote agents: in-process server on %s, %d agent processes, trivial shell jobs%n",
-                    pgUrl == null ? "H2 (durable commits)" : "PostgreSQL", s.agents());
+            out.printf(Locale.ROOT, "%nRemote agents: in-process server on %s, %d agent processes, trivial shell jobs (job directories in %s)%n",
+                    pgUrl == null ? "H2 (durable commits)" : "PostgreSQL", s.agents(),
+                    jobsRoot() == null ? "the system's temporary directory" : jobsRoot() + ", agents' --work-dir");
             Database database;
             if (pgUrl == null) database = Database.embedded(dir.resolve("db"));
             else {
@@ -232,10 +233,18 @@ final class AgentBench {
         tb.targets().create(new io.trailboss.target.TargetSpec("machine", name, null, labels, Map.of(), List.of(), null));
     }
 
+    /** Where the agents make their jobs' directories: a memory file system when the machine has one (see {@code --work-dir}). */
+    static Path jobsRoot() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : null;
+    }
+
     private static Process startAgent(String base, String token, Path log) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
-                "--server", base, "--token", token)
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
+                "--server", base, "--token", token));
+        if (jobsRoot() != null) command.addAll(List.of("--work-dir", jobsRoot().toString()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -56,6 +56,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "16", description = "Jobs run at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = "--work-dir", description = "Directory in which each job gets a directory of its own, removed when it ends "
+            + "(default: the system's temporary directory; a memory file system such as /dev/shm makes many short jobs cheaper).")
+    java.nio.file.Path workDir;
+
     private HttpClient http;
     /** Plain http:// servers get the lean client; https:// keeps the JDK's. */
     private AgentHttp plain;
@@ -96,8 +100,12 @@ public final class AgentCommand implements Callable<Integer> {
             System.err.println("error: --server must be a URL like http://host:8080, not '" + server + "'");
             return 2;
         }
+        if (workDir != null && !(java.nio.file.Files.isDirectory(workDir) && java.nio.file.Files.isWritable(workDir))) {
+            System.err.println("error: --work-dir must be a directory this agent can write to, not '" + workDir + "'");
+            return 2;
+        }
         actions = ActionRegistry.standard();
-        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", server)));
+        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", server), workDir));
         actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", server)));
         Map<String, Object> hello;
         try {

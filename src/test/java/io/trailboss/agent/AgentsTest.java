@@ -132,11 +132,16 @@ class AgentsTest {
     private Process startAgent(String name) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
-                "--server", server.base, "--token", tokens.get(name), "--label", "pool=agents")
+                "--server", server.base, "--token", tokens.get(name), "--label", "pool=agents", "--work-dir", workDir(name).toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Each agent makes its jobs' directories in a directory of its own (removed with each job). */
+    private Path workDir(String name) throws IOException {
+        return Files.createDirectories(dir.resolve("work-" + name));
+    }
 
     private String startExecution(String workflow, Map<String, Object> input) {
         var r = server.postJson("/api/v1/executions", Map.of("workflow", workflow, "input", input));
