@@ -109,17 +109,23 @@ final class AraBench {
                     List<Map<String, Object>> contents = sampleContents(trailboss);
                     int n = s.ingestResults();
                     int cores = Runtime.getRuntime().availableProcessors();
-                    // warm-up: the JIT of the posting path, through both kinds of client
+                    // warm-up: the JIT of the posting path, through both kinds of client. A server's CPU per post keeps
+                    // falling over its first few ten thousand posts (C2 compiling the path), so the lean warm-up is a full run
                     ingest(trailboss, contents, Math.max(200, n / 10), s.clients());
-                    ingestLean(trailboss, contents, Math.max(200, n / 10), s.clients(), Clients.IN_PROCESS, false, null);
-                    out.printf(Locale.ROOT, "ingest into trailboss on H2 (durable commits): %,d results (each a distinct body) per run, %d concurrent clients%n", n, s.clients());
-                    long[] writes0 = Bench.h2Writes(tb.database().jdbi());
-                    Lean apart = ingestLean(trailboss, contents, n, s.clients(), Clients.SEPARATE_PROCESS, false, null);
-                    long[] writes = Bench.h2Writes(tb.database().jdbi());
-                    out.printf(Locale.ROOT, "  server-side ingest rate, lean HTTP/1.1 clients in a separate process (kept-alive, as wrk): %,.0f results/s%n", apart.rate());
-                    out.printf(Locale.ROOT, "    CPU per result: server (Trailboss with H2, alone in its JVM) %.3f ms; the client process %.3f ms%n", apart.serverMs(), apart.clientMs());
-                    out.printf(Locale.ROOT, "    H2 file writes (commits) per result: %.3f (%.1f results per commit), KiB written per result: %.2f%n",
-                            (writes[0] - writes0[0]) / (double) n, n / (double) Math.max(1, writes[0] - writes0[0]), (writes[1] - writes0[1]) / 1024.0 / n);
+                    ingestLean(trailboss, contents, n, s.clients(), Clients.SEPARATE_PROCESS, false, null);
+                    out.printf(Locale.ROOT, "ingest into trailboss on H2 (durable commits): %,d results (each a distinct body) per run, after a warm-up of %,d; load average %s%n",
+                            n, n + Math.max(200, n / 10), loadAverage());
+                    Lean apart = null;
+                    for (int clients : new int[] {s.clients(), s.clients() * 2}) {
+                        long[] writes0 = Bench.h2Writes(tb.database().jdbi());
+                        Lean lean = ingestLean(trailboss, contents, n, clients, Clients.SEPARATE_PROCESS, false, null);
+                        long[] writes = Bench.h2Writes(tb.database().jdbi());
+                        if (apart == null) apart = lean;
+                        out.printf(Locale.ROOT, "  server-side ingest rate, %d lean HTTP/1.1 clients in a separate process (kept-alive, as wrk): %,.0f results/s%n", clients, lean.rate());
+                        out.printf(Locale.ROOT, "    CPU per result: server (Trailboss with H2, alone in its JVM) %.3f ms; the client process %.3f ms%n", lean.serverMs(), lean.clientMs());
+                        out.printf(Locale.ROOT, "    H2 file writes (commits) per result: %.3f (%.1f results per commit), KiB written per result: %.2f%n",
+                                (writes[0] - writes0[0]) / (double) n, n / (double) Math.max(1, writes[0] - writes0[0]), (writes[1] - writes0[1]) / 1024.0 / n);
+                    }
                     Lean inside = ingestLean(trailboss, contents, n, s.clients(), Clients.IN_PROCESS, false, null);
                     out.printf(Locale.ROOT, "  lean clients in the server's JVM: %,.0f results/s; CPU per result, server and clients: %.3f ms%n", inside.rate(), inside.serverMs());
                     double cpu = cpuSeconds();
@@ -148,7 +154,8 @@ final class AraBench {
                     double floorCpu = (cpuSeconds() - cpu) * 1000 / n;
                     out.printf(Locale.ROOT, "  HTTP alone, java.net.http clients in the server's JVM: %,.0f posts/s; CPU per refused post, server and clients: %.3f ms%n", floor, floorCpu);
                     out.printf(Locale.ROOT, "  what %d idle cores would allow at the server's CPU per result (clients elsewhere): %,.0f results/s;"
-                            + " with the lean clients' CPU too: %,.0f results/s%n", cores, cores * 1000 / apart.serverMs(), cores * 1000 / (apart.serverMs() + apart.clientMs()));
+                            + " with the lean clients' CPU too: %,.0f results/s (%d clients); load average %s%n", cores, cores * 1000 / apart.serverMs(),
+                            cores * 1000 / (apart.serverMs() + apart.clientMs()), s.clients(), loadAverage());
                     if (pgUrl != null) ingestOnPostgres(out, pgUrl, contents, s);
                     if (ara != null) {
                         double araRate = ingest(ara.url(), contents, s.araIngestResults(), s.araClients());
@@ -208,6 +215,16 @@ final class AraBench {
         String log = Files.readString(dir.resolve("ansible.log"));
         if (p.exitValue() != 0 || log.contains("Traceback")) throw new IOException("ansible-playbook failed (" + p.exitValue() + "): " + tail(log));
         return seconds;
+    }
+
+    /** The 1-, 5- and 15-minute load averages (what else ran on the cores shows in every rate). */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static double cpuSeconds() {
@@ -392,9 +409,10 @@ final class AraBench {
             try {
                 String url = "http://127.0.0.1:" + api.port() + "/ara";
                 ingest(url, contents, Math.max(200, s.ingestResults() / 10), s.clients()); // warm-up
-                ingestLean(url, contents, Math.max(200, s.ingestResults() / 10), s.clients(), Clients.IN_PROCESS, false, null);
+                ingestLean(url, contents, s.ingestResults(), s.clients(), Clients.SEPARATE_PROCESS, false, null);
                 PostgresCpu pgCpu = PostgresCpu.local(pgUrl) ? new PostgresCpu(pgUrl, application) : null;
-                out.printf(Locale.ROOT, "ingest into trailboss on PostgreSQL (%s): %,d results per run%n", pgCpu == null ? "elsewhere: its CPU not measured" : "on this machine", s.ingestResults());
+                out.printf(Locale.ROOT, "ingest into trailboss on PostgreSQL (%s): %,d results per run; load average %s%n",
+                        pgCpu == null ? "elsewhere: its CPU not measured" : "on this machine", s.ingestResults(), loadAverage());
                 int cores = Runtime.getRuntime().availableProcessors();
                 for (int clients : new int[] {s.clients(), s.clients() * 2}) {
                     Lean lean = ingestLean(url, contents, s.ingestResults(), clients, Clients.SEPARATE_PROCESS, false, pgCpu);
