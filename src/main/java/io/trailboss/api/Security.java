@@ -132,9 +132,12 @@ final class Security {
         return colon > 0 ? h.substring(0, colon) : h;
     }
 
+    // compiled once: String.matches compiled it again for every request of an open server
+    private static final java.util.regex.Pattern LOOPBACK_V4 = java.util.regex.Pattern.compile("127(\\.\\d{1,3}){3}");
+
     private static boolean loopbackName(String host) {
         String h = host.toLowerCase(java.util.Locale.ROOT);
-        return h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
+        return h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]") || LOOPBACK_V4.matcher(h).matches();
     }
 
     private void check(Context ctx) {

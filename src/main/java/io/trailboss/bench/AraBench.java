@@ -107,41 +107,61 @@ final class AraBench {
                                 ara == null ? "-" : String.format(Locale.ROOT, "%.2f s", a - n), t - n);
                     }
                     List<Map<String, Object>> contents = sampleContents(trailboss);
-                    ingest(trailboss, contents, Math.max(200, s.ingestResults() / 10), s.clients()); // warm-up: the JIT of the posting path
+                    int n = s.ingestResults();
+                    int cores = Runtime.getRuntime().availableProcessors();
+                    // warm-up: the JIT of the posting path, through both kinds of client. A server's CPU per post keeps
+                    // falling over its first few ten thousand posts (C2 compiling the path), so the lean warm-up is a full run
+                    ingest(trailboss, contents, Math.max(200, n / 10), s.clients());
+                    ingestLean(trailboss, contents, n, s.clients(), Clients.SEPARATE_PROCESS, false, null);
+                    out.printf(Locale.ROOT, "ingest into trailboss on H2 (durable commits): %,d results (each a distinct body) per run, after a warm-up of %,d; load average %s%n",
+                            n, n + Math.max(200, n / 10), loadAverage());
+                    Lean apart = null;
+                    for (int clients : new int[] {s.clients(), s.clients() * 2}) {
+                        long[] writes0 = Bench.h2Writes(tb.database().jdbi());
+                        Lean lean = ingestLean(trailboss, contents, n, clients, Clients.SEPARATE_PROCESS, false, null);
+                        long[] writes = Bench.h2Writes(tb.database().jdbi());
+                        if (apart == null) apart = lean;
+                        out.printf(Locale.ROOT, "  server-side ingest rate, %d lean HTTP/1.1 clients in a separate process (kept-alive, as wrk): %,.0f results/s%n", clients, lean.rate());
+                        out.printf(Locale.ROOT, "    CPU per result: server (Trailboss with H2, alone in its JVM) %.3f ms; the client process %.3f ms%n", lean.serverMs(), lean.clientMs());
+                        out.printf(Locale.ROOT, "    H2 file writes (commits) per result: %.3f (%.1f results per commit), KiB written per result: %.2f%n",
+                                (writes[0] - writes0[0]) / (double) n, n / (double) Math.max(1, writes[0] - writes0[0]), (writes[1] - writes0[1]) / 1024.0 / n);
+                    }
+                    Lean inside = ingestLean(trailboss, contents, n, s.clients(), Clients.IN_PROCESS, false, null);
+                    out.printf(Locale.ROOT, "  lean clients in the server's JVM: %,.0f results/s; CPU per result, server and clients: %.3f ms%n", inside.rate(), inside.serverMs());
                     double cpu = cpuSeconds();
-                    long[] writes0 = Bench.h2Writes(tb.database().jdbi());
-                    double tbRate = ingest(trailboss, contents, s.ingestResults(), s.clients());
-                    double keptCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
-                    long[] writes = Bench.h2Writes(tb.database().jdbi());
-                    out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n", s.ingestResults(), s.clients(), tbRate);
-                    out.printf(Locale.ROOT, "  CPU per result, this process (Trailboss with H2, and the posting clients): %.3f ms%n", keptCpu);
-                    out.printf(Locale.ROOT, "  H2 file writes (commits) per result: %.3f (%.1f results per commit), KiB written per result: %.2f%n",
-                            (writes[0] - writes0[0]) / (double) s.ingestResults(), s.ingestResults() / (double) Math.max(1, writes[0] - writes0[0]),
-                            (writes[1] - writes0[1]) / 1024.0 / s.ingestResults());
+                    double tbRate = ingest(trailboss, contents, n, s.clients());
+                    double keptCpu = (cpuSeconds() - cpu) * 1000 / n;
+                    out.printf(Locale.ROOT, "  java.net.http clients in the server's JVM (kept-alive): %,.0f results/s; CPU per result, server and clients: %.3f ms%n", tbRate, keptCpu);
                     cpu = cpuSeconds();
-                    double tbClose = ingest(trailboss, contents, s.ingestResults(), s.clients(), true);
-                    double closeCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
-                    out.printf(Locale.ROOT, "ingest, trailboss: %,d results posted by %d concurrent clients (a connection per post, as ARA's callback gets): %,.0f results/s%n",
-                            s.ingestResults(), s.clients(), tbClose);
-                    out.printf(Locale.ROOT, "  CPU per result, this process: %.3f ms%n", closeCpu);
+                    double tbClose = ingest(trailboss, contents, n, s.clients(), true);
+                    double closeCpu = (cpuSeconds() - cpu) * 1000 / n;
+                    out.printf(Locale.ROOT, "  java.net.http clients, a connection per post (as ARA's callback gets): %,.0f results/s; CPU per result, server and clients: %.3f ms%n",
+                            tbClose, closeCpu);
                     // the same with authentication required: every post carries a user's password (HTTP Basic), verified
                     // with Argon2id once and then remembered for 30 s
                     tb.auth().users().create("bench", "bench-password-1", List.of(io.trailboss.auth.Grant.global(io.trailboss.auth.Role.OPERATOR)));
                     tb.auth().mode(io.trailboss.auth.Auth.Mode.REQUIRED);
                     String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("bench:bench-password-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    double tbAuth = ingest(trailboss, contents, s.ingestResults(), s.clients(), false, basic);
-                    out.printf(Locale.ROOT, "ingest, trailboss with authentication required (HTTP Basic password): %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n",
-                            s.ingestResults(), s.clients(), tbAuth);
+                    double tbAuth = ingest(trailboss, contents, n, s.clients(), false, basic);
+                    out.printf(Locale.ROOT, "  java.net.http clients with authentication required (HTTP Basic password, kept-alive): %,.0f results/s%n", tbAuth);
                     tb.auth().mode(io.trailboss.auth.Auth.Mode.OPEN);
+                    Lean refused = ingestLean(trailboss, contents, n, s.clients(), Clients.SEPARATE_PROCESS, true, null);
+                    out.printf(Locale.ROOT, "  HTTP alone (%,d posts refused at once with a 400, no database), lean clients in a separate process: %,.0f posts/s%n", n, refused.rate());
+                    out.printf(Locale.ROOT, "    CPU per refused post, server alone: %.3f ms; so the recording itself costs about %.3f ms of the server's CPU per result%n",
+                            refused.serverMs(), apart.serverMs() - refused.serverMs());
                     cpu = cpuSeconds();
-                    double floor = httpFloor(trailboss, s.ingestResults(), s.clients());
-                    double floorCpu = (cpuSeconds() - cpu) * 1000 / s.ingestResults();
-                    out.printf(Locale.ROOT, "  HTTP alone, same clients: %,d result posts refused at once (400, no database): %,.0f posts/s%n", s.ingestResults(), floor);
-                    out.printf(Locale.ROOT, "  CPU per refused post, this process: %.3f ms; so the recording itself costs about %.3f ms of CPU per result (kept-alive)%n",
-                            floorCpu, keptCpu - floorCpu);
-                    int cores = Runtime.getRuntime().availableProcessors();
-                    out.printf(Locale.ROOT, "  what %d idle cores would allow at this CPU per result, clients included: %,.0f results/s (kept-alive), %,.0f results/s (a connection per post)%n",
-                            cores, cores * 1000 / keptCpu, cores * 1000 / closeCpu);
+                    try {
+                        double floor = httpFloor(trailboss, n, s.clients());
+                        double floorCpu = (cpuSeconds() - cpu) * 1000 / n;
+                        out.printf(Locale.ROOT, "  HTTP alone, java.net.http clients in the server's JVM: %,.0f posts/s; CPU per refused post, server and clients: %.3f ms%n", floor, floorCpu);
+                    } catch (IOException e) {
+                        // seen once at load 18: the JDK client reported a connection that answered nothing; the
+                        // PostgreSQL figures below still count, so this line says so instead of ending the run
+                        out.println("  HTTP alone, java.net.http clients in the server's JVM: failed: " + e.getMessage());
+                    }
+                    out.printf(Locale.ROOT, "  what %d idle cores would allow at the server's CPU per result (clients elsewhere): %,.0f results/s;"
+                            + " with the lean clients' CPU too: %,.0f results/s (%d clients); load average %s%n", cores, cores * 1000 / apart.serverMs(),
+                            cores * 1000 / (apart.serverMs() + apart.clientMs()), s.clients(), loadAverage());
                     if (pgUrl != null) ingestOnPostgres(out, pgUrl, contents, s);
                     if (ara != null) {
                         double araRate = ingest(ara.url(), contents, s.araIngestResults(), s.araClients());
@@ -203,6 +223,16 @@ final class AraBench {
         return seconds;
     }
 
+    /** The 1-, 5- and 15-minute load averages (what else ran on the cores shows in every rate). */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static double cpuSeconds() {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
@@ -238,6 +268,40 @@ final class AraBench {
     static double ingest(String api, List<Map<String, Object>> contents, int count, int clients, boolean likeTheCallback, String authorization) throws Exception {
         AUTHORIZATION.set(authorization);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        Posts posts = prepare(http, api, contents, count);
+        String v1 = api + "/api/v1";
+        AtomicInteger next = new AtomicInteger();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < count && errors.isEmpty()) {
+                    try {
+                        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(v1 + "/results")).header("Content-Type", "application/json");
+                        if (likeTheCallback) b.header("User-Agent", "ara-http-client_bench");
+                        if (authorization != null) b.header("Authorization", authorization);
+                        HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(posts.bodies().get(i))).timeout(Duration.ofSeconds(60)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 201) errors.add(r.statusCode() + ": " + r.body());
+                    } catch (IOException | InterruptedException e) {
+                        errors.add(e.toString());
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!errors.isEmpty()) throw new IOException("posting results failed: " + errors.peek());
+        checkStored(http, posts, count);
+        return count / seconds;
+    }
+
+    /** The result bodies to post (each distinct: its own task, host and content in turn) under a new playbook, play, file, 20 tasks and 10 hosts. */
+    private record Posts(String v1, long playbook, List<String> bodies) {}
+
+    private static Posts prepare(HttpClient http, String api, List<Map<String, Object>> contents, int count) throws IOException, InterruptedException {
         String v1 = api + "/api/v1";
         long playbook = id(post(http, v1 + "/playbooks", Map.of("ansible_version", "2.14.18", "status", "running", "path", "/bench/ingest.yml",
                 "arguments", Map.of(), "controller", "bench")));
@@ -266,33 +330,68 @@ final class AraBench {
             body.put("ended", "2026-11-23T10:00:00.100000Z");
             bodies.add(Json.write(body));
         }
-        AtomicInteger next = new AtomicInteger();
-        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        List<Thread> threads = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < count && errors.isEmpty()) {
-                    try {
-                        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(v1 + "/results")).header("Content-Type", "application/json");
-                        if (likeTheCallback) b.header("User-Agent", "ara-http-client_bench");
-                        if (authorization != null) b.header("Authorization", authorization);
-                        HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).timeout(Duration.ofSeconds(60)).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 201) errors.add(r.statusCode() + ": " + r.body());
-                    } catch (IOException | InterruptedException e) {
-                        errors.add(e.toString());
-                    }
-                }
-            }));
-        }
-        for (Thread t : threads) t.join();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (!errors.isEmpty()) throw new IOException("posting results failed: " + errors.peek());
-        Map<String, Object> stored = get(http, v1 + "/results?playbook=" + playbook + "&limit=1");
+        return new Posts(v1, playbook, bodies);
+    }
+
+    /** Every post answered 201; this checks that every result is also stored, under its playbook. */
+    private static void checkStored(HttpClient http, Posts posts, int count) throws IOException, InterruptedException {
+        Map<String, Object> stored = get(http, posts.v1() + "/results?playbook=" + posts.playbook() + "&limit=1");
         if (((Number) stored.get("count")).intValue() != count) throw new IOException("stored " + stored.get("count") + " results of " + count);
-        return count / seconds;
+    }
+
+    /** Where the lean clients run: in this JVM (their CPU counted with the server's), or in a process of their own. */
+    enum Clients { IN_PROCESS, SEPARATE_PROCESS }
+
+    /**
+     * An ingest measured with {@link LeanPosts}: results/s, the CPU per result of this process (the
+     * server, plus the clients when they run in it), of the client process, and of PostgreSQL's
+     * processes (NaN when not measured).
+     */
+    record Lean(double rate, double serverMs, double clientMs, double databaseMs) {}
+
+    /**
+     * The ingest of {@link #ingest} with lean HTTP/1.1 clients on kept-alive sockets; {@code expected}
+     * 400 with {@code refused}: posts without their references, refused before the database.
+     */
+    static Lean ingestLean(String api, List<Map<String, Object>> contents, int count, int clients, Clients where, boolean refused,
+                           PostgresCpu database) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        AUTHORIZATION.remove();
+        URI uri = URI.create(api);
+        List<byte[]> requests = new ArrayList<>(count);
+        String path = uri.getPath() + "/api/v1/results";
+        Posts posts = null;
+        if (refused) {
+            // distinct bodies as well, so that nothing is cached between posts
+            for (int i = 0; i < count; i++) {
+                byte[] body = Json.write(Map.of("status", "ok", "content", Map.of("msg", "x " + i))).getBytes(StandardCharsets.UTF_8);
+                requests.add(LeanPosts.request("POST", uri.getHost(), uri.getPort(), path, List.of(), body));
+            }
+        } else {
+            posts = prepare(http, api, contents, count);
+            for (String b : posts.bodies()) requests.add(LeanPosts.request("POST", uri.getHost(), uri.getPort(), path, List.of(), b.getBytes(StandardCharsets.UTF_8)));
+        }
+        int expected = refused ? 400 : 201;
+        LeanPosts.Run run;
+        double server;
+        double db;
+        if (where == Clients.IN_PROCESS) {
+            double db0 = database == null ? 0 : database.seconds();
+            run = LeanPosts.post(uri.getHost(), uri.getPort(), requests, clients, expected);
+            db = database == null ? Double.NaN : database.seconds() - db0;
+            server = run.cpuSeconds();
+        } else {
+            try (LeanPosts.ClientProcess p = new LeanPosts.ClientProcess(uri.getHost(), uri.getPort(), requests, clients, expected)) {
+                double cpu0 = cpuSeconds();
+                double db0 = database == null ? 0 : database.seconds();
+                run = p.run();
+                server = cpuSeconds() - cpu0;
+                db = database == null ? Double.NaN : database.seconds() - db0;
+            }
+        }
+        if (posts != null) checkStored(http, posts, count);
+        return new Lean(count / run.seconds(), server * 1000 / count,
+                where == Clients.IN_PROCESS ? 0 : run.cpuSeconds() * 1000 / count, db * 1000 / count);
     }
 
     /**
@@ -308,19 +407,34 @@ final class AraBench {
             out.println("ingest on PostgreSQL skipped: " + pgUrl + " is not reachable (" + e.getMessage() + ")");
             return;
         }
-        try (Trailboss tb = new Trailboss(Database.connect(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null), Clock.systemUTC())) {
+        // the bench's connections carry their own application name, so that PostgreSQL's processes serving them can be found
+        String application = "trailboss-" + schema;
+        try (Trailboss tb = new Trailboss(Database.connect(PostgresCpu.withApplicationName(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, application), null, null), Clock.systemUTC())) {
             // the ingest path alone, as on H2 (PostgreSQL would otherwise require authentication by default)
             ApiServer api = new ApiServer(tb, "127.0.0.1", 0, io.trailboss.auth.Auth.Mode.OPEN).start();
             try {
                 String url = "http://127.0.0.1:" + api.port() + "/ara";
                 ingest(url, contents, Math.max(200, s.ingestResults() / 10), s.clients()); // warm-up
+                ingestLean(url, contents, s.ingestResults(), s.clients(), Clients.SEPARATE_PROCESS, false, null);
+                PostgresCpu pgCpu = PostgresCpu.local(pgUrl) ? new PostgresCpu(pgUrl, application) : null;
+                out.printf(Locale.ROOT, "ingest into trailboss on PostgreSQL (%s): %,d results per run; load average %s%n",
+                        pgCpu == null ? "elsewhere: its CPU not measured" : "on this machine", s.ingestResults(), loadAverage());
+                int cores = Runtime.getRuntime().availableProcessors();
                 for (int clients : new int[] {s.clients(), s.clients() * 2}) {
-                    double cpu = cpuSeconds();
-                    double rate = ingest(url, contents, s.ingestResults(), clients);
-                    out.printf(Locale.ROOT, "ingest, trailboss on PostgreSQL: %,d results posted by %d concurrent clients (kept-alive connections): %,.0f results/s%n",
-                            s.ingestResults(), clients, rate);
-                    out.printf(Locale.ROOT, "  CPU per result, this process (PostgreSQL's own not counted): %.3f ms%n", (cpuSeconds() - cpu) * 1000 / s.ingestResults());
+                    Lean lean = ingestLean(url, contents, s.ingestResults(), clients, Clients.SEPARATE_PROCESS, false, pgCpu);
+                    out.printf(Locale.ROOT, "  server-side ingest rate, %d lean clients in a separate process (kept-alive): %,.0f results/s%n", clients, lean.rate());
+                    out.printf(Locale.ROOT, "    CPU per result: Trailboss %.3f ms, PostgreSQL %.3f ms (its backends for these connections and its writers), the client process %.3f ms%n",
+                            lean.serverMs(), lean.databaseMs(), lean.clientMs());
+                    if (!Double.isNaN(lean.databaseMs())) {
+                        out.printf(Locale.ROOT, "    what %d idle cores would allow at Trailboss's and PostgreSQL's CPU per result: %,.0f results/s%n",
+                                cores, cores * 1000 / (lean.serverMs() + lean.databaseMs()));
+                    }
                 }
+                double cpu = cpuSeconds();
+                double db0 = pgCpu == null ? 0 : pgCpu.seconds();
+                double rate = ingest(url, contents, s.ingestResults(), s.clients());
+                out.printf(Locale.ROOT, "  java.net.http clients in the server's JVM, %d clients (kept-alive): %,.0f results/s; CPU per result: this process %.3f ms, PostgreSQL %.3f ms%n",
+                        s.clients(), rate, (cpuSeconds() - cpu) * 1000 / s.ingestResults(), pgCpu == null ? Double.NaN : (pgCpu.seconds() - db0) * 1000 / s.ingestResults());
             } finally {
                 api.close();
             }

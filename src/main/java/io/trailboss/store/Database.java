@@ -36,7 +36,9 @@ public final class Database implements AutoCloseable {
         config.setPoolName("trailboss");
         config.setAutoCommit(true);
         this.dataSource = new HikariDataSource(config);
-        Flyway flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+        // db/migration: every database; db/vendor/h2 or db/vendor/postgresql: tuning only one of them needs (same version numbers)
+        String vendor = "classpath:db/vendor/" + (dialect == Dialect.POSTGRES ? "postgresql" : "h2");
+        Flyway flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", vendor).load();
         flyway.migrate();
         this.schemaVersion = flyway.info().current().getVersion().getVersion();
         this.jdbi = Jdbi.create(dataSource);

@@ -82,9 +82,11 @@ class BenchTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
         assertThat(out).contains("no callback", "ara-server", "trailboss adds", "20 tasks on 1 host", "5 tasks on 3 hosts",
-                "ingest, trailboss: 2,000 results posted by 32 concurrent clients", "HTTP alone",
-                "ingest, trailboss with authentication required (HTTP Basic password): 2,000 results posted by 32 concurrent clients",
-                "CPU per result, this process", "CPU per refused post", "H2 file writes (commits) per result");
+                "ingest into trailboss on H2 (durable commits): 2,000 results", "HTTP alone",
+                "java.net.http clients with authentication required (HTTP Basic password, kept-alive)",
+                "java.net.http clients, a connection per post (as ARA's callback gets)",
+                "CPU per refused post, server alone", "H2 file writes (commits) per result");
+        assertThat(out).containsPattern("server-side ingest rate, 32 lean HTTP/1\\.1 clients in a separate process \\(kept-alive, as wrk\\): [0-9,]+ results/s");
         if (io.trailboss.bench.AraServerProcess.installed()) assertThat(out).contains("ingest, ara-server: 200 results posted by 4 concurrent clients");
         assertThat(out).doesNotContain("failed");
     }
@@ -109,7 +111,13 @@ class BenchTest {
         int code = Bench.run(new String[] {"--scenario", "ara-ingest", "--quick"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
-        assertThat(out).contains("ingest, trailboss: 2,000 results posted by 32 concurrent clients", "CPU per result, this process", "HTTP alone");
+        assertThat(out).contains("ingest into trailboss on H2 (durable commits): 2,000 results (each a distinct body) per run", "HTTP alone",
+                "java.net.http clients in the server's JVM (kept-alive)");
+        // the server's CPU per result measured alone (clients in their own process), and the clients' beside it
+        assertThat(out).containsPattern("CPU per result: server \\(Trailboss with H2, alone in its JVM\\) \\d+\\.\\d{3} ms; the client process \\d+\\.\\d{3} ms");
+        assertThat(out).containsPattern("server-side ingest rate, 64 lean HTTP/1\\.1 clients in a separate process");
+        // PostgreSQL's own CPU is counted when it runs here (the bench's default URL is 127.0.0.1)
+        if (!out.contains("ingest on PostgreSQL skipped")) assertThat(out).containsPattern("CPU per result: Trailboss \\d+\\.\\d{3} ms, PostgreSQL \\d+\\.\\d{3} ms");
         assertThat(out).doesNotContain("trailboss adds", "20 tasks on 1 host", "failed");
     }
 

@@ -63,4 +63,34 @@ class ResultIngestTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void on_postgres_a_batch_waiting_for_its_commit_does_not_hold_back_the_next_one() throws Exception {
+        try (Database db = TestDatabases.postgres()) {
+            Recordings r = new Recordings(db, Clock.systemUTC());
+            long pb = id(r.create(AraResource.PLAYBOOKS, Map.of("ansible_version", "2.14.18", "path", "/p.yml")));
+            long file = id(r.create(AraResource.FILES, Map.of("path", "/p.yml", "content", "x", "playbook", pb)));
+            long play = id(r.create(AraResource.PLAYS, Map.of("uuid", java.util.UUID.randomUUID().toString(), "playbook", pb)));
+            long task = id(r.create(AraResource.TASKS, Map.of("action", "debug", "lineno", 1, "handler", false, "play", play, "file", file, "playbook", pb)));
+            long slow = id(r.create(AraResource.HOSTS, Map.of("name", "slow", "playbook", pb)));
+            long fast = id(r.create(AraResource.HOSTS, Map.of("name", "fast", "playbook", pb)));
+            try (org.jdbi.v3.core.Handle locker = db.jdbi().open()) {
+                // the insert's foreign-key check on host 'slow' waits for this lock: its batch is stuck in a writer
+                locker.begin();
+                locker.createQuery("select id from rec_host where id = :id for update").bind("id", slow).mapTo(Long.class).one();
+                java.util.concurrent.CompletableFuture<Map<String, Object>> stuck = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> r.create(AraResource.RESULTS, Map.of("host", slow, "task", task, "play", play, "playbook", pb, "content", Map.of("n", 1))));
+                Thread.sleep(300);
+                assertThat(stuck).isNotDone();
+                java.util.concurrent.CompletableFuture<Map<String, Object>> next = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> r.create(AraResource.RESULTS, Map.of("host", fast, "task", task, "play", play, "playbook", pb, "content", Map.of("n", 2))));
+                assertThat(next.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsEntry("host", fast);
+                assertThat(stuck).isNotDone();
+                locker.rollback();
+                assertThat(stuck.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsEntry("host", slow);
+            } finally {
+                r.close();
+            }
+        }
+    }
 }
