@@ -43,7 +43,9 @@ class ResultIdsTest {
                     select identity_cache from information_schema.columns where table_name = 'rec_result' and column_name = 'id'
                     """).mapTo(Long.class).one());
             assertThat(cache).isEqualTo(1024);
-            assertThat(db.schemaVersion()).isEqualTo("16");
+            int applied = db.jdbi().withHandle(h -> h.createQuery("select count(*) from flyway_schema_history where version = '16' and success")
+                    .mapTo(Integer.class).one());
+            assertThat(applied).as("the H2-only migration V16 is applied").isEqualTo(1);
             List<Long> ids = postResults(db, 100);
             assertThat(ids).isSorted().doesNotHaveDuplicates();
         }
