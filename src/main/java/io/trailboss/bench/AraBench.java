@@ -127,7 +127,7 @@ final class AraBench {
                                 (writes[0] - writes0[0]) / (double) n, n / (double) Math.max(1, writes[0] - writes0[0]), (writes[1] - writes0[1]) / 1024.0 / n);
                     }
                     Lean inside = ingestLean(trailboss, contents, n, s.clients(), Clients.IN_PROCESS, false, null);
-                    out.printf(Locale.ROOT, "  lean clients in the server's JVM: %,.0f results/s; CPU per result, server and clients: %.3f ms%n", inside.rate(), inside.serverMs());
+                    out.printf(Locale.ROOT, "  %d lean clients in the server's JVM: %,.0f results/s; CPU per result, server and clients: %.3f ms%n", s.clients(), inside.rate(), inside.serverMs());
                     double cpu = cpuSeconds();
                     double tbRate = ingest(trailboss, contents, n, s.clients());
                     double keptCpu = (cpuSeconds() - cpu) * 1000 / n;
