@@ -81,19 +81,21 @@ final class AgentBench {
     static int run(PrintStream out, Sizes s, String pgUrl) {
         Path dir = null;
         List<Process> agents = new ArrayList<>();
-        String schema = pgUrl == null ? null : "agent_bench_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        ScratchSchema schema = null;
         try {
             dir = Files.createTempDirectory("trailboss-agent-bench-");
             out.printf(Locale.ROOT, "%nRemote agents: in-process server on %s, %d agent processes, trivial shell jobs (job directories in %s)%n",
                     pgUrl == null ? "H2 (durable commits)" : "PostgreSQL", s.agents(),
                     jobsRoot() == null ? "the system's temporary directory" : jobsRoot() + ", agents' --work-dir");
             Database database;
+            PostgresCpu pgCpu = null;
             if (pgUrl == null) database = Database.embedded(dir.resolve("db"));
             else {
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
-                    c.createStatement().execute("create schema " + schema);
-                }
-                database = Database.connect(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null);
+                schema = ScratchSchema.create(pgUrl, "agent_bench_");
+                // the bench's connections carry their own application name, so that PostgreSQL's processes serving them can be found
+                String application = "trailboss-" + schema.name();
+                database = Database.connect(PostgresCpu.withApplicationName(schema.url(), application), null, null);
+                if (PostgresCpu.local(pgUrl)) pgCpu = new PostgresCpu(pgUrl, application);
             }
             try (Trailboss tb = new Trailboss(database, Clock.systemUTC())) {
                 // agents authenticate with their tokens; the SSE client of the latency probe reads without a login
@@ -121,7 +123,7 @@ final class AgentBench {
                     double serverCpu0 = cpuSeconds(ProcessHandle.current());
                     double agentsCpu0 = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum();
                     double shellsCpu0 = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum();
-                    double pgCpu0 = pgUrl == null ? 0 : postgresCpuSeconds();
+                    double pgCpu0 = pgCpu == null ? 0 : pgCpu.seconds();
                     long[] writes0 = Bench.h2Writes(tb.database().jdbi());
                     long t0 = System.nanoTime();
                     runJobs(tb, waiter, s.executions());
@@ -129,7 +131,8 @@ final class AgentBench {
                     double serverCpu = cpuSeconds(ProcessHandle.current()) - serverCpu0;
                     double agentsCpu = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum() - agentsCpu0;
                     double shellsCpu = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum() - shellsCpu0;
-                    double pgCpu = pgUrl == null ? 0 : postgresCpuSeconds() - pgCpu0;
+                    double pgSeconds = pgCpu == null ? 0 : pgCpu.seconds() - pgCpu0;
+                    if (Double.isNaN(pgSeconds)) pgCpu = null; // its processes could not be read
                     long[] writes = Bench.h2Writes(tb.database().jdbi());
                     double perSecond = s.jobs() / seconds;
 
@@ -148,11 +151,13 @@ final class AgentBench {
                     double perJob = 1000.0 / s.jobs();
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job: server / agents / jobs' processes",
                             String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", serverCpu * perJob, agentsCpu * perJob, shellsCpu * perJob));
-                    if (pgUrl != null) {
-                        out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: PostgreSQL's processes; per job",
-                                String.format(Locale.ROOT, "%.1f s; %.2f ms", pgCpu, pgCpu * perJob));
+                    if (pgCpu != null) {
+                        out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: PostgreSQL (bench's backends, writers); per job",
+                                String.format(Locale.ROOT, "%.1f s; %.2f ms", pgSeconds, pgSeconds * perJob));
+                    } else if (pgUrl != null) {
+                        out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: PostgreSQL", "not counted (its processes are not readable here)");
                     }
-                    double total = (serverCpu + agentsCpu + shellsCpu + pgCpu) * perJob;
+                    double total = (serverCpu + agentsCpu + shellsCpu + (pgCpu == null ? 0 : pgSeconds)) * perJob;
                     int cores = Runtime.getRuntime().availableProcessors();
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job in all; what " + cores + " idle cores would allow",
                             String.format(Locale.ROOT, "%.2f ms; %.0f /s", total, cores * 1000.0 / total));
@@ -192,10 +197,10 @@ final class AgentBench {
             for (Process p : agents) p.destroyForcibly();
             if (dir != null) Bench.deleteTree(dir);
             if (schema != null) {
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
-                    c.createStatement().execute("drop schema if exists " + schema + " cascade");
+                try {
+                    schema.close();
                 } catch (java.sql.SQLException e) {
-                    out.println("could not drop schema " + schema + ": " + e.getMessage());
+                    out.println("could not drop schema " + schema.name() + ": " + e.getMessage());
                 }
             }
         }
@@ -324,27 +329,6 @@ final class AgentBench {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
-    }
-
-    /** CPU of every process named {@code postgres} on this machine (server, backends, writers); 0 without /proc. */
-    static double postgresCpuSeconds() {
-        double sum = 0;
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(x -> x.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
-                try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (!comm.equals("postgres")) continue;
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime
-                } catch (IOException | RuntimeException gone) {
-                    // ended while listed
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return sum;
     }
 
     private static String millis(long ms) {

@@ -400,16 +400,16 @@ final class AraBench {
      * and at twice as many.
      */
     private static void ingestOnPostgres(PrintStream out, String pgUrl, List<Map<String, Object>> contents, Sizes s) {
-        String schema = "ara_bench_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
-            c.createStatement().execute("create schema " + schema);
+        ScratchSchema schema;
+        try {
+            schema = ScratchSchema.create(pgUrl, "ara_bench_");
         } catch (java.sql.SQLException e) {
             out.println("ingest on PostgreSQL skipped: " + pgUrl + " is not reachable (" + e.getMessage() + ")");
             return;
         }
         // the bench's connections carry their own application name, so that PostgreSQL's processes serving them can be found
-        String application = "trailboss-" + schema;
-        try (Trailboss tb = new Trailboss(Database.connect(PostgresCpu.withApplicationName(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, application), null, null), Clock.systemUTC())) {
+        String application = "trailboss-" + schema.name();
+        try (Trailboss tb = new Trailboss(Database.connect(PostgresCpu.withApplicationName(schema.url(), application), null, null), Clock.systemUTC())) {
             // the ingest path alone, as on H2 (PostgreSQL would otherwise require authentication by default)
             ApiServer api = new ApiServer(tb, "127.0.0.1", 0, io.trailboss.auth.Auth.Mode.OPEN).start();
             try {
@@ -441,10 +441,10 @@ final class AraBench {
         } catch (Exception e) {
             out.println("ingest on PostgreSQL failed: " + e);
         } finally {
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
-                c.createStatement().execute("drop schema " + schema + " cascade");
+            try {
+                schema.close();
             } catch (java.sql.SQLException e) {
-                out.println("could not drop schema " + schema + ": " + e.getMessage());
+                out.println("could not drop schema " + schema.name() + ": " + e.getMessage());
             }
         }
     }

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -204,17 +201,14 @@ public final class Bench {
 
     private static Map<String, String> measure(String kind, String pgUrl, Sizes s) throws Exception {
         Path dir = null;
-        String schema = null;
+        ScratchSchema schema = null;
         Database database;
         if (kind.equals("h2")) {
             dir = Files.createTempDirectory("trailboss-bench-");
             database = Database.embedded(dir);
         } else {
-            schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            try (Connection c = DriverManager.getConnection(pgUrl)) {
-                c.createStatement().execute("create schema " + schema);
-            }
-            database = Database.connect(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null);
+            schema = ScratchSchema.create(pgUrl, "bench_");
+            database = Database.connect(schema.url(), null, null);
         }
         try (Trailboss tb = new Trailboss(database, Clock.systemUTC())) {
             Run run = new Run(tb);
@@ -246,8 +240,8 @@ public final class Bench {
         } finally {
             if (dir != null) deleteTree(dir);
             if (schema != null) {
-                try (Connection c = DriverManager.getConnection(pgUrl)) {
-                    c.createStatement().execute("drop schema " + schema + " cascade");
+                try {
+                    schema.close();
                 } catch (SQLException e) {
                     // left behind; harmless
                 }

@@ -79,11 +79,8 @@ final class NodesBench {
     }
 
     private static String[] measure(PrintStream out, String pgBase, Sizes sizes, int nodeCount) throws Exception {
-        String schema = "bench_nodes_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(pgBase)) {
-            c.createStatement().execute("create schema " + schema);
-        }
-        String url = pgBase + (pgBase.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        ScratchSchema schema = ScratchSchema.create(pgBase, "bench_nodes_");
+        String url = schema.url();
         String admin = "bench_" + UUID.randomUUID();
         Path dir = Files.createTempDirectory("trailboss-bench-nodes-");
         List<Process> servers = new ArrayList<>();
@@ -141,10 +138,10 @@ final class NodesBench {
             for (Process p : servers) {
                 if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
             }
-            try (Connection c = DriverManager.getConnection(pgBase)) {
-                c.createStatement().execute("drop schema " + schema + " cascade");
+            try {
+                schema.close();
             } catch (Exception e) {
-                out.println("cannot drop schema " + schema + ": " + e.getMessage());
+                out.println("cannot drop schema " + schema.name() + ": " + e.getMessage());
             }
         }
     }

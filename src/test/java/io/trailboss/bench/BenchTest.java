@@ -70,7 +70,7 @@ class BenchTest {
         assertThat(code).as(out).isZero();
         assertThat(out).contains("in-process server on PostgreSQL, 1 agent processes", "jobs through agents (60 jobs, 3 executions x 20 targets)",
                 "log line -> SSE client latency p50 (10 lines)");
-        assertThat(out).containsPattern("CPU: PostgreSQL's processes; per job +\\d+\\.\\d s; \\d+\\.\\d\\d ms");
+        assertThat(out).containsPattern("CPU: PostgreSQL \\(bench's backends, writers\\); per job +\\d+\\.\\d s; \\d+\\.\\d\\d ms");
         assertThat(out).doesNotContain("failed").doesNotContain("H2 file writes");
     }
 
