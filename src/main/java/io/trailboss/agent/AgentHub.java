@@ -267,8 +267,9 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                 if (candidates.isEmpty() || (scanAt - last > TimeUnit.MILLISECONDS.toNanos(FALLBACK_POLL_MS) && lastScan.compareAndSet(last, scanAt))) {
                     // the queue itself: jobs queued before a restart, by another server node, or put back.
                     // No order here: sorting would read every queued job of the scope (thousands in a
-                    // deep queue) where the first few matches will do; the candidates are taken oldest
-                    // first below, and job ids grow with time, so H2's state index yields old ones first
+                    // deep queue) where the first few matches will do. The hints above keep the usual
+                    // path oldest first; this fallback may take newer jobs before older ones, and the
+                    // candidates it finds are claimed oldest first below
                     candidates = h.createQuery("""
                                     select id from job where state = 'QUEUED' and target in (<names>) and action <> :manual
                                     limit :max""")
