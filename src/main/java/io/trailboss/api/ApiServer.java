@@ -57,6 +57,12 @@ public final class ApiServer implements AutoCloseable {
                     }
                     throw new HttpResponseException(413, "request body larger than " + MAX_BODY + " bytes");
                 }
+                // the body is read before the handler answers, whether the handler wants it or not: a body
+                // still unread when the answer is complete (it may arrive after the headers) makes the server
+                // close a kept-alive connection that the client then reuses and finds closed. Read once, it is
+                // kept for the handler; form and multipart bodies are read by their own parsers.
+                String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+                if (length > 0 && !type.startsWith("multipart/") && !type.startsWith("application/x-www-form-urlencoded")) ctx.bodyAsBytes();
             });
             new Security(tb).install(config.routes);
             new AuthRoutes(tb).register(config.routes);
