@@ -270,30 +270,12 @@ final class AraBench {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         Posts posts = prepare(http, api, contents, count);
         String v1 = api + "/api/v1";
-        AtomicInteger next = new AtomicInteger();
-        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        List<Thread> threads = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < count && errors.isEmpty()) {
-                    try {
-                        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(v1 + "/results")).header("Content-Type", "application/json");
-                        if (likeTheCallback) b.header("User-Agent", "ara-http-client_bench");
-                        if (authorization != null) b.header("Authorization", authorization);
-                        HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(posts.bodies().get(i))).timeout(Duration.ofSeconds(60)).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 201) errors.add(r.statusCode() + ": " + r.body());
-                    } catch (IOException | InterruptedException e) {
-                        errors.add(e.toString());
-                    }
-                }
-            }));
-        }
-        for (Thread t : threads) t.join();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (!errors.isEmpty()) throw new IOException("posting results failed: " + errors.peek());
+        double seconds = postConcurrently(http, count, clients, 201, "posting results failed", i -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(v1 + "/results")).header("Content-Type", "application/json");
+            if (likeTheCallback) b.header("User-Agent", "ara-http-client_bench");
+            if (authorization != null) b.header("Authorization", authorization);
+            return b.POST(HttpRequest.BodyPublishers.ofString(posts.bodies().get(i)));
+        });
         checkStored(http, posts, count);
         return count / seconds;
     }
@@ -453,17 +435,28 @@ final class AraBench {
     static double httpFloor(String api, int count, int clients) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         String body = Json.write(Map.of("status", "ok", "content", Map.of("msg", "x")));
+        double seconds = postConcurrently(http, count, clients, 400, "refused posts answered otherwise", i -> HttpRequest.newBuilder(URI.create(api + "/api/v1/results"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        return count / seconds;
+    }
+
+    /**
+     * Sends {@code count} requests ({@code request} builds the i-th) from {@code clients} threads sharing one
+     * JDK client, each answer expected to have status {@code expected}; answers the seconds it took.
+     */
+    private static double postConcurrently(HttpClient http, int count, int clients, int expected, String failure,
+            java.util.function.IntFunction<HttpRequest.Builder> request) throws Exception {
         AtomicInteger next = new AtomicInteger();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             threads.add(Thread.ofPlatform().start(() -> {
-                while (next.getAndIncrement() < count && errors.isEmpty()) {
+                int i;
+                while ((i = next.getAndIncrement()) < count && errors.isEmpty()) {
                     try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/results")).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 400) errors.add(r.statusCode() + ": " + r.body());
+                        HttpResponse<String> r = http.send(request.apply(i).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != expected) errors.add(r.statusCode() + ": " + r.body());
                     } catch (IOException | InterruptedException e) {
                         errors.add(e.toString());
                     }
@@ -472,8 +465,8 @@ final class AraBench {
         }
         for (Thread t : threads) t.join();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (!errors.isEmpty()) throw new IOException("refused posts answered otherwise: " + errors.peek());
-        return count / seconds;
+        if (!errors.isEmpty()) throw new IOException(failure + ": " + errors.peek());
+        return seconds;
     }
 
     private static long id(Map<String, Object> m) {

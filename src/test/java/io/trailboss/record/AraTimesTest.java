@@ -36,7 +36,7 @@ class AraTimesTest {
     }
 
     @Test
-    void readsEveryTimeAsJavaTimeDoes() {
+    void reads_every_time_as_java_time_does() {
         Random random = new Random(42);
         List<String> texts = new ArrayList<>(List.of("2026-11-23T10:00:00.123456+00:00", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00",
                 "2026-11-23T10:00:00.1Z", "2026-11-23T10:00:00.123456789-05:30", "2024-02-29T23:59:59.999+14:00", "1969-12-31T23:59:59.999Z",
@@ -70,7 +70,7 @@ class AraTimesTest {
     }
 
     @Test
-    void writesEveryTimeAsTheFormatterDoes() {
+    void writes_every_time_as_the_formatter_does() {
         Random random = new Random(7);
         List<Long> millis = new ArrayList<>(List.of(0L, -1L, 1L, 86_399_999L, -86_400_000L, 253_402_300_799_999L, 253_402_300_800_000L,
                 -62_135_596_800_000L, -62_135_596_800_001L, -62_198_755_200_000L, 1_795_000_000_123L));
