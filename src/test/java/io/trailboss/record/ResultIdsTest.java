@@ -23,11 +23,11 @@ class ResultIdsTest {
     private static List<Long> postResults(Database db, int n) {
         Recordings r = new Recordings(db, Clock.systemUTC());
         try {
-            long pb = id(r.create(AraResource.PLAYBOOKS, Map.of("ansible_version", "2.14.18", "path", "/p.yml")));
-            long file = id(r.create(AraResource.FILES, Map.of("path", "/p.yml", "content", "x", "playbook", pb)));
-            long play = id(r.create(AraResource.PLAYS, Map.of("uuid", java.util.UUID.randomUUID().toString(), "playbook", pb)));
-            long task = id(r.create(AraResource.TASKS, Map.of("action", "debug", "lineno", 1, "handler", false, "play", play, "file", file, "playbook", pb)));
-            long host = id(r.create(AraResource.HOSTS, Map.of("name", "h", "playbook", pb)));
+            RecordedTask recorded = RecordedTask.create(r, "h");
+            long pb = recorded.playbook();
+            long play = recorded.play();
+            long task = recorded.task();
+            long host = recorded.host();
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < n; i++) ids.add(id(r.create(AraResource.RESULTS, Map.of("host", host, "task", task, "play", play, "playbook", pb, "content", Map.of("i", i)))));
             return ids;

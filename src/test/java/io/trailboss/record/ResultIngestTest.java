@@ -25,11 +25,11 @@ class ResultIngestTest {
     void concurrent_results_each_get_their_own_id_and_a_bad_reference_fails_only_its_own_post(String kind) throws Exception {
         try (Database db = TestDatabases.of(kind)) {
             Recordings r = new Recordings(db, Clock.systemUTC());
-            long pb = id(r.create(AraResource.PLAYBOOKS, Map.of("ansible_version", "2.14.18", "path", "/p.yml")));
-            long file = id(r.create(AraResource.FILES, Map.of("path", "/p.yml", "content", "x", "playbook", pb)));
-            long play = id(r.create(AraResource.PLAYS, Map.of("uuid", java.util.UUID.randomUUID().toString(), "playbook", pb)));
-            long task = id(r.create(AraResource.TASKS, Map.of("action", "debug", "lineno", 1, "handler", false, "play", play, "file", file, "playbook", pb)));
-            long host = id(r.create(AraResource.HOSTS, Map.of("name", "h", "playbook", pb)));
+            RecordedTask recorded = RecordedTask.create(r, "h");
+            long pb = recorded.playbook();
+            long play = recorded.play();
+            long task = recorded.task();
+            long host = recorded.host();
             Map<Long, Integer> idToItem = new ConcurrentHashMap<>();
             ConcurrentLinkedQueue<String> badAnswers = new ConcurrentLinkedQueue<>();
             List<Thread> threads = new ArrayList<>();
@@ -68,12 +68,12 @@ class ResultIngestTest {
     void on_postgres_a_batch_waiting_for_its_commit_does_not_hold_back_the_next_one() throws Exception {
         try (Database db = TestDatabases.postgres()) {
             Recordings r = new Recordings(db, Clock.systemUTC());
-            long pb = id(r.create(AraResource.PLAYBOOKS, Map.of("ansible_version", "2.14.18", "path", "/p.yml")));
-            long file = id(r.create(AraResource.FILES, Map.of("path", "/p.yml", "content", "x", "playbook", pb)));
-            long play = id(r.create(AraResource.PLAYS, Map.of("uuid", java.util.UUID.randomUUID().toString(), "playbook", pb)));
-            long task = id(r.create(AraResource.TASKS, Map.of("action", "debug", "lineno", 1, "handler", false, "play", play, "file", file, "playbook", pb)));
-            long slow = id(r.create(AraResource.HOSTS, Map.of("name", "slow", "playbook", pb)));
-            long fast = id(r.create(AraResource.HOSTS, Map.of("name", "fast", "playbook", pb)));
+            RecordedTask recorded = RecordedTask.create(r, "slow");
+            long pb = recorded.playbook();
+            long play = recorded.play();
+            long task = recorded.task();
+            long slow = recorded.host();
+            long fast = recorded.host(r, "fast");
             try (org.jdbi.v3.core.Handle locker = db.jdbi().open()) {
                 // the insert's foreign-key check on host 'slow' waits for this lock: its batch is stuck in a writer
                 locker.begin();
