@@ -200,7 +200,8 @@ public final class Nodes implements AutoCloseable {
 
     private boolean recover(NodeStore.NodeRow dead) {
         long now = clock.millis();
-        Taken taken = jdbi.inTransaction(h -> {
+        // a deadlock with the engine's own transactions (running already while this node starts) is tried again
+        Taken taken = io.trailboss.engine.Transactions.retrying(() -> jdbi.inTransaction(h -> {
             if (!store.claimRecovery(h, dead.id(), dead.heartbeatAt(), id, now)) return null;
             List<String> ids = h.createQuery("""
                             select id from job where node_id = :dead and state in ('QUEUED', 'RUNNING')
@@ -217,7 +218,7 @@ public final class Nodes implements AutoCloseable {
             timers.releaseClaims(h, dead.id());
             h.createUpdate("delete from agent_input where runner = :runner").bind("runner", "node:" + dead.id()).execute();
             return new Taken(jobs.findAll(h, ids), stored);
-        });
+        }));
         if (taken == null) return false;
         int delivered = 0;
         int lost = 0;
@@ -238,7 +239,7 @@ public final class Nodes implements AutoCloseable {
                 lost++;
             }
         }
-        List<Job> dispatch = jdbi.inTransaction(h -> {
+        List<Job> dispatch = io.trailboss.engine.Transactions.retrying(() -> jdbi.inTransaction(h -> {
             if (!rerun.isEmpty()) {
                 h.createUpdate("""
                                 update job set state = 'QUEUED', runner = null, started_at = null, token = null, updated_at = :now
@@ -248,7 +249,7 @@ public final class Nodes implements AutoCloseable {
             List<String> all = new ArrayList<>(queued);
             all.addAll(rerun);
             return jobs.findAll(h, all).stream().filter(j -> j.state() == io.trailboss.model.JobState.QUEUED).toList();
-        });
+        }));
         engine.dispatch(dispatch);
         engine.timerService().due(0);
         engine.signals().timerArmed(0);

@@ -1,12 +1,15 @@
 package io.trailboss.engine;
 
 import java.sql.SQLException;
+import java.util.function.Supplier;
 
 /** Which database errors mean "try the transaction again": deadlocks, lock timeouts, serialization. */
-final class Transactions {
+public final class Transactions {
+    private static final int ATTEMPTS = 5;
+
     private Transactions() {}
 
-    static boolean isRetryable(Throwable e) {
+    public static boolean isRetryable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
@@ -16,5 +19,25 @@ final class Transactions {
             }
         }
         return false;
+    }
+
+    /**
+     * Runs a whole transaction ({@code transaction} opens, does and commits it), again after a short
+     * pause when the database gave it up for a retryable reason, up to 5 times; other errors at once.
+     */
+    public static <T> T retrying(Supplier<T> transaction) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return transaction.get();
+            } catch (RuntimeException e) {
+                if (!isRetryable(e) || attempt + 1 >= ATTEMPTS) throw e;
+                try {
+                    Thread.sleep(5L << attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 }
