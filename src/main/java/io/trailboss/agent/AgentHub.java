@@ -270,10 +270,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                     // deep queue) where the first few matches will do. The hints above keep the usual
                     // path oldest first; this fallback may take newer jobs before older ones, and the
                     // candidates it finds are claimed oldest first below
-                    candidates = h.createQuery("""
-                                    select id from job where state = 'QUEUED' and target in (<names>) and action <> :manual
-                                    limit :max""")
-                            .bindList("names", scope).bind("manual", ManualAction.NAME).bind("max", max * 4).mapTo(String.class).list();
+                    candidates = jobs.queuedOn(h, scope, ManualAction.NAME, max * 4);
                 }
                 if (candidates.isEmpty()) return null;
                 List<String> ids = h.createQuery("""

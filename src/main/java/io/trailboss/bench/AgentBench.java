@@ -53,13 +53,13 @@ final class AgentBench {
     private static final Pattern STAMP = Pattern.compile("ts=(\\d{15,})");
 
     /** How big the agent scenario is. */
-    record Sizes(int agents, int targets, int executions, int logRuns, int logLines) {
+    record Sizes(int agents, int targets, int executions, int logRuns, int logLines, int maxWarmUpRounds) {
         static Sizes full(int agents) {
-            return new Sizes(agents, 100, 100, 3, 40);
+            return new Sizes(agents, 100, 100, 3, 40, 20);
         }
 
         static Sizes quick(int agents) {
-            return new Sizes(agents, 20, 3, 1, 10);
+            return new Sizes(agents, 20, 3, 1, 10, 2);
         }
 
         int jobs() {
@@ -114,23 +114,19 @@ final class AgentBench {
                     }
                     awaitConnected(dir, s.agents());
 
-                    // warm-up: agents are long-running processes, so their JIT compilers (which
-                    // otherwise take most of their CPU in the first thousand jobs) and the server's paths
-                    runJobs(tb, waiter, Math.max(1, s.executions() / 3));
-                    runJobs(tb, waiter, Math.max(1, s.executions() / 3));
+                    warmUp(out, tb, waiter, agents, s);
                     measureLatency(tb, base, 1, 5);
 
-                    double serverCpu0 = cpuSeconds(ProcessHandle.current());
-                    double agentsCpu0 = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum();
-                    double shellsCpu0 = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum();
+                    Cpu cpu0 = Cpu.read(agents);
                     double pgCpu0 = pgCpu == null ? 0 : pgCpu.seconds();
                     long[] writes0 = Bench.h2Writes(tb.database().jdbi());
                     long t0 = System.nanoTime();
                     runJobs(tb, waiter, s.executions());
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    double serverCpu = cpuSeconds(ProcessHandle.current()) - serverCpu0;
-                    double agentsCpu = agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum() - agentsCpu0;
-                    double shellsCpu = agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum() - shellsCpu0;
+                    Cpu used = Cpu.read(agents).minus(cpu0);
+                    double serverCpu = used.server();
+                    double agentsCpu = used.agents();
+                    double shellsCpu = used.shells();
                     double pgSeconds = pgCpu == null ? 0 : pgCpu.seconds() - pgCpu0;
                     if (Double.isNaN(pgSeconds)) pgCpu = null; // its processes could not be read
                     long[] writes = Bench.h2Writes(tb.database().jdbi());
@@ -206,6 +202,51 @@ final class AgentBench {
         }
     }
 
+    /** CPU used so far by the server (this process), the agent JVMs, and the jobs' processes they reaped. */
+    private record Cpu(double server, double agents, double shells) {
+        static Cpu read(List<Process> agents) {
+            return new Cpu(cpuSeconds(ProcessHandle.current()),
+                    agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum(),
+                    agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum());
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(server - before.server, agents - before.agents, shells - before.shells);
+        }
+
+        double total() {
+            return server + agents + shells;
+        }
+    }
+
+    /**
+     * The server and the agents are long-running processes, measured in their steady state. Their
+     * JIT compilers keep working through the first ten thousand jobs or so (a path run once per job
+     * is compiled by C2 only after thousands of runs), and that CPU is not what a job costs. Rounds
+     * of a third of the measured run go on until CPU per job stops falling: at least four rounds,
+     * then until two rounds in a row are not 3% cheaper than the best before them, or
+     * {@link Sizes#maxWarmUpRounds}. Each round is printed, so the warm-up curve is part of the result.
+     */
+    private static void warmUp(PrintStream out, Trailboss tb, Waiter waiter, List<Process> agents, Sizes s) throws Exception {
+        int executions = Math.max(1, s.executions() / 3);
+        int jobs = executions * s.targets();
+        double best = Double.MAX_VALUE;
+        int flat = 0;
+        for (int round = 1; round <= s.maxWarmUpRounds(); round++) {
+            Cpu before = Cpu.read(agents);
+            long t0 = System.nanoTime();
+            runJobs(tb, waiter, executions);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Cpu used = Cpu.read(agents).minus(before);
+            double perJob = used.total() * 1000 / jobs;
+            out.printf(Locale.ROOT, "  warm-up round %2d: %5d jobs, %4.0f /s, CPU per job %.2f ms (server %.2f, agents %.2f, jobs' processes %.2f)%n",
+                    round, jobs, jobs / seconds, perJob, used.server() * 1000 / jobs, used.agents() * 1000 / jobs, used.shells() * 1000 / jobs);
+            flat = perJob > best * 0.97 ? flat + 1 : 0;
+            best = Math.min(best, perJob);
+            if (round >= 4 && flat >= 2) return;
+        }
+    }
+
     private static void define(Trailboss tb, Sizes s) {
         for (int i = 0; i < s.targets(); i++) {
             create(tb, "bench-" + i, Map.of("bench", "yes", "group", "load"));
@@ -246,7 +287,10 @@ final class AgentBench {
 
     private static Process startAgent(String base, String token, Path log) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
+        // started as bin/trailboss starts an agent: with the JVM options chosen for agents
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(io.trailboss.cli.AgentCommand.JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
                 "--server", base, "--token", token));
         if (jobsRoot() != null) command.addAll(List.of("--work-dir", jobsRoot().toString()));
         return new ProcessBuilder(command)

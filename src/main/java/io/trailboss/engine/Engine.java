@@ -53,7 +53,7 @@ public final class Engine implements AutoCloseable {
     final String nodeId = java.util.UUID.randomUUID().toString();
     final ExecutionStore executions = new ExecutionStore();
     final TaskStore tasks = new TaskStore();
-    final JobStore jobs = new JobStore(nodeId);
+    final JobStore jobs;
     private volatile io.trailboss.store.Sealer sealer = io.trailboss.store.Sealer.NONE;
     /** {@link #inputSecretsOf} by execution id, the most recently used 10,000. */
     private final Map<String, List<String>> inputSecrets = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
@@ -93,6 +93,7 @@ public final class Engine implements AutoCloseable {
         this.jdbi = db.jdbi();
         this.clock = clock;
         this.actions = actions;
+        this.jobs = new JobStore(nodeId, db.dialect());
         this.timerService = new TimerService(clock, jdbi, nodeId, this::fireTimer);
         this.jobLogs = new JobLogs(jdbi, clock, new LogHub(), JobLogs.DEFAULT_CAP);
         this.events = new EventHub(clock);

@@ -15,13 +15,14 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class JobStore {
     /** The node whose transactions insert jobs and whose local runner starts them (null: none named). */
     private final String owner;
+    private final String queuedOn;
 
-    public JobStore() {
-        this(null);
-    }
-
-    public JobStore(String owner) {
+    public JobStore(String owner, Database.Dialect dialect) {
         this.owner = owner;
+        // H2 has no statistics of how few jobs are queued: given the targets' index and the state's,
+        // it takes the targets' and reads every job the targets ever had. The state's index reads the
+        // queue alone, however long the history (PostgreSQL's planner knows this by itself)
+        this.queuedOn = (dialect == Database.Dialect.H2 ? QUEUED_ON.replace("from job", "from job use index (job_by_state_action)") : QUEUED_ON);
     }
 
     private static final String COLUMNS = """
@@ -49,6 +50,9 @@ public final class JobStore {
     private static final String BY_TASK_ATTEMPT = "select " + COLUMNS + " from job where task_execution_id = :taskId and attempt = :attempt order by item_index";
     private static final String OPEN_BY_TASK = "select " + COLUMNS + " from job where task_execution_id = :taskId and state in ('QUEUED', 'RUNNING')";
     private static final String RUNNABLE = "select " + COLUMNS + " from job where state in ('QUEUED', 'RUNNING') and is_async = false and child_execution_id is null";
+    private static final String QUEUED_ON = """
+            select id from job where state = 'QUEUED' and target in (<targets>) and action <> :excluded
+            limit :max""";
     private static final String WAITING_ON_CHILD = "select " + COLUMNS + " from job where state = 'RUNNING' and child_execution_id is not null";
 
     /** The key of the single field of a stored input that is sealed: {@code {"$sealed": "v1:..."}}. */
@@ -138,6 +142,20 @@ public final class JobStore {
     public List<Job> findAll(Handle h, java.util.Collection<String> ids) {
         if (ids.isEmpty()) return List.of();
         return h.createQuery("select " + COLUMNS + " from job where id in (<ids>) order by id").bindList("ids", List.copyOf(ids)).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /**
+     * Up to {@code max} queued jobs on these targets, but not of action {@code excluded}, in no
+     * particular order: a sort would read every queued job where the first few matches will do.
+     */
+    public List<String> queuedOn(Handle h, List<String> targets, String excluded, int max) {
+        if (targets.isEmpty()) return List.of();
+        return h.createQuery(queuedOn).bindList("targets", targets).bind("excluded", excluded).bind("max", max).mapTo(String.class).list();
+    }
+
+    /** The statement of {@link #queuedOn}, as this database runs it (for a test of its plan). */
+    String queuedOnStatement() {
+        return queuedOn;
     }
 
     /** Locks several jobs (rows taken in id order, so two batches never wait on each other in a cycle). */

@@ -21,8 +21,8 @@ class JobHistoryLookupTest {
     @ValueSource(strings = {"h2", "postgres"})
     void finds_the_newest_job_on_a_target_whoever_inserted_it_and_whatever_was_rolled_back(String kind) {
         try (Database db = TestDatabases.of(kind)) {
-            JobStore node1 = new JobStore("node-1");
-            JobStore node2 = new JobStore("node-2");
+            JobStore node1 = new JobStore("node-1", db.dialect());
+            JobStore node2 = new JobStore("node-2", db.dialect());
             db.jdbi().useTransaction(h -> {
                 parents(h);
                 node1.insertAll(h, List.of(job("j1", "web", 100), job("j2", "web", 200), job("j3", "db", 150)), j -> List.of());
@@ -62,7 +62,7 @@ class JobHistoryLookupTest {
         }
     }
 
-    private static void parents(Handle h) {
+    static void parents(Handle h) {
         h.execute("insert into definition_source (sha256, source, created_at) values ('s', 'x', 0)");
         h.execute("""
                 insert into execution (id, workflow_name, source_sha, state, input, params, context, root_execution_id,
@@ -74,7 +74,7 @@ class JobHistoryLookupTest {
                 values ('t', 'e', 'run', 'RUNNING', '{}', 1, 0, 0, 0, 0, '', false, true, 0, 0, 0)""");
     }
 
-    private static Job job(String id, String target, long createdAt) {
+    static Job job(String id, String target, long createdAt) {
         return new Job(id, "e", "t", "shell", Map.of(), JobState.SUCCEEDED, null, null, 0, 1, false, null, null, "local",
                 createdAt, createdAt, createdAt, createdAt, target, null, 0);
     }
