@@ -285,10 +285,10 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                             token = :tokenHash, agent_outcome = null, agent_acked = false
                         where id = :id and state = 'QUEUED'""");
                 for (String id : ids) {
-                    String secret = "tbj_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(AgentTokens.randomBytes());
+                    String secret = io.trailboss.engine.JobTokens.issue(id);
                     secretsOut.add(secret);
                     batch.bind("runner", agent.runner()).bind("now", now).bind("lease", now + ackWindow())
-                            .bind("tokenHash", AgentTokens.hash(secret)).bind("id", id).add();
+                            .bind("tokenHash", io.trailboss.engine.JobTokens.hash(secret)).bind("id", id).add();
                 }
                 int[] counts = batch.execute();
                 List<String> taken = new ArrayList<>(ids.size());

@@ -642,7 +642,7 @@ public final class Engine implements AutoCloseable {
      * no longer queued (cancelled or interrupted before it started): then it must not run.
      */
     public String jobStarted(String jobId, String runner) {
-        String token = JobTokens.issue();
+        String token = JobTokens.issue(jobId);
         boolean started = jdbi.withHandle(h -> jobs.start(h, jobId, runner, JobTokens.hash(token), clock.millis()));
         return started ? token : null;
     }
@@ -663,7 +663,11 @@ public final class Engine implements AutoCloseable {
     /** The running job a token belongs to, without knowing the job's id (a job token given as a password); empty otherwise. */
     public java.util.Optional<Job> runningJobForToken(String token) {
         if (token == null || token.isBlank() || token.length() > 200) return java.util.Optional.empty();
-        return jdbi.withHandle(h -> jobs.findByTokenHash(h, JobTokens.hash(token))).filter(j -> j.state() == JobState.RUNNING);
+        String hash = JobTokens.hash(token);
+        return jdbi.withHandle(h -> JobTokens.jobIdOf(token).isPresent()
+                        ? jobs.find(h, JobTokens.jobIdOf(token).get()).filter(j -> j.token() != null && JobTokens.matches(token, j.token()))
+                        : jobs.runningByTokenHash(h, hash))
+                .filter(j -> j.state() == JobState.RUNNING);
     }
 
     /** Called by runners. Outcomes are queued and applied in batches by the engine's workers. */

@@ -8,21 +8,31 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Job tokens: 256 random bits handed to a job's process only; the database keeps their SHA-256.
- * A hash is enough (no KDF): the token is random, not a password.
+ * Job tokens: {@code tbj_<job id>.<256 random bits>}, handed to a job's process only; the database
+ * keeps their SHA-256. A hash is enough (no KDF): the token is random, not a password. The job id
+ * in the token finds the job by its key: an index of token hashes would put every job claimed in
+ * a random leaf of that index, a page written again at each commit.
  */
-final class JobTokens {
+public final class JobTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "tbj_";
 
     private JobTokens() {}
 
-    static String issue() {
+    public static String issue(String jobId) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return PREFIX + jobId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String hash(String token) {
+    /** The job id a token names; empty for anything else (such as a token issued before tokens named their job). */
+    static java.util.Optional<String> jobIdOf(String token) {
+        int dot = token.indexOf('.');
+        if (!token.startsWith(PREFIX) || dot <= PREFIX.length()) return java.util.Optional.empty();
+        return java.util.Optional.of(token.substring(PREFIX.length(), dot));
+    }
+
+    public static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

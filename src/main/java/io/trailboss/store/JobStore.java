@@ -129,9 +129,12 @@ public final class JobStore {
         return h.createQuery(FIND).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    /** The job whose token has this SHA-256 (indexed: a job token given as a password is looked up by it). */
-    public Optional<Job> findByTokenHash(Handle h, String tokenHash) {
-        return h.createQuery("select " + COLUMNS + " from job where token = :hash").bind("hash", tokenHash).map((rs, ctx) -> map(rs)).findFirst();
+    /**
+     * The running job whose token has this SHA-256: for a token that does not name its job (issued
+     * before tokens did). Tokens are not indexed; the running jobs are read through the state's index.
+     */
+    public Optional<Job> runningByTokenHash(Handle h, String tokenHash) {
+        return h.createQuery("select " + COLUMNS + " from job where state = 'RUNNING' and token = :hash").bind("hash", tokenHash).map((rs, ctx) -> map(rs)).findFirst();
     }
 
     public Optional<Job> lock(Handle h, String id) {

@@ -1,0 +1,56 @@
+package io.trailboss.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trailboss.testing.TestDatabases;
+import io.trailboss.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job's token, given as a bearer token without its job, lets the running job act as itself; the
+ * same job id with another secret, a token that names no job, and the token once its job has ended
+ * are refused.
+ */
+class JobTokenAuthTest {
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_job_token_is_accepted_only_whole_and_only_while_its_job_runs(@TempDir Path dir) throws Exception {
+        Path kept = dir.resolve("token");
+        try (TestServer server = new TestServer(TestDatabases.h2(), Clock.systemUTC(), Auth.Mode.REQUIRED)) {
+            Probes.ok(server.send("PUT", "/api/v1/workflows", "text/yaml", """
+                    version: '2.0'
+                    probe:
+                      input: [keep]
+                      tasks:
+                        run:
+                          action: shell
+                          input:
+                            script: |
+                              me() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" "$TRAILBOSS_SERVER/api/v1/me"; }
+                              echo "own token: $(me "$TRAILBOSS_TOKEN")"
+                              echo "same job, other secret: $(me "${TRAILBOSS_TOKEN%%.*}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")"
+                              echo "no job named: $(me "tbj_${TRAILBOSS_TOKEN#*.}")"
+                              printf '%s' "$TRAILBOSS_TOKEN" > '{{ _.keep }}'
+                    """));
+            String execution = (String) Probes.ok(server.postJson("/api/v1/executions", Map.of("workflow", "probe", "input", Map.of("keep", kept.toString())))).get("id");
+            await().atMost(Duration.ofSeconds(60)).until(() -> List.of("SUCCESS", "ERROR").contains(server.get("/api/v1/executions/" + execution).map().get("state")));
+            Map<String, Object> task = ((List<Map<String, Object>>) server.get("/api/v1/executions/" + execution + "/tasks").map().get("items")).getFirst();
+            Map<String, Object> job = ((List<Map<String, Object>>) server.get("/api/v1/tasks/" + task.get("id") + "/jobs").map().get("items")).getFirst();
+            String log = server.get("/api/v1/jobs/" + job.get("id") + "/log").body();
+
+            assertThat(log).contains("own token: 200", "same job, other secret: 401", "no job named: 401");
+            String token = Files.readString(kept);
+            assertThat(token).startsWith("tbj_" + job.get("id") + ".");
+            assertThat(server.raw("GET", "/api/v1/me", Map.of("Authorization", "Bearer " + token), null).statusCode())
+                    .as("the token of a job that has ended").isEqualTo(401);
+        }
+    }
+}
