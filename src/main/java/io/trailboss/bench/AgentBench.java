@@ -114,7 +114,7 @@ final class AgentBench {
                     }
                     awaitConnected(dir, s.agents());
 
-                    warmUp(out, tb, waiter, agents, s);
+                    warmUp(out, tb, waiter, agents, pgCpu, s);
                     measureLatency(tb, base, 1, 5);
 
                     Cpu cpu0 = Cpu.read(agents);
@@ -227,20 +227,24 @@ final class AgentBench {
      * then until two rounds in a row are not 3% cheaper than the best before them, or
      * {@link Sizes#maxWarmUpRounds}. Each round is printed, so the warm-up curve is part of the result.
      */
-    private static void warmUp(PrintStream out, Trailboss tb, Waiter waiter, List<Process> agents, Sizes s) throws Exception {
+    private static void warmUp(PrintStream out, Trailboss tb, Waiter waiter, List<Process> agents, PostgresCpu pgCpu, Sizes s) throws Exception {
         int executions = Math.max(1, s.executions() / 3);
         int jobs = executions * s.targets();
         double best = Double.MAX_VALUE;
         int flat = 0;
         for (int round = 1; round <= s.maxWarmUpRounds(); round++) {
             Cpu before = Cpu.read(agents);
+            double pgBefore = pgCpu == null ? 0 : pgCpu.seconds();
             long t0 = System.nanoTime();
             runJobs(tb, waiter, executions);
             double seconds = (System.nanoTime() - t0) / 1e9;
             Cpu used = Cpu.read(agents).minus(before);
-            double perJob = used.total() * 1000 / jobs;
-            out.printf(Locale.ROOT, "  warm-up round %2d: %5d jobs, %4.0f /s, CPU per job %.2f ms (server %.2f, agents %.2f, jobs' processes %.2f)%n",
-                    round, jobs, jobs / seconds, perJob, used.server() * 1000 / jobs, used.agents() * 1000 / jobs, used.shells() * 1000 / jobs);
+            double pg = pgCpu == null ? 0 : pgCpu.seconds() - pgBefore;
+            if (Double.isNaN(pg)) pg = 0;
+            double perJob = (used.total() + pg) * 1000 / jobs;
+            out.printf(Locale.ROOT, "  warm-up round %2d: %5d jobs, %4.0f /s, CPU per job %.2f ms (server %.2f, agents %.2f, jobs' processes %.2f%s)%n",
+                    round, jobs, jobs / seconds, perJob, used.server() * 1000 / jobs, used.agents() * 1000 / jobs, used.shells() * 1000 / jobs,
+                    pgCpu == null ? "" : String.format(Locale.ROOT, ", PostgreSQL %.2f", pg * 1000 / jobs));
             flat = perJob > best * 0.97 ? flat + 1 : 0;
             best = Math.min(best, perJob);
             if (round >= 4 && flat >= 2) return;
