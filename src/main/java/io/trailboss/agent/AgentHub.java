@@ -10,6 +10,7 @@ import io.trailboss.engine.InvalidInputException;
 import io.trailboss.engine.JobLogs;
 import io.trailboss.engine.JobOutcome;
 import io.trailboss.engine.JobRunner;
+import io.trailboss.engine.JobTokens;
 import io.trailboss.engine.LocalRunner;
 import io.trailboss.engine.NotFoundException;
 import io.trailboss.engine.Secrets;
@@ -285,10 +286,10 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                             token = :tokenHash, agent_outcome = null, agent_acked = false
                         where id = :id and state = 'QUEUED'""");
                 for (String id : ids) {
-                    String secret = io.trailboss.engine.JobTokens.issue(id);
+                    String secret = JobTokens.issue(id);
                     secretsOut.add(secret);
                     batch.bind("runner", agent.runner()).bind("now", now).bind("lease", now + ackWindow())
-                            .bind("tokenHash", io.trailboss.engine.JobTokens.hash(secret)).bind("id", id).add();
+                            .bind("tokenHash", JobTokens.hash(secret)).bind("id", id).add();
                 }
                 int[] counts = batch.execute();
                 List<String> taken = new ArrayList<>(ids.size());

@@ -663,10 +663,10 @@ public final class Engine implements AutoCloseable {
     /** The running job a token belongs to, without knowing the job's id (a job token given as a password); empty otherwise. */
     public java.util.Optional<Job> runningJobForToken(String token) {
         if (token == null || token.isBlank() || token.length() > 200) return java.util.Optional.empty();
-        String hash = JobTokens.hash(token);
-        return jdbi.withHandle(h -> JobTokens.jobIdOf(token).isPresent()
-                        ? jobs.find(h, JobTokens.jobIdOf(token).get()).filter(j -> j.token() != null && JobTokens.matches(token, j.token()))
-                        : jobs.runningByTokenHash(h, hash))
+        java.util.Optional<String> named = JobTokens.jobIdOf(token);
+        return jdbi.withHandle(h -> named.isPresent()
+                        ? jobs.find(h, named.get()).filter(j -> j.token() != null && JobTokens.matches(token, j.token()))
+                        : jobs.runningByTokenHash(h, JobTokens.hash(token)))
                 .filter(j -> j.state() == JobState.RUNNING);
     }
 

@@ -22,7 +22,7 @@ public final class JobStore {
         // H2 has no statistics of how few jobs are queued: given the targets' index and the state's,
         // it takes the targets' and reads every job the targets ever had. The state's index reads the
         // queue alone, however long the history (PostgreSQL's planner knows this by itself)
-        this.queuedOn = (dialect == Database.Dialect.H2 ? QUEUED_ON.replace("from job", "from job use index (job_by_state_action)") : QUEUED_ON);
+        this.queuedOn = QUEUED_ON.formatted(dialect == Database.Dialect.H2 ? "use index (job_by_state_action)" : "");
     }
 
     private static final String COLUMNS = """
@@ -51,7 +51,7 @@ public final class JobStore {
     private static final String OPEN_BY_TASK = "select " + COLUMNS + " from job where task_execution_id = :taskId and state in ('QUEUED', 'RUNNING')";
     private static final String RUNNABLE = "select " + COLUMNS + " from job where state in ('QUEUED', 'RUNNING') and is_async = false and child_execution_id is null";
     private static final String QUEUED_ON = """
-            select id from job where state = 'QUEUED' and target in (<targets>) and action <> :excluded
+            select id from job %s where state = 'QUEUED' and target in (<targets>) and action <> :excluded
             limit :max""";
     private static final String WAITING_ON_CHILD = "select " + COLUMNS + " from job where state = 'RUNNING' and child_execution_id is not null";
 
