@@ -198,7 +198,7 @@ final class Security {
         if (secret.startsWith("tba_")) return tb.agents().tokens().authenticate(secret).map(Security::agent);
         Optional<Principal> token = auth().tokens().authenticate(secret);
         if (token.isPresent() || ApiTokens.looksLike(secret)) return token;
-        // job tokens have no prefix (their format predates API tokens)
+        // a job token (tbj_<job id>.<secret>, or a running job's token of the shape before tokens named their job)
         return tb.engine().runningJobForToken(secret).map(Security::job);
     }
 
@@ -214,7 +214,7 @@ final class Security {
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
         if (JOB_USER.equals(user)) {
-            // a running job's token: looked up by its hash, remembered briefly (a job that ended loses /ara within that)
+            // a running job's token: its job found by the id it names, remembered briefly (a job that ended loses /ara within that)
             Optional<Principal> job = tb.engine().runningJobForToken(password).map(Security::job);
             job.ifPresent(p -> auth().rememberBasic(user, password, p, Duration.ofSeconds(5)));
             return job;

@@ -664,6 +664,7 @@ public final class Engine implements AutoCloseable {
     public java.util.Optional<Job> runningJobForToken(String token) {
         if (token == null || token.isBlank() || token.length() > 200) return java.util.Optional.empty();
         java.util.Optional<String> named = JobTokens.jobIdOf(token);
+        if (named.isEmpty() && !JobTokens.unnamedShape(token)) return java.util.Optional.empty();
         return jdbi.withHandle(h -> named.isPresent()
                         ? jobs.find(h, named.get()).filter(j -> j.token() != null && JobTokens.matches(token, j.token()))
                         : jobs.runningByTokenHash(h, JobTokens.hash(token)))

@@ -32,6 +32,16 @@ public final class JobTokens {
         return java.util.Optional.of(token.substring(PREFIX.length(), dot));
     }
 
+    /**
+     * Whether a token has the shape of one issued before tokens named their job (43 base64url
+     * characters, bare or after {@code tbj_}): only those are looked for among the running jobs'
+     * hashes, so that any other unknown token costs no read.
+     */
+    static boolean unnamedShape(String token) {
+        String secret = token.startsWith(PREFIX) ? token.substring(PREFIX.length()) : token;
+        return secret.length() == 43 && secret.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '_');
+    }
+
     public static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));

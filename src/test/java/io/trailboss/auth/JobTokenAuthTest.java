@@ -53,4 +53,30 @@ class JobTokenAuthTest {
                     .as("the token of a job that has ended").isEqualTo(401);
         }
     }
+
+    @Test
+    void a_running_job_keeps_a_token_of_the_shape_issued_before_tokens_named_their_job() {
+        try (TestServer server = new TestServer(TestDatabases.h2(), Clock.systemUTC(), Auth.Mode.REQUIRED)) {
+            Probes.ok(server.send("PUT", "/api/v1/workflows", "text/yaml", """
+                    version: '2.0'
+                    hold:
+                      tasks:
+                        run:
+                          action: shell
+                          input: {script: "sleep 60"}
+                    """));
+            String execution = (String) Probes.ok(server.postJson("/api/v1/executions", Map.of("workflow", "hold"))).get("id");
+            String[] job = new String[1];
+            await().atMost(Duration.ofSeconds(15)).until(() -> (job[0] = Probes.runningJob(server, execution)) != null);
+            // a job that started before an upgrade holds a token without its id: 43 base64url characters
+            String old = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE";
+            server.tb.database().jdbi().useHandle(h -> h.createUpdate("update job set token = :hash where id = :id")
+                    .bind("hash", Passwords.sha256(old)).bind("id", job[0]).execute());
+
+            assertThat(server.raw("GET", "/api/v1/me", Map.of("Authorization", "Bearer " + old), null).statusCode()).isEqualTo(200);
+            assertThat(server.raw("GET", "/api/v1/me", Map.of("Authorization", "Bearer " + old.replace('A', 'B')), null).statusCode()).isEqualTo(401);
+            assertThat(server.raw("GET", "/api/v1/me", Map.of("Authorization", "Bearer tbj_" + old), null).statusCode()).isEqualTo(401);
+            Probes.ok(server.send("PUT", "/api/v1/executions/" + execution, "application/json", "{\"state\": \"CANCELLED\"}"));
+        }
+    }
 }

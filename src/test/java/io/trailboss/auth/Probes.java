@@ -35,7 +35,7 @@ record Probes(String executionId, String jobId, String agentToken, String jobTok
         String[] job = new String[1];
         await().atMost(Duration.ofSeconds(15)).until(() -> (job[0] = runningJob(server, execution)) != null);
         // the running job's token is handed only to its runner: give the job a known one (stored, like any, as its SHA-256)
-        String jobToken = "probe-job-token-" + java.util.UUID.randomUUID();
+        String jobToken = "tbj_" + job[0] + ".probe-" + java.util.UUID.randomUUID();
         server.tb.database().jdbi().useHandle(h -> h.createUpdate("update job set token = :hash where id = :id")
                 .bind("hash", Passwords.sha256(jobToken)).bind("id", job[0]).execute());
         return new Probes(execution, job[0], agent, jobToken);

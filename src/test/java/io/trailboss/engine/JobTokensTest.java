@@ -23,4 +23,17 @@ class JobTokensTest {
         assertThat(JobTokens.jobIdOf("tbk_job.secret")).isEmpty();
         assertThat(JobTokens.jobIdOf("Zm9vYmFy")).isEmpty();
     }
+
+    @Test
+    void only_tokens_of_the_shape_issued_before_tokens_named_their_job_are_looked_for_by_hash() {
+        String secret = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE";
+        assertThat(secret).hasSize(43);
+        assertThat(JobTokens.unnamedShape(secret)).isTrue();
+        assertThat(JobTokens.unnamedShape("tbj_" + secret)).isTrue();
+        assertThat(JobTokens.unnamedShape(secret + "A")).isFalse();
+        assertThat(JobTokens.unnamedShape(secret.replace('A', '.'))).isFalse();
+        assertThat(JobTokens.unnamedShape(secret.replace('A', 'é'))).isFalse();
+        assertThat(JobTokens.unnamedShape("wrong")).isFalse();
+        assertThat(JobTokens.unnamedShape(JobTokens.issue("j"))).isFalse();
+    }
 }
