@@ -129,7 +129,7 @@ public final class AgentTokens {
         return bytes;
     }
 
-    /** Hex SHA-256, the form job and agent tokens are stored in. */
+    /** Hex SHA-256, the form agent tokens are stored in. */
     static String hash(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));

@@ -117,18 +117,16 @@ final class AgentBench {
                     warmUp(out, tb, waiter, agents, pgCpu, s);
                     measureLatency(tb, base, 1, 5);
 
-                    Cpu cpu0 = Cpu.read(agents);
-                    double pgCpu0 = pgCpu == null ? 0 : pgCpu.seconds();
+                    Cpu cpu0 = Cpu.read(agents, pgCpu);
                     long[] writes0 = Bench.h2Writes(tb.database().jdbi());
                     long t0 = System.nanoTime();
                     runJobs(tb, waiter, s.executions());
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    Cpu used = Cpu.read(agents).minus(cpu0);
+                    Cpu used = Cpu.read(agents, pgCpu).minus(cpu0);
                     double serverCpu = used.server();
                     double agentsCpu = used.agents();
                     double shellsCpu = used.shells();
-                    double pgSeconds = pgCpu == null ? 0 : pgCpu.seconds() - pgCpu0;
-                    if (Double.isNaN(pgSeconds)) pgCpu = null; // its processes could not be read
+                    double pgSeconds = used.postgres();
                     long[] writes = Bench.h2Writes(tb.database().jdbi());
                     double perSecond = s.jobs() / seconds;
 
@@ -147,13 +145,13 @@ final class AgentBench {
                     double perJob = 1000.0 / s.jobs();
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job: server / agents / jobs' processes",
                             String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", serverCpu * perJob, agentsCpu * perJob, shellsCpu * perJob));
-                    if (pgCpu != null) {
+                    if (pgCpu != null && !Double.isNaN(pgSeconds)) {
                         out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: PostgreSQL (bench's backends, writers); per job",
                                 String.format(Locale.ROOT, "%.1f s; %.2f ms", pgSeconds, pgSeconds * perJob));
                     } else if (pgUrl != null) {
                         out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU: PostgreSQL", "not counted (its processes are not readable here)");
                     }
-                    double total = (serverCpu + agentsCpu + shellsCpu + (pgCpu == null ? 0 : pgSeconds)) * perJob;
+                    double total = used.total() * perJob;
                     int cores = Runtime.getRuntime().availableProcessors();
                     out.printf(Locale.ROOT, "%-" + w + "s%14s%n", "  CPU per job in all; what " + cores + " idle cores would allow",
                             String.format(Locale.ROOT, "%.2f ms; %.0f /s", total, cores * 1000.0 / total));
@@ -202,20 +200,25 @@ final class AgentBench {
         }
     }
 
-    /** CPU used so far by the server (this process), the agent JVMs, and the jobs' processes they reaped. */
-    private record Cpu(double server, double agents, double shells) {
-        static Cpu read(List<Process> agents) {
+    /**
+     * CPU used so far by the server (this process), the agent JVMs, the jobs' processes they reaped,
+     * and PostgreSQL's processes serving the bench (0 on H2; NaN when they could not be read, which
+     * {@link #total} leaves out).
+     */
+    private record Cpu(double server, double agents, double shells, double postgres) {
+        static Cpu read(List<Process> agents, PostgresCpu pgCpu) {
             return new Cpu(cpuSeconds(ProcessHandle.current()),
                     agents.stream().mapToDouble(p -> cpuSeconds(p.toHandle())).sum(),
-                    agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum());
+                    agents.stream().mapToDouble(p -> reapedChildrenCpuSeconds(p.pid())).sum(),
+                    pgCpu == null ? 0 : pgCpu.seconds());
         }
 
         Cpu minus(Cpu before) {
-            return new Cpu(server - before.server, agents - before.agents, shells - before.shells);
+            return new Cpu(server - before.server, agents - before.agents, shells - before.shells, postgres - before.postgres);
         }
 
         double total() {
-            return server + agents + shells;
+            return server + agents + shells + (Double.isNaN(postgres) ? 0 : postgres);
         }
     }
 
@@ -233,18 +236,16 @@ final class AgentBench {
         double best = Double.MAX_VALUE;
         int flat = 0;
         for (int round = 1; round <= s.maxWarmUpRounds(); round++) {
-            Cpu before = Cpu.read(agents);
-            double pgBefore = pgCpu == null ? 0 : pgCpu.seconds();
+            Cpu before = Cpu.read(agents, pgCpu);
             long t0 = System.nanoTime();
             runJobs(tb, waiter, executions);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Cpu used = Cpu.read(agents).minus(before);
-            double pg = pgCpu == null ? 0 : pgCpu.seconds() - pgBefore;
-            if (Double.isNaN(pg)) pg = 0;
-            double perJob = (used.total() + pg) * 1000 / jobs;
+            Cpu used = Cpu.read(agents, pgCpu).minus(before);
+            double perJob = used.total() * 1000 / jobs;
             out.printf(Locale.ROOT, "  warm-up round %2d: %5d jobs, %4.0f /s, CPU per job %.2f ms (server %.2f, agents %.2f, jobs' processes %.2f%s)%n",
                     round, jobs, jobs / seconds, perJob, used.server() * 1000 / jobs, used.agents() * 1000 / jobs, used.shells() * 1000 / jobs,
-                    pgCpu == null ? "" : String.format(Locale.ROOT, ", PostgreSQL %.2f", pg * 1000 / jobs));
+                    pgCpu == null ? "" : Double.isNaN(used.postgres()) ? ", PostgreSQL not counted"
+                            : String.format(Locale.ROOT, ", PostgreSQL %.2f", used.postgres() * 1000 / jobs));
             flat = perJob > best * 0.97 ? flat + 1 : 0;
             best = Math.min(best, perJob);
             if (round >= 4 && flat >= 2) return;
