@@ -441,13 +441,16 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         });
     }
 
-    /** A chunk of a remote job's log (secrets masked here, as for local jobs). */
-    public void log(AgentToken agent, String jobId, String text) {
+    /**
+     * A chunk of a remote job's log (secrets masked here, as for local jobs). False when the log is
+     * at its cap: the agent stops the job and fails it, as the local runner does.
+     */
+    public boolean log(AgentToken agent, String jobId, String text) {
         if (text.length() > JobLogs.MAX_CHUNK) {
             throw new InvalidInputException("text", "a log chunk may hold at most " + JobLogs.MAX_CHUNK + " characters, not " + text.length() + "; send it in smaller chunks");
         }
         Job job = held(agent, jobId);
-        engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secretsOf(job)));
+        return engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secretsOf(job)));
     }
 
     private Job held(AgentToken agent, String jobId) {

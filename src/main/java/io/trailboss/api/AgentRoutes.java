@@ -92,8 +92,10 @@ final class AgentRoutes {
         r.post("/api/v1/agent/jobs/{id}/log", ctx -> {
             AgentToken agent = agent(ctx);
             Map<String, Object> body = Bodies.object(ctx, Set.of("text"));
-            hub().log(agent, ctx.pathParam("id"), Bodies.string(body, "text", true));
-            ctx.status(202).json(Map.of("appended", true));
+            boolean room = hub().log(agent, ctx.pathParam("id"), Bodies.string(body, "text", true));
+            // at the cap the agent stops the job and fails it with this detail
+            ctx.status(202).json(room ? Map.of("appended", true)
+                    : Map.of("appended", true, "capped", true, "detail", tb.engine().jobLogs().capReached()));
         }, Access.AGENT);
         r.post("/api/v1/agent/inputs", ctx -> {
             AgentToken agent = agent(ctx);

@@ -237,7 +237,7 @@ public final class AgentCommand implements Callable<Integer> {
         String id = (String) job.get("id");
         String actionName = (String) job.get("action");
         System.err.println("job " + id + ": " + actionName + (job.get("target") == null ? "" : " on " + job.get("target")));
-        LogSender log = new LogSender(id);
+        LogSender log = new LogSender(id, interruption);
         ActionResult result;
         boolean interrupted = false;
         try {
@@ -255,6 +255,7 @@ public final class AgentCommand implements Callable<Integer> {
             result = new ActionResult.Failure(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         }
         log.finish();
+        if (log.capped() != null) result = new ActionResult.Failure(log.capped(), outputOf(result));
         if (result instanceof ActionResult.Lost || result instanceof ActionResult.Async) {
             result = new ActionResult.Failure("action '" + actionName + "' cannot complete on an agent (" + result.getClass().getSimpleName() + ")", null);
         }
@@ -276,6 +277,15 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             System.err.println("job " + id + ": result not reported: interrupted");
         }
+    }
+
+    private static Object outputOf(ActionResult result) {
+        return switch (result) {
+            case ActionResult.Success s -> s.output();
+            case ActionResult.Failure f -> f.output();
+            case ActionResult.Incomplete i -> i.output();
+            default -> null;
+        };
     }
 
     /** A job's result waiting to be sent, and the server's answer for it. */
@@ -397,12 +407,20 @@ public final class AgentCommand implements Callable<Integer> {
         @SuppressWarnings("StringOperationCanBeSimplified")
         private static final String END = new String("end of log");
         private final String jobId;
+        private final io.trailboss.action.Interruption interruption;
         private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
         private Thread thread;
         private volatile boolean refused;
+        private volatile String capped;
 
-        LogSender(String jobId) {
+        LogSender(String jobId, io.trailboss.action.Interruption interruption) {
             this.jobId = jobId;
+            this.interruption = interruption;
+        }
+
+        /** Why the job failed when the server said its log reached the cap (the job was stopped then), else null. */
+        String capped() {
+            return capped;
         }
 
         void add(String text) {
@@ -435,6 +453,14 @@ public final class AgentCommand implements Callable<Integer> {
                         if (a.status() == 409 || a.status() == 404) {
                             refused = true;
                             queue.clear();
+                            return;
+                        }
+                        if (Boolean.TRUE.equals(a.body().get("capped"))) {
+                            // what the job prints from now on would be lost: it is stopped and fails
+                            capped = String.valueOf(a.body().getOrDefault("detail", "the job's log reached its cap: the job was stopped"));
+                            refused = true;
+                            queue.clear();
+                            interruption.interrupt(STOP_GRACE_MILLIS);
                             return;
                         }
                     }

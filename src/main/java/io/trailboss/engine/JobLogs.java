@@ -80,19 +80,35 @@ public final class JobLogs {
         return hub;
     }
 
-    /** Appends a chunk; returns false when the log had already reached its cap (nothing stored). */
+    /** The per-job cap in bytes (characters). */
+    public long cap() {
+        return cap;
+    }
+
+    /** What a job's failure says when its log reached the cap. */
+    public String capReached() {
+        return "the job's log reached its cap of " + cap + " bytes: the job was stopped";
+    }
+
+    /**
+     * Appends a chunk; returns false when the log is at its cap: this chunk was cut there (the log
+     * says so) or nothing was stored because the log was full already. A runner then stops the job
+     * and fails it ({@link #capReached}): output beyond the cap would be lost.
+     */
     public boolean append(String executionId, String jobId, String text) {
         if (text.isEmpty()) return true;
         if (text.length() > MAX_CHUNK) throw new InvalidInputException("chunk", "a log chunk may hold at most " + MAX_CHUNK + " characters, not " + text.length());
         // one writer per job at a time keeps chunk numbers dense and in order
         synchronized (locks.computeIfAbsent(jobId, k -> new Object())) {
             List<PromptStore.Prompt> asked = new ArrayList<>();
+            boolean[] cut = {false};
             Chunk stored = jdbi.inTransaction(h -> {
                 asked.clear();
                 long size = store.size(h, jobId);
                 if (size >= cap) return null;
                 String chunk = text;
-                if (size + text.length() > cap) {
+                cut[0] = size + text.length() > cap;
+                if (cut[0]) {
                     chunk = text.substring(0, (int) (cap - size)) + "\n[log truncated: the job's log reached its cap of " + cap + " bytes]\n";
                 }
                 int seq = store.nextSeq(h, jobId);
@@ -110,7 +126,7 @@ public final class JobLogs {
             hub.publish(executionId, jobId, stored);
             if (!asked.isEmpty()) asking.add(jobId);
             asked.forEach(this::tell);
-            return true;
+            return !cut[0];
         }
     }
 

@@ -41,6 +41,18 @@ public final class LocalRunner implements JobRunner {
         this.name = name;
     }
 
+    /** How long a job whose log reached its cap gets between SIGTERM and SIGKILL. */
+    private static final long CAP_STOP_GRACE_MILLIS = 10_000;
+
+    private static Object outputOf(ActionResult result) {
+        return switch (result) {
+            case ActionResult.Success s -> s.output();
+            case ActionResult.Failure f -> f.output();
+            case ActionResult.Incomplete i -> i.output();
+            default -> null;
+        };
+    }
+
     private static ActionResult maskOutput(ActionResult result, List<String> secrets) {
         return switch (result) {
             case ActionResult.Success s -> new ActionResult.Success(Secrets.mask(s.output(), secrets));
@@ -176,11 +188,17 @@ public final class LocalRunner implements JobRunner {
             }
             if (token != null) this.started.put(job.id(), Boolean.TRUE);
             starts.started(job, "local", started);
-            ActionContext context = new ActionContext(job.id(), job.executionId(), null, token,
-                    text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input, interruption);
+            java.util.concurrent.atomic.AtomicBoolean capped = new java.util.concurrent.atomic.AtomicBoolean();
+            ActionContext context = new ActionContext(job.id(), job.executionId(), null, token, text -> {
+                // a log at its cap stops the job: what it prints from now on would be lost
+                if (!engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)) && capped.compareAndSet(false, true)) {
+                    interruption.interrupt(CAP_STOP_GRACE_MILLIS);
+                }
+            }, input, interruption);
             result = action == null
                     ? new ActionResult.Failure("unknown action '" + job.action() + "'", null)
                     : action.run(job.input(), context);
+            if (capped.get()) result = new ActionResult.Failure(engine.jobLogs().capReached(), outputOf(result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result = new ActionResult.Failure("interrupted", null);

@@ -125,7 +125,7 @@ class ShellJobTest {
     }
 
     @Test
-    void a_log_stops_at_its_cap_and_says_so() {
+    void a_log_stops_at_its_cap_says_so_and_the_job_is_stopped_and_fails() {
         server.tb.engine().jobLogs().cap(2048);
         try {
             server.send("PUT", "/api/v1/workflows", "text/yaml", """
@@ -138,10 +138,16 @@ class ShellJobTest {
                             script: |
                               i=0
                               while [ $i -lt 200 ]; do echo "line $i 0123456789012345678901234567890123456789"; i=$((i+1)); done
+                              # output beyond the cap would be lost: the job is stopped before it gets here
+                              while :; do echo "more"; sleep 0.1; done
                     """);
             String id = (String) server.postJson("/api/v1/executions", Map.of("workflow", "chatty")).map().get("id");
-            await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCESS".equals(server.get("/api/v1/executions/" + id).map().get("state")));
-            String log = server.get("/api/v1/jobs/" + job(id, "talk").get("id") + "/log").body();
+            // a limit reached is an error: the job does not go on printing into nothing
+            await().atMost(Duration.ofSeconds(30)).until(() -> "ERROR".equals(server.get("/api/v1/executions/" + id).map().get("state")));
+            var talk = job(id, "talk");
+            assertThat(talk.get("state")).isEqualTo("FAILED");
+            assertThat(talk.get("error")).isEqualTo("the job's log reached its cap of 2048 bytes: the job was stopped");
+            String log = server.get("/api/v1/jobs/" + talk.get("id") + "/log").body();
             assertThat(log).startsWith("line 0 ").doesNotContain("line 199 ");
             assertThat(log).endsWith("\n[log truncated: the job's log reached its cap of 2048 bytes]\n");
             assertThat(log.length()).isLessThan(2048 + 100);
