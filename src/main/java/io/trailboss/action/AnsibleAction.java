@@ -52,12 +52,19 @@ public final class AnsibleAction implements Action {
     private static final Set<String> LITERAL_INPUTS = Set.of("playbook", "inventory");
 
     private final Supplier<Map<String, String>> environment;
+    private final JobSandbox sandbox;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile AraPlugins plugins;
 
     /** {@code environment}: variables every run gets; {@code TRAILBOSS_SERVER} is where it records. */
     public AnsibleAction(Supplier<Map<String, String>> environment) {
+        this(environment, JobSandbox.none());
+    }
+
+    /** {@code sandbox}: how ansible-playbook is started (its environment, user, isolation and limits), as a shell job is. */
+    public AnsibleAction(Supplier<Map<String, String>> environment, JobSandbox sandbox) {
         this.environment = environment;
+        this.sandbox = sandbox;
     }
 
     @Override
@@ -91,8 +98,8 @@ public final class AnsibleAction implements Action {
             Path playbook;
             Path inventory;
             try {
-                playbook = playbook(input.get("playbook"), dir);
-                inventory = inventory(input, dir);
+                playbook = visible(playbook(input.get("playbook"), dir), dir, "playbook");
+                inventory = visible(inventory(input, dir), dir, "inventory");
             } catch (IllegalArgumentException e) {
                 return new ActionResult.Failure(e.getMessage(), null);
             }
@@ -110,9 +117,7 @@ public final class AnsibleAction implements Action {
             if (Boolean.TRUE.equals(input.get("check")) || "true".equals(String.valueOf(input.get("check")))) command.add("--check");
             command.add(playbook.toString());
 
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-            Map<String, String> penv = pb.environment();
-            penv.putAll(env);
+            Map<String, String> penv = new LinkedHashMap<>(env);
             penv.put("TRAILBOSS_JOB_ID", context.jobId());
             penv.put("TRAILBOSS_EXECUTION_ID", context.executionId());
             if (context.token() != null) penv.put("TRAILBOSS_TOKEN", context.token());
@@ -121,8 +126,9 @@ public final class AnsibleAction implements Action {
             penv.put("ANSIBLE_NOCOLOR", "1");
             penv.put("ANSIBLE_FORCE_COLOR", "0");
             penv.put("ANSIBLE_RETRY_FILES_ENABLED", "0");
+            // Ansible's own files stay in the job's directory (its HOME too), the one place a job may write
             penv.put("ANSIBLE_LOCAL_TEMP", dir.resolve(".ansible-tmp").toString());
-            boolean recording = !server.isBlank() && plugins().present();
+            boolean recording = !server.isBlank() && plugins().present() && sandbox.sees(Path.of(plugins().callbacks()));
             if (recording) {
                 penv.put("ANSIBLE_CALLBACK_PLUGINS", join(penv.get("ANSIBLE_CALLBACK_PLUGINS"), plugins().callbacks()));
                 penv.put("ANSIBLE_ACTION_PLUGINS", join(penv.get("ANSIBLE_ACTION_PLUGINS"), plugins().actions()));
@@ -136,15 +142,18 @@ public final class AnsibleAction implements Action {
                 }
                 penv.put("ARA_DEFAULT_LABELS", join(penv.get("ARA_DEFAULT_LABELS"), JOB_LABEL + context.jobId()));
             } else {
-                context.log().accept("[trailboss] this run is not recorded: " + (server.isBlank() ? "no server URL is known" : "ARA's callback (python3-ara) is not installed") + "\n");
+                context.log().accept("[trailboss] this run is not recorded: " + (server.isBlank() ? "no server URL is known"
+                        : !plugins().present() ? "ARA's callback (python3-ara) is not installed"
+                        : "ARA's callback in " + plugins().callbacks() + " is outside what jobs can see (--job-bind it)") + "\n");
             }
+            sandbox.handOver(dir);
             Process process;
             try {
-                process = pb.start();
+                process = sandbox.start(sandbox.processBuilder(command, dir, penv).redirectErrorStream(true));
             } catch (IOException e) {
                 return new ActionResult.Failure("cannot run ansible-playbook (is ansible-core installed?): " + e.getMessage(), null);
             }
-            ProcessStop.onInterrupt(process, context);
+            ProcessStop.onInterrupt(process, context, sandbox.wrapsJob());
             process.getOutputStream().close();
             StringBuilder kept = new StringBuilder();
             int code;
@@ -159,7 +168,13 @@ public final class AnsibleAction implements Action {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("exit_code", code);
             if (recording) readBack(server, context, result);
-            result.put("output", kept.toString());
+            String output = kept.toString();
+            result.put("output", output);
+            String limit = code == 0 ? null : sandbox.limitReached(code, output);
+            if (limit != null) {
+                context.log().accept("[trailboss] " + limit + "\n");
+                return new ActionResult.Failure("ansible-playbook exited with code " + code + ": " + limit, result);
+            }
             return switch (code) {
                 case 0 -> new ActionResult.Success(result);
                 case 2 -> new ActionResult.Failure("ansible-playbook: one or more hosts failed (exit code 2)", result);
@@ -173,12 +188,22 @@ public final class AnsibleAction implements Action {
         }
     }
 
+    /** A playbook or inventory given by path must be where the job can read it (under bubblewrap: /usr, /etc, a --job-bind). */
+    private Path visible(Path path, Path dir, String what) {
+        // a file written into the job's directory, or Ansible's "a,b," host list (not a path)
+        if (path.startsWith(dir) || !path.isAbsolute() || sandbox.sees(path)) return path;
+        throw new IllegalArgumentException(what + " file '" + path + "' is outside what jobs can see (/usr, /etc, their own directory"
+                + (sandbox.binds().isEmpty() ? "" : ", " + String.join(", ", sandbox.binds().stream().map(Path::toString).toList()))
+                + "): start the server or agent with --job-bind and a directory that holds it");
+    }
+
     private static String meaning(int code) {
         return switch (code) {
             case 1 -> "error";
             case 3 -> "other error";
             case 5 -> "bad or incomplete options";
             case 99 -> "interrupted";
+            case 126, 127 -> "ansible-playbook could not be started: is ansible-core installed?";
             case 250 -> "unexpected error";
             default -> "error";
         };

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * interpreter its {@code #!} line names. Output goes to the job log as it comes: at once when a
  * line ends, and at least once a second for a partial line (a prompt). Text sent to the job is
  * written to the script's standard input. Optional {@code files} are written next to the script.
+ * The script starts through a {@link JobSandbox}: a clean environment, and the isolation, user and
+ * limits the server or agent was configured with.
  *
  * <p>Exit codes follow Digital Rebar's conventions: 0 succeeds; 16 (stop) succeeds and pauses the
  * execution after the job; 32 (poweroff) and 64 (reboot) succeed and record the request in the
@@ -31,6 +33,7 @@ public final class ShellAction implements Action {
 
     private final java.util.function.Supplier<Map<String, String>> environment;
     private final Path workRoot;
+    private final JobSandbox sandbox;
 
     /** {@code environment}: variables every script gets (for example the server's URL). Job directories go to the system's temporary directory. */
     public ShellAction(java.util.function.Supplier<Map<String, String>> environment) {
@@ -43,8 +46,14 @@ public final class ShellAction implements Action {
      * than on a memory one (tmpfs), which a runner of many short jobs may choose.
      */
     public ShellAction(java.util.function.Supplier<Map<String, String>> environment, Path workRoot) {
+        this(environment, workRoot, JobSandbox.none());
+    }
+
+    /** {@code sandbox}: how each script is started (its environment, user, isolation and limits). */
+    public ShellAction(java.util.function.Supplier<Map<String, String>> environment, Path workRoot, JobSandbox sandbox) {
         this.environment = environment;
         this.workRoot = workRoot;
+        this.sandbox = sandbox;
     }
 
     @Override
@@ -74,14 +83,14 @@ public final class ShellAction implements Action {
                 }
             }
             List<String> command = script.startsWith("#!") ? List.of(file.toString()) : List.of("/bin/sh", file.toString());
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-            pb.environment().putAll(environment.get());
-            pb.environment().put("TRAILBOSS_JOB_ID", context.jobId());
-            pb.environment().put("TRAILBOSS_EXECUTION_ID", context.executionId());
-            if (context.token() != null) pb.environment().put("TRAILBOSS_TOKEN", context.token());
-            if (input.get("env") instanceof Map<?, ?> env) env.forEach((k, v) -> pb.environment().put(String.valueOf(k), String.valueOf(v)));
-            Process process = pb.start();
-            ProcessStop.onInterrupt(process, context);
+            Map<String, String> env = new LinkedHashMap<>(environment.get());
+            env.put("TRAILBOSS_JOB_ID", context.jobId());
+            env.put("TRAILBOSS_EXECUTION_ID", context.executionId());
+            if (context.token() != null) env.put("TRAILBOSS_TOKEN", context.token());
+            if (input.get("env") instanceof Map<?, ?> given) given.forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
+            sandbox.handOver(dir);
+            Process process = sandbox.start(sandbox.processBuilder(command, dir, env).redirectErrorStream(true));
+            ProcessStop.onInterrupt(process, context, sandbox.wrapsJob());
             Thread feeder = Thread.startVirtualThread(() -> feed(context, process.getOutputStream()));
             StringBuilder kept = new StringBuilder();
             try {
@@ -89,8 +98,13 @@ public final class ShellAction implements Action {
                 int code = process.waitFor();
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("exit_code", code);
-                result.put("output", kept.toString());
-                return outcome(code, result);
+                String output = kept.toString();
+                result.put("output", output);
+                ActionResult outcome = outcome(code, result);
+                String limit = outcome instanceof ActionResult.Failure ? sandbox.limitReached(code, output) : null;
+                if (limit == null) return outcome;
+                context.log().accept("[trailboss] " + limit + "\n");
+                return new ActionResult.Failure("script exited with code " + code + ": " + limit, result);
             } catch (InterruptedException e) {
                 process.destroy();
                 if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();

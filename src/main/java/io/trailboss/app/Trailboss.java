@@ -1,6 +1,7 @@
 package io.trailboss.app;
 
 import io.trailboss.action.ActionRegistry;
+import io.trailboss.action.JobSandbox;
 import io.trailboss.action.ShellAction;
 import java.util.Map;
 import io.trailboss.engine.Engine;
@@ -41,14 +42,19 @@ public final class Trailboss implements AutoCloseable {
         this(database, clock, SecretBox.fromEnvironmentOrEphemeral());
     }
 
-    /** {@code secrets} seals secret params at rest (the server passes a key file under its data directory). */
+    /** {@code secrets} seals secret params at rest (the server passes a key file under its data directory). Jobs run as {@link JobSandbox#none()} starts them. */
     public Trailboss(Database database, Clock clock, SecretBox secrets) {
+        this(database, clock, secrets, JobSandbox.none());
+    }
+
+    /** {@code sandbox}: how local {@code shell} and {@code ansible} jobs are started (environment, user, isolation, limits). */
+    public Trailboss(Database database, Clock clock, SecretBox secrets, JobSandbox sandbox) {
         this.database = database;
         this.recordings = new io.trailboss.record.Recordings(database, clock);
         this.targets = new Targets(database, clock, secrets);
         ActionRegistry actions = ActionRegistry.standard();
-        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
-        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get())));
+        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get()), null, sandbox));
+        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get()), sandbox));
         this.engine = new Engine(database, clock, actions);
         engine.sealJobInputsWith(secrets.asSealer());
         this.localRunner = new LocalRunner(engine, actions, clock, 512, engine.localRunnerName());

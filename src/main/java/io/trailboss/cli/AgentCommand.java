@@ -67,6 +67,9 @@ public final class AgentCommand implements Callable<Integer> {
             + "(default: the system's temporary directory; a memory file system such as /dev/shm makes many short jobs cheaper).")
     java.nio.file.Path workDir;
 
+    @picocli.CommandLine.Mixin
+    JobOptions jobOptions = new JobOptions();
+
     private HttpClient http;
     /** Plain http:// servers get the lean client; https:// keeps the JDK's. */
     private AgentHttp plain;
@@ -111,9 +114,16 @@ public final class AgentCommand implements Callable<Integer> {
             System.err.println("error: --work-dir must be a directory this agent can write to, not '" + workDir + "'");
             return 2;
         }
+        io.trailboss.action.JobSandbox sandbox;
+        try {
+            sandbox = jobOptions.build(workDir, null, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         actions = ActionRegistry.standard();
-        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", server), workDir));
-        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", server)));
+        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", server), workDir, sandbox));
+        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", server), sandbox));
         Map<String, Object> hello;
         try {
             hello = retrying("hello", () -> post("/api/v1/agent/hello", Map.of()));

@@ -44,6 +44,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--recordings-retention-days", defaultValue = "${env:TRAILBOSS_RECORDINGS_RETENTION_DAYS:-0}", description = "Prune Ansible recordings older than this many days, at start and every hour (default: ${DEFAULT-VALUE}, keep everything).")
     int retentionDays;
 
+    @picocli.CommandLine.Mixin
+    JobOptions jobs = new JobOptions();
+
     @Option(names = "--auth", defaultValue = "${env:TRAILBOSS_AUTH}", description = "required or open. Default: open only when listening on a loopback address with the embedded database, else required.")
     String auth;
 
@@ -57,6 +60,13 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("error: --recordings-retention-days must be 0 (keep everything) or a number of days");
             return 2;
         }
+        io.trailboss.action.JobSandbox sandbox;
+        try {
+            sandbox = jobs.build(null, data, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         Database db;
         if (dbUrl != null && !dbUrl.isBlank()) {
             if (dbPool < 2) {
@@ -68,7 +78,9 @@ final class ServerCommand implements Callable<Integer> {
             Files.createDirectories(data);
             db = Database.embedded(data);
         }
-        Trailboss tb = new Trailboss(db, Clock.systemUTC(), SecretBox.load(data.resolve("secret.key")));
+        SecretBox secrets = SecretBox.load(data.resolve("secret.key"));
+        if (Files.isDirectory(data)) ownerOnly(data);
+        Trailboss tb = new Trailboss(db, Clock.systemUTC(), secrets, sandbox);
         tb.engine().jobLogs().cap(logCap);
         tb.agents().setLease(java.time.Duration.ofMillis(Math.round(agentLease * 1000)));
         tb.nodes().setLease(java.time.Duration.ofMillis(Math.round(nodeLease * 1000)));
@@ -95,5 +107,21 @@ final class ServerCommand implements Callable<Integer> {
         }));
         stop.await();
         return 0;
+    }
+
+    /**
+     * The data directory (database files, secret key) is for this process's user alone: a job that
+     * sees the file system (no bubblewrap) as another user must not read it.
+     */
+    private static void ownerOnly(Path data) {
+        try {
+            var owner = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+            if (!Files.getPosixFilePermissions(data).equals(owner)) {
+                Files.setPosixFilePermissions(data, owner);
+                LOG.info("data directory {} made owner-only (rwx------)", data.toAbsolutePath());
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            LOG.warn("cannot make the data directory {} owner-only: {}", data.toAbsolutePath(), e.toString());
+        }
     }
 }

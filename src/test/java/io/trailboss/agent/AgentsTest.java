@@ -76,8 +76,10 @@ class AgentsTest {
                   action: shell
                   input:
                     script: |
-                      if [ -f "{{ _.marker }}" ]; then echo "second run"; exit 0; fi
-                      touch "{{ _.marker }}"
+                      # jobs share no files (each has its own /tmp and directory): the first run leaves its mark on its target
+                      if curl -sf -H "Authorization: Bearer $TRAILBOSS_TOKEN" "$TRAILBOSS_SERVER/api/v1/targets/m2" | grep -q "{{ _.marker }}"; then echo "second run"; exit 0; fi
+                      curl -sf -X PATCH -H "Authorization: Bearer $TRAILBOSS_TOKEN" -H 'Content-Type: application/json' \\
+                        -d '{"params": {"napped": "{{ _.marker }}"}}' "$TRAILBOSS_SERVER/api/v1/jobs/$TRAILBOSS_JOB_ID/target/params" > /dev/null
                       echo "first run, sleeping"
                       sleep 12
             again:
@@ -106,6 +108,8 @@ class AgentsTest {
     @BeforeAll
     void start() throws IOException {
         dir = Files.createTempDirectory("trailboss-agents-");
+        // the agents' jobs run as another user (nobody): their work directories must be reachable for it
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         server = new TestServer(TestDatabases.h2());
         server.tb.agents().setLease(LEASE);
         for (String name : List.of("m1", "m2", "m3")) {
@@ -287,7 +291,7 @@ class AgentsTest {
     @Test
     @Order(2)
     void a_killed_agent_loses_its_job_within_the_lease_and_the_retry_runs_on_the_other_agent() throws Exception {
-        String id = startExecution("slow", Map.of("marker", dir.resolve("marker-" + System.nanoTime()).toString()));
+        String id = startExecution("slow", Map.of("marker", "marker-" + System.nanoTime()));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             var js = jobs(id, "nap");
             return !js.isEmpty() && log((String) js.get(0).get("id")).contains("first run");

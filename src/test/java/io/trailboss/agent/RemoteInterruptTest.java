@@ -23,7 +23,6 @@ class RemoteInterruptTest {
     private static final String WORKFLOW = """
             version: '2.0'
             remote_nap:
-              input: [pidfile]
               tasks:
                 nap:
                   targets: far1
@@ -31,7 +30,6 @@ class RemoteInterruptTest {
                   input:
                     script: |
                       sleep 60 &
-                      echo "$$ $!" > "{{ _.pidfile }}"
                       wait
                   on-success: after
                 after:
@@ -51,11 +49,11 @@ class RemoteInterruptTest {
                     "--server", server.base, "--token", (String) issued.map().get("token"))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile())).start();
             try {
-                Path pidfile = dir.resolve("pids");
-                String ex = (String) server.postJson("/api/v1/executions", Map.of("workflow", "remote_nap", "input", Map.of("pidfile", pidfile.toString())))
-                        .map().get("id");
-                await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidfile) && Files.readString(pidfile).trim().contains(" "));
-                List<Long> pids = java.util.Arrays.stream(Files.readString(pidfile).trim().split(" ")).map(Long::parseLong).toList();
+                String ex = (String) server.postJson("/api/v1/executions", Map.of("workflow", "remote_nap")).map().get("id");
+                // the job runs in its own PID namespace (its $$ means nothing here): its processes are found as the agent's descendants
+                await().atMost(Duration.ofSeconds(30)).until(() -> agent.descendants().anyMatch(p -> p.info().commandLine().orElse("").endsWith("sleep 60")));
+                List<Long> pids = agent.descendants().map(ProcessHandle::pid).toList();
+                assertThat(pids).hasSizeGreaterThanOrEqualTo(2);
 
                 var interrupted = server.postJson("/api/v1/executions/" + ex + "/controls", Map.of("action", "interrupt", "tasks", List.of("nap")));
                 assertThat(interrupted.status()).as(interrupted.body()).isEqualTo(200);

@@ -55,6 +55,8 @@ class AuthProcessesOnPostgresTest {
         Path log = dir.resolve("server-" + port + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TRAILBOSS_ADMIN_TOKEN", ADMIN_TOKEN);
+        // a job runs this build's CLI from its class path (under /root and the worktree): it must see the machine's file system
+        pb.environment().put("TRAILBOSS_JOB_ISOLATION", "none");
         pb.environment().remove("TRAILBOSS_ADMIN_PASSWORD");
         pb.environment().remove("TRAILBOSS_AUTH");
         servers.add(pb.start());

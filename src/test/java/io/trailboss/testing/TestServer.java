@@ -34,7 +34,16 @@ public final class TestServer implements AutoCloseable {
      * and every call of this client sends it.
      */
     public TestServer(Database db, Clock clock, Auth.Mode mode) {
-        tb = new Trailboss(db, clock);
+        this(db, clock, mode, io.trailboss.action.JobSandbox.none());
+    }
+
+    /** A server whose local jobs start as {@code sandbox} says (isolation, user, limits), as {@code trailboss server} configures it. */
+    public TestServer(Database db, io.trailboss.action.JobSandbox sandbox) {
+        this(db, Clock.systemUTC(), null, sandbox);
+    }
+
+    private TestServer(Database db, Clock clock, Auth.Mode mode, io.trailboss.action.JobSandbox sandbox) {
+        tb = new Trailboss(db, clock, io.trailboss.target.SecretBox.fromEnvironmentOrEphemeral(), sandbox);
         api = mode == null ? new ApiServer(tb, "127.0.0.1", 0) : new ApiServer(tb, "127.0.0.1", 0, mode);
         if (tb.auth().required()) {
             adminToken = "tbk_test-admin-" + java.util.UUID.randomUUID();
