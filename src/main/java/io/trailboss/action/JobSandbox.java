@@ -48,7 +48,12 @@ public final class JobSandbox {
         }
     }
 
-    /** Per-process limits (setrlimit); 0 means not limited. {@code processes} counts a job's processes. */
+    /**
+     * Per-process limits (setrlimit); 0 means not limited. {@code processes} counts a job's processes;
+     * {@code memoryBytes} is RLIMIT_DATA, the private writable memory a process maps (heap, anonymous
+     * maps, stacks): an address-space limit would also count what a program only reserves, and a JVM
+     * reserves more than 4 GiB on a machine of 16 GiB before it runs a line.
+     */
     public record Limits(long cpuSeconds, long memoryBytes, long processes, long fileBytes) {
         public static final Limits DEFAULT = new Limits(3600, 4L << 30, 1024, 1L << 30);
         public static final Limits NONE = new Limits(0, 0, 0, 0);
@@ -284,7 +289,7 @@ public final class JobSandbox {
         if (!limits.any()) return;
         full.add(tools.prlimit());
         if (limits.cpuSeconds() > 0) full.add("--cpu=" + limits.cpuSeconds() + ":" + (limits.cpuSeconds() + CPU_GRACE_SECONDS));
-        if (limits.memoryBytes() > 0) full.add("--as=" + limits.memoryBytes());
+        if (limits.memoryBytes() > 0) full.add("--data=" + limits.memoryBytes());
         // under bwrap, set inside the job's own user namespace: counted per job, not per user
         if (limits.processes() > 0) full.add("--nproc=" + limits.processes());
         if (limits.fileBytes() > 0) full.add("--fsize=" + limits.fileBytes());

@@ -28,7 +28,7 @@ final class JobOptions {
     @Option(names = "--job-cpu", defaultValue = "${env:TRAILBOSS_JOB_CPU:-3600}", description = "CPU seconds each process of a job may use; then SIGXCPU fails it (0: no limit; default: ${DEFAULT-VALUE}).")
     long cpuSeconds;
 
-    @Option(names = "--job-memory", defaultValue = "${env:TRAILBOSS_JOB_MEMORY:-4g}", description = "Address space of each process of a job, e.g. 4g (0: no limit; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--job-memory", defaultValue = "${env:TRAILBOSS_JOB_MEMORY:-4g}", description = "Memory each process of a job may map for its data (heap, anonymous maps, stacks; RLIMIT_DATA), e.g. 4g (0: no limit; default: ${DEFAULT-VALUE}).")
     String memory;
 
     @Option(names = "--job-processes", defaultValue = "${env:TRAILBOSS_JOB_PROCESSES:-1024}", description = "Processes a job may have at once (0: no limit; default: ${DEFAULT-VALUE}).")
