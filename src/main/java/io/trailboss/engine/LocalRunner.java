@@ -43,10 +43,18 @@ public final class LocalRunner implements JobRunner {
 
     private static ActionResult maskOutput(ActionResult result, List<String> secrets) {
         return switch (result) {
-            case ActionResult.Success s -> new ActionResult.Success(Secrets.mask(s.output(), secrets));
-            case ActionResult.Failure f -> new ActionResult.Failure(Secrets.mask(f.error(), secrets), Secrets.mask(f.output(), secrets));
+            case ActionResult.Success s -> new ActionResult.Success(Secrets.maskWithTokens(s.output(), secrets));
+            case ActionResult.Failure f -> new ActionResult.Failure((String) Secrets.maskWithTokens(f.error(), secrets), Secrets.maskWithTokens(f.output(), secrets));
+            case ActionResult.Incomplete i -> new ActionResult.Incomplete(Secrets.maskWithTokens(i.output(), secrets));
             default -> result;
         };
+    }
+
+    static List<String> withToken(List<String> secrets, String token) {
+        List<String> out = new java.util.ArrayList<>(secrets.size() + 1);
+        out.addAll(secrets);
+        out.addAll(JobTokens.masks(token));
+        return List.copyOf(out);
     }
 
     public void observeStarts(JobStarts starts) {
@@ -176,8 +184,11 @@ public final class LocalRunner implements JobRunner {
             }
             if (token != null) this.started.put(job.id(), Boolean.TRUE);
             starts.started(job, "local", started);
+            // the job's own token is masked like a secret: a script that echoes its environment must not show it
+            if (token != null) secrets = withToken(secrets, token);
+            List<String> masks = secrets;
             ActionContext context = new ActionContext(job.id(), job.executionId(), null, token,
-                    text -> engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)), input, interruption);
+                    text -> engine.jobLogs().append(job.executionId(), job.id(), text, masks), input, interruption);
             result = action == null
                     ? new ActionResult.Failure("unknown action '" + job.action() + "'", null)
                     : action.run(job.input(), context);
@@ -193,7 +204,7 @@ public final class LocalRunner implements JobRunner {
             engine.jobLogs().closed(job.id());
             slots.release();
         }
-        if (!secrets.isEmpty()) result = maskOutput(result, secrets);
+        result = maskOutput(result, secrets);
         JobOutcome outcome = new JobOutcome(job.id(), job.executionId(), result, started, name);
         // a job marked RUNNING here has its outcome stored before it is applied: it survives this node's death
         if (marked) engine.jobDoneDurably(outcome);
