@@ -107,6 +107,51 @@ class LoginAndTokensTest {
         assertThat(formLogin("ada", PASSWORD, null).statusCode()).isEqualTo(303);
     }
 
+    /** A request sent from another loopback address (127.0.0.N), as a client elsewhere would: status line and body. */
+    private String fromAddress(String address, String method, String path, Map<String, String> headers, String body) throws java.io.IOException {
+        java.net.URI uri = java.net.URI.create(server.base);
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(address, 0));
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nConnection: close\r\nContent-Length: " + bytes.length + "\r\n");
+            headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+            socket.getOutputStream().write((request + "\r\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private String jsonLoginFrom(String address, String password) throws java.io.IOException {
+        return fromAddress(address, "POST", "/login", Map.of("Content-Type", "application/json"), Json.write(Map.of("username", "ada", "password", password)));
+    }
+
+    @Test
+    void failed_logins_from_other_addresses_never_lock_a_user_out_of_their_own() throws Exception {
+        // five wrong passwords from each of several addresses: each of those addresses is held back, for this user
+        for (int a = 2; a <= 4; a++) {
+            for (int i = 0; i < 5; i++) assertThat(jsonLoginFrom("127.0.0." + a, "wrong-" + i)).startsWith("HTTP/1.1 401");
+            assertThat(jsonLoginFrom("127.0.0." + a, PASSWORD)).startsWith("HTTP/1.1 429");
+        }
+        // more addresses: past 20 failures a minute the user is under attack, and each failing address gets one try a minute
+        for (int a = 11; a <= 16; a++) assertThat(jsonLoginFrom("127.0.0." + a, "wrong")).startsWith("HTTP/1.1 401");
+        assertThat(jsonLoginFrom("127.0.0.11", "wrong")).startsWith("HTTP/1.1 429");
+        // the user, from their own address, logs in, with a form, with JSON, and with Basic on /ara (as ARA's callback does)
+        assertThat(formLogin("ada", PASSWORD, "/").statusCode()).isEqualTo(303);
+        assertThat(jsonLoginFrom("127.0.0.9", PASSWORD)).startsWith("HTTP/1.1 200");
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        assertThat(fromAddress("127.0.0.10", "GET", "/ara/api/v1/playbooks", Map.of("Authorization", basic), null)).startsWith("HTTP/1.1 200");
+        // an attacking address that used its five gets one more try every 12 s
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(jsonLoginFrom("127.0.0.2", "wrong-again")).startsWith("HTTP/1.1 429");
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(jsonLoginFrom("127.0.0.2", "wrong-again")).startsWith("HTTP/1.1 401");
+        assertThat(jsonLoginFrom("127.0.0.2", "wrong-again")).startsWith("HTTP/1.1 429");
+    }
+
     @Test
     void a_cookie_authenticated_change_needs_the_csrf_token_and_logout_ends_the_session() {
         HttpResponse<String> login = server.raw("POST", "/login", Map.of("Content-Type", "application/json"), Json.write(Map.of("username", "ada", "password", PASSWORD)));
