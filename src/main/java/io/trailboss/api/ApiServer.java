@@ -231,6 +231,8 @@ public final class ApiServer implements AutoCloseable {
             body.put("detail", problems.stream().map(DefinitionException.Problem::toString).reduce((a, b) -> a + "; " + b).orElse(detail));
         }
         details.forEach(body::putIfAbsent);
+        // Mistral's client shows an error's "faultstring" (Mistral's own error shape), and nothing else of the body
+        if (ctx.path().startsWith("/mistral/")) body.put("faultstring", body.get("detail"));
         try {
             ctx.status(status).contentType("application/problem+json").result(Json.write(body));
         } catch (RuntimeException gone) {
