@@ -214,6 +214,7 @@ public final class ApiServer implements AutoCloseable {
             case 404 -> "Not Found";
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";
+            case 422 -> "Unprocessable Content";
             default -> status >= 500 ? "Internal Server Error" : "Error";
         });
         body.put("status", status);

@@ -653,7 +653,8 @@ public final class Engine implements AutoCloseable {
         return io.trailboss.json.Json.write(c);
     }
 
-    private static Object canonical(Object value) {
+    /** Plain data with the keys of every object sorted: equal data, equal JSON. */
+    static Object canonical(Object value) {
         return switch (value) {
             case Map<?, ?> m -> {
                 Map<String, Object> out = new java.util.TreeMap<>();
