@@ -322,11 +322,11 @@ public final class AgentHub implements JobRunner, AutoCloseable {
             starts.started(c.job(), "agent", now);
             List<String> masks = new ArrayList<>(engine.hasTargetInputs(c.job()) ? engine.secretsOf(c.job())
                     : byTarget.computeIfAbsent(c.job().target(), engine::secretsOf));
-            if (engine.hasTargetInputs(c.job())) secrets.put(c.job().id(), masks);
-            else {
-                masks.addAll(engine.inputSecretsOf(c.job().executionId()));
-                secrets.put(c.job().id(), masks);
-            }
+            if (!engine.hasTargetInputs(c.job())) masks.addAll(engine.inputSecretsOf(c.job().executionId()));
+            // the job's own token is masked like a secret (known on the node that issued it; anything shaped
+            // like a job token is masked everywhere)
+            masks.addAll(JobTokens.masks(c.jobToken()));
+            secrets.put(c.job().id(), masks);
         }
         return claimed;
     }
@@ -442,15 +442,16 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     }
 
     /**
-     * A chunk of a remote job's log (secrets masked here, as for local jobs). False when the log is
-     * at its cap: the agent stops the job and fails it, as the local runner does.
+     * A chunk of a remote job's log: masked here, as for local jobs (the job's secrets and token, a
+     * secret cut across chunks included), whatever the agent did: an agent may be old, or not ours.
+     * False when the log is at its cap: the agent stops the job and fails it, as the local runner does.
      */
     public boolean log(AgentToken agent, String jobId, String text) {
         if (text.length() > JobLogs.MAX_CHUNK) {
             throw new InvalidInputException("text", "a log chunk may hold at most " + JobLogs.MAX_CHUNK + " characters, not " + text.length() + "; send it in smaller chunks");
         }
         Job job = held(agent, jobId);
-        return engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secretsOf(job)));
+        return engine.jobLogs().append(job.executionId(), job.id(), text, secretsOf(job));
     }
 
     private Job held(AgentToken agent, String jobId) {
@@ -570,8 +571,8 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                     continue;
                 }
                 List<String> masks = secretsOf(job);
-                Object masked = Secrets.mask(r.output(), masks);
-                String err = Secrets.mask(r.error(), masks);
+                Object masked = Secrets.maskWithTokens(r.output(), masks);
+                String err = (String) Secrets.maskWithTokens(r.error(), masks);
                 if (r.state() == JobState.FAILED && err == null) err = "failed on " + agent.runner();
                 report.put("output", masked);
                 report.put("error", err);

@@ -214,6 +214,7 @@ public final class ApiServer implements AutoCloseable {
             case 404 -> "Not Found";
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";
+            case 422 -> "Unprocessable Content";
             default -> status >= 500 ? "Internal Server Error" : "Error";
         });
         body.put("status", status);
@@ -231,6 +232,8 @@ public final class ApiServer implements AutoCloseable {
             body.put("detail", problems.stream().map(DefinitionException.Problem::toString).reduce((a, b) -> a + "; " + b).orElse(detail));
         }
         details.forEach(body::putIfAbsent);
+        // Mistral's client shows an error's "faultstring" (Mistral's own error shape), and nothing else of the body
+        if (ctx.path().startsWith("/mistral/")) body.put("faultstring", body.get("detail"));
         try {
             ctx.status(status).contentType("application/problem+json").result(Json.write(body));
         } catch (RuntimeException gone) {

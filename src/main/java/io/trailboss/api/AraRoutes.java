@@ -6,7 +6,9 @@ import io.javalin.http.Handler;
 import io.trailboss.app.Trailboss;
 import io.trailboss.json.Json;
 import io.trailboss.record.AraResource;
+import io.trailboss.auth.Principal;
 import io.trailboss.record.RecordException;
+import io.trailboss.record.RecordWriter;
 import io.trailboss.record.Recordings;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -63,14 +65,21 @@ final class AraRoutes {
             body.put("results", page.results());
             send(ctx, 200, body);
         }), Access.VIEWER, Access.JOB);
-        r.post(BASE + "/{resource}", h(ctx -> send(ctx, 201, recordings.create(resource(ctx), body(ctx)))), Access.OPERATOR, Access.JOB);
+        // a running job's token writes only below the playbooks its job created (see RecordWriter)
+        r.post(BASE + "/{resource}", h(ctx -> send(ctx, 201, recordings.create(resource(ctx), body(ctx), writer(ctx)))), Access.OPERATOR, Access.JOB);
         r.get(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.get(resource(ctx), id(ctx)))), Access.VIEWER, Access.JOB);
-        r.patch(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.patch(resource(ctx), id(ctx), body(ctx)))), Access.OPERATOR, Access.JOB);
-        r.put(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.patch(resource(ctx), id(ctx), body(ctx)))), Access.OPERATOR, Access.JOB);
+        r.patch(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.patch(resource(ctx), id(ctx), body(ctx), writer(ctx)))), Access.OPERATOR, Access.JOB);
+        r.put(BASE + "/{resource}/{id}", h(ctx -> send(ctx, 200, recordings.patch(resource(ctx), id(ctx), body(ctx), writer(ctx)))), Access.OPERATOR, Access.JOB);
         r.delete(BASE + "/{resource}/{id}", h(ctx -> {
-            recordings.delete(resource(ctx), id(ctx));
+            recordings.delete(resource(ctx), id(ctx), writer(ctx));
             ctx.status(204);
         }), Access.OPERATOR, Access.JOB);
+    }
+
+    /** A running job writes as itself; anybody else who got past the route's roles writes as anyone. */
+    private static RecordWriter writer(Context ctx) {
+        Principal p = ctx.attribute(Security.PRINCIPAL);
+        return p != null && p.kind() == Principal.Kind.JOB ? RecordWriter.job(p.subject()) : RecordWriter.ANYONE;
     }
 
     private static AraResource resource(Context ctx) {
@@ -142,7 +151,11 @@ final class AraRoutes {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("detail", e.getMessage());
                 if (e.field() != null) body.put(e.field(), List.of(e.getMessage()));
-                send(ctx, e.kind() == RecordException.Kind.NOT_FOUND ? 404 : 400, body);
+                send(ctx, switch (e.kind()) {
+                    case NOT_FOUND -> 404;
+                    case FORBIDDEN -> 403;
+                    case INVALID -> 400;
+                }, body);
             }
         };
     }

@@ -31,6 +31,7 @@ final class AuthRoutes {
             <h1>Trailboss</h1>
             %s
             <form method="post" action="/login">
+              <input type="hidden" name="_csrf" value="%s">
               <input type="hidden" name="next" value="%s">
               <p><label>Username <input name="username" autocomplete="username" required autofocus></label></p>
               <p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
@@ -152,6 +153,14 @@ final class AuthRoutes {
     private void login(Context ctx) {
         String type = ctx.contentType() == null ? "" : ctx.contentType();
         boolean json = type.startsWith("application/json");
+        // login CSRF: another site's page must not log the browser in (into an account of the attacker's choosing)
+        try {
+            Security.refuseCrossSiteChanges(ctx);
+        } catch (Security.Refused e) {
+            if (json) throw e;
+            page(ctx, 403, "This login came from another site's page and was refused. Log in here.", null);
+            return;
+        }
         String username, password, next;
         if (json) {
             Map<String, Object> body = Bodies.object(ctx, Set.of("username", "password", "next"));
@@ -159,9 +168,14 @@ final class AuthRoutes {
             password = Bodies.string(body, "password", true);
             next = Bodies.string(body, "next", false);
         } else if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+            next = ctx.formParam("next");
+            // a form (the one thing another site's page can post without asking) needs the token of this server's own login page
+            if (!loginTokenMatches(ctx)) {
+                page(ctx, 403, "The login form had expired or did not come from this server. Log in again.", next);
+                return;
+            }
             username = ctx.formParam("username");
             password = ctx.formParam("password");
-            next = ctx.formParam("next");
         } else {
             throw new ApiException(415, null, "log in with a form (application/x-www-form-urlencoded) or JSON {username, password}");
         }
@@ -203,9 +217,29 @@ final class AuthRoutes {
         return next;
     }
 
+    /**
+     * The login page, with a login CSRF token in a cookie (only sent to /login, never readable by scripts) and in
+     * the form: a form posted from another site's page carries no such pair. A browser keeps its token, so
+     * several login tabs work.
+     */
     private static void page(Context ctx, int status, String error, String next) {
+        String token = ctx.cookie(LOGIN_COOKIE);
+        if (token == null || !token.matches("[A-Za-z0-9_-]{43}")) {
+            token = io.trailboss.auth.Passwords.secret("");
+        }
+        boolean secure = "https".equals(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        ctx.cookie(new Cookie(LOGIN_COOKIE, token, "/login", -1, secure, true, null, SameSite.STRICT));
         String message = error == null ? "" : "<p role=\"alert\">" + escape(error) + "</p>";
-        ctx.status(status).contentType("text/html; charset=utf-8").result(LOGIN_PAGE.formatted(message, escape(localPath(next))));
+        ctx.status(status).contentType("text/html; charset=utf-8").result(LOGIN_PAGE.formatted(message, token, escape(localPath(next))));
+    }
+
+    static final String LOGIN_COOKIE = "tb_login_csrf";
+
+    private static boolean loginTokenMatches(Context ctx) {
+        String cookie = ctx.cookie(LOGIN_COOKIE);
+        String field = ctx.formParam(Security.CSRF_FIELD);
+        return cookie != null && field != null && cookie.length() == 43
+                && java.security.MessageDigest.isEqual(cookie.getBytes(java.nio.charset.StandardCharsets.UTF_8), field.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static boolean wantsHtml(Context ctx) {

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.trailboss.app.Trailboss;
 import io.trailboss.engine.Engine;
+import io.trailboss.engine.IdempotentStarts;
 import io.trailboss.engine.NotFoundException;
 import io.trailboss.engine.StartRequest;
 import io.trailboss.model.Execution;
@@ -49,9 +50,20 @@ final class NativeRoutes {
 
         r.post("/api/v1/executions", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow", "input", "env", "description", "task"));
-            Execution e = tb.engine().start(new StartRequest(Bodies.string(body, "workflow", true), io.trailboss.engine.SealedInputs.refuseIn(Bodies.map(body, "input")),
-                    Bodies.map(body, "env"), Bodies.string(body, "description", false), Bodies.string(body, "task", false)));
-            ctx.status(201).json(execution(e));
+            StartRequest request = new StartRequest(Bodies.string(body, "workflow", true), io.trailboss.engine.SealedInputs.refuseIn(Bodies.map(body, "input")),
+                    Bodies.map(body, "env"), Bodies.string(body, "description", false), Bodies.string(body, "task", false));
+            String key = idempotencyKey(ctx);
+            if (key == null) {
+                ctx.status(201).json(execution(tb.engine().start(request)));
+                return;
+            }
+            switch (tb.idempotentStarts().start(principalKey(ctx), key, body, request)) {
+                case IdempotentStarts.Outcome.Started s -> ctx.status(201).json(execution(s.execution()));
+                case IdempotentStarts.Outcome.Repeated s -> ctx.status(200).header("Idempotent-Replayed", "true").json(execution(s.execution()));
+                case IdempotentStarts.Outcome.KeyReused s -> throw new ApiException(422, IDEMPOTENCY_KEY, "Idempotency-Key '" + key + "' was used at "
+                        + java.time.Instant.ofEpochMilli(s.usedAt()) + " for another request (execution " + s.executionId()
+                        + "); a key stands for one request for " + IdempotentStarts.RETENTION.toHours() + " h: send a new key with a new request");
+            }
         }, Access.OPERATOR);
         r.get("/api/v1/executions", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
@@ -94,6 +106,25 @@ final class NativeRoutes {
             Engine.Completion c = tb.engine().completeAsync(ctx.pathParam("id"), state.equals("SUCCESS"), body.get("output"), Bodies.string(body, "error", false));
             ctx.json(Map.of("changed", c.changed(), "job", job(c.job())));
         }, Access.OPERATOR);
+    }
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** The request's Idempotency-Key: null when none is given; 1 to 255 printable ASCII characters. */
+    private static String idempotencyKey(Context ctx) {
+        String key = ctx.header(IDEMPOTENCY_KEY);
+        if (key == null) return null;
+        if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            throw ApiException.badRequest(IDEMPOTENCY_KEY, "the Idempotency-Key header must hold 1 to 255 printable ASCII characters");
+        }
+        return key;
+    }
+
+    /** Whose keys these are: a key of one principal never answers another's request. */
+    private static String principalKey(Context ctx) {
+        io.trailboss.auth.Principal p = ctx.attribute(Security.PRINCIPAL);
+        if (p == null) return "anonymous";
+        return p.kind().label() + ":" + (p.tokenId() != null ? "token " + p.tokenId() : p.name());
     }
 
     /** A job as the API shows it: secret params of its target masked wherever they appear. */

@@ -102,7 +102,7 @@ final class Security {
     }
 
     /** A change a page of another site makes (browsers say so in Origin and Sec-Fetch-Site) is refused. */
-    private static void refuseCrossSiteChanges(Context ctx) {
+    static void refuseCrossSiteChanges(Context ctx) {
         String method = ctx.method().name();
         if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) return;
         if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {

@@ -19,6 +19,7 @@ public final class Trailboss implements AutoCloseable {
     private final Engine engine;
     private final WorkflowCatalog catalog;
     private final Queries queries;
+    private final io.trailboss.engine.IdempotentStarts idempotentStarts;
     private final Targets targets;
     private final LocalRunner localRunner;
     private final io.trailboss.agent.AgentHub agents;
@@ -67,6 +68,7 @@ public final class Trailboss implements AutoCloseable {
         actions.register(inbox.action());
         this.catalog = new WorkflowCatalog(engine);
         this.queries = new Queries(engine);
+        this.idempotentStarts = new io.trailboss.engine.IdempotentStarts(engine, clock);
         this.operations = new io.trailboss.operation.Operations(engine.jdbi(), clock, catalog);
         this.runs = new io.trailboss.operation.Runs(engine, targets, operations);
         this.lifecycles = new io.trailboss.lifecycle.Lifecycles(engine.jdbi(), clock, targets, operations, runs, queries);
@@ -158,6 +160,11 @@ public final class Trailboss implements AutoCloseable {
 
     public Queries queries() {
         return queries;
+    }
+
+    /** Execution starts with an Idempotency-Key. */
+    public io.trailboss.engine.IdempotentStarts idempotentStarts() {
+        return idempotentStarts;
     }
 
     /** Targets, profiles, param declarations and param resolution. */

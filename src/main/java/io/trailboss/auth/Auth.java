@@ -20,8 +20,8 @@ public final class Auth implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Auth.class);
     /** How long a verified username and password (HTTP Basic) is remembered, so Argon2 runs once per TTL. */
     public static final Duration BASIC_TTL = Duration.ofSeconds(30);
-    /** Login failures allowed per username and per client address within a minute. */
-    public static final int LOGIN_FAILURES = 5;
+    /** Login failures allowed per (username, client address) within a minute (see {@link LoginLimits}). */
+    public static final int LOGIN_FAILURES = LoginLimits.PAIR_FAILURES;
     /** Webhook calls allowed per trigger within a minute. */
     public static final int HOOK_CALLS = 60;
     public static final String BOOTSTRAP_TOKEN_NAME = "bootstrap-admin";
@@ -64,7 +64,7 @@ public final class Auth implements AutoCloseable {
     private final Users users;
     private final ApiTokens tokens;
     private final Sessions sessions;
-    private final RateLimiter loginFailures;
+    private final LoginLimits loginFailures;
     private final RateLimiter hooks;
     private final Map<String, Remembered> basic = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.OPEN;
@@ -75,7 +75,7 @@ public final class Auth implements AutoCloseable {
         this.users = new Users(jdbi, clock, passwords);
         this.tokens = new ApiTokens(jdbi, clock, audit);
         this.sessions = new Sessions(jdbi, clock);
-        this.loginFailures = new RateLimiter(LOGIN_FAILURES, Duration.ofMinutes(1), clock);
+        this.loginFailures = new LoginLimits(clock);
         this.hooks = new RateLimiter(HOOK_CALLS, Duration.ofMinutes(1), clock);
     }
 
@@ -152,9 +152,8 @@ public final class Auth implements AutoCloseable {
 
     /** A login with a password: verified once (Argon2id), then the session stands for it. */
     public Login login(String username, String password, String client) {
-        String userKey = "user:" + (username == null ? "" : username);
-        String addrKey = "addr:" + client;
-        Optional<Duration> wait = loginFailures.blocked(userKey).or(() -> loginFailures.blocked(addrKey));
+        String name = username == null ? "" : username;
+        Optional<Duration> wait = loginFailures.check(name, client);
         if (wait.isPresent()) {
             audit.record(AuditLog.Entry.anonymous(cut(username), "login").status(429).detail("rate limited, from " + client));
             LOG.warn("login as '{}' from {} refused: too many failures", cut(username), client);
@@ -162,12 +161,12 @@ public final class Auth implements AutoCloseable {
         }
         Optional<User> user = users.verify(username, password);
         if (user.isEmpty()) {
-            loginFailures.record(userKey);
-            loginFailures.record(addrKey);
+            loginFailures.failed(name, client);
             audit.record(AuditLog.Entry.anonymous(cut(username), "login").status(401).detail("wrong username or password, from " + client));
             LOG.info("failed login as '{}' from {}", cut(username), client);
             return new Login.Failure();
         }
+        loginFailures.succeeded(name, client);
         Sessions.Created created = sessions.create(user.get());
         audit.record(AuditLog.Entry.of(user.get().principal(), "login").status(200).detail("from " + client));
         LOG.info("login as '{}' from {}", username, client);
@@ -189,13 +188,11 @@ public final class Auth implements AutoCloseable {
         // a token has its own cache (and its revocation must drop it): only a verified password is remembered here
         if (p.isPresent()) return p;
         if (!ApiTokens.looksLike(password)) {
-            Optional<Duration> wait = loginFailures.blocked("user:" + username).or(() -> loginFailures.blocked("addr:" + client));
+            Optional<Duration> wait = loginFailures.check(username, client);
             if (wait.isPresent()) throw new LimitedException(wait.get());
             p = users.verify(username, password).map(User::principal);
-            if (p.isEmpty()) {
-                loginFailures.record("user:" + username);
-                loginFailures.record("addr:" + client);
-            }
+            if (p.isEmpty()) loginFailures.failed(username, client);
+            else loginFailures.succeeded(username, client);
         }
         if (basic.size() > 10_000) basic.clear();
         p.ifPresentOrElse(pr -> basic.put(key, new Remembered(pr, now + BASIC_TTL.toMillis())), () -> basic.remove(key));

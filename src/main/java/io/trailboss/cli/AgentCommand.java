@@ -247,14 +247,17 @@ public final class AgentCommand implements Callable<Integer> {
         String id = (String) job.get("id");
         String actionName = (String) job.get("action");
         System.err.println("job " + id + ": " + actionName + (job.get("target") == null ? "" : " on " + job.get("target")));
-        LogSender log = new LogSender(id, interruption);
+        String token = (String) job.get("token");
+        // the job's token is masked before its output leaves this machine (the server masks it again)
+        List<String> masks = token == null ? List.of() : io.trailboss.engine.JobTokens.masks(token);
+        LogSender log = new LogSender(id, interruption, masks);
         ActionResult result;
         boolean interrupted = false;
         try {
             Action action = actions.find(actionName).orElse(null);
             @SuppressWarnings("unchecked")
             Map<String, Object> input = job.get("input") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-            ActionContext context = new ActionContext(id, (String) job.get("execution_id"), null, (String) job.get("token"), log::add,
+            ActionContext context = new ActionContext(id, (String) job.get("execution_id"), null, token, log::add,
                     stdin.computeIfAbsent(id, k -> new LinkedBlockingQueue<>()),
                     interruption);
             result = action == null ? new ActionResult.Failure("this agent has no action '" + actionName + "'", null) : action.run(input, context);
@@ -270,6 +273,7 @@ public final class AgentCommand implements Callable<Integer> {
             result = new ActionResult.Failure("action '" + actionName + "' cannot complete on an agent (" + result.getClass().getSimpleName() + ")", null);
         }
         Map<String, Object> report = io.trailboss.engine.StoredOutcomes.fields(result);
+        report.replaceAll((k, v) -> k.equals("state") ? v : io.trailboss.engine.Secrets.maskWithTokens(v, masks));
         if (interrupted || Thread.currentThread().isInterrupted()) {
             // stopped because the server said the job is no longer ours: a report would only be refused
             System.err.println("job " + id + ": stopped");
@@ -419,13 +423,16 @@ public final class AgentCommand implements Callable<Integer> {
         private final String jobId;
         private final io.trailboss.action.Interruption interruption;
         private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        private final List<String> masks;
+        private final io.trailboss.engine.StreamMask mask = new io.trailboss.engine.StreamMask();
         private Thread thread;
         private volatile boolean refused;
         private volatile String capped;
 
-        LogSender(String jobId, io.trailboss.action.Interruption interruption) {
+        LogSender(String jobId, io.trailboss.action.Interruption interruption, List<String> masks) {
             this.jobId = jobId;
             this.interruption = interruption;
+            this.masks = masks;
         }
 
         /** Why the job failed when the server said its log reached the cap (the job was stopped then), else null. */
@@ -436,10 +443,13 @@ public final class AgentCommand implements Callable<Integer> {
         void add(String text) {
             if (refused || text.isEmpty()) return;
             synchronized (this) {
+                // a secret cut across two chunks is masked too: the end of a chunk that starts like one waits for the next
+                text = mask.next(text, masks);
+                if (text.isEmpty()) return;
                 // started by the first chunk: a job that prints nothing costs no sender thread
                 if (thread == null) thread = Thread.ofVirtual().name("log-" + jobId).start(this::loop);
+                queue.add(text);
             }
-            queue.add(text);
         }
 
         private void loop() {
@@ -483,6 +493,11 @@ public final class AgentCommand implements Callable<Integer> {
         void finish() {
             Thread sender;
             synchronized (this) {
+                String rest = mask.end(masks);
+                if (!rest.isEmpty() && !refused) {
+                    if (thread == null) thread = Thread.ofVirtual().name("log-" + jobId).start(this::loop);
+                    queue.add(rest);
+                }
                 sender = thread;
             }
             if (sender == null) return;

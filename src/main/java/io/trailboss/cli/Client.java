@@ -35,8 +35,14 @@ final class Client {
     }
 
     Response send(String method, String path, String contentType, String body) throws IOException, InterruptedException {
+        return send(method, path, contentType, body, java.util.Map.of());
+    }
+
+    /** {@code headers}: more request headers (such as Idempotency-Key). */
+    Response send(String method, String path, String contentType, String body, java.util.Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (contentType != null) b.header("Content-Type", contentType);
+        headers.forEach(b::header);
         if (authorization != null) b.header("Authorization", authorization);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r;

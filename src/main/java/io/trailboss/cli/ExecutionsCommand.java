@@ -33,12 +33,15 @@ final class ExecutionsCommand {
         @CommandLine.Mixin ServerOption server;
         @Parameters(index = "0", description = "workflow name or id") String workflow;
         @Option(names = {"-i", "--input"}, description = "key=value or @file.json; repeatable") java.util.List<String> inputs;
+        @Option(names = "--idempotency-key", description = "Send this Idempotency-Key: the same start again (a retry) within 24 h answers the"
+                + " execution the first one started instead of starting another; another start with the same key is refused.") String idempotencyKey;
 
         public Integer call() throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("workflow", workflow);
             body.put("input", Inputs.parse(inputs));
-            return Client.print(server.client().send("POST", "/api/v1/executions", "application/json", Json.write(body)));
+            Map<String, String> headers = idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey);
+            return Client.print(server.client().send("POST", "/api/v1/executions", "application/json", Json.write(body), headers));
         }
     }
 

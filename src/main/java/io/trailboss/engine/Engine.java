@@ -612,26 +612,65 @@ public final class Engine implements AutoCloseable {
     public record Completion(boolean changed, Job job) {}
 
     /**
-     * Completes an async job (std.async_noop or any action that returned "later"). Idempotent: the
-     * same completion twice answers unchanged; a different one for a finished job is a conflict.
+     * Completes an async job (std.async_noop or any action that returned "later"). Idempotent: exactly
+     * the same completion again (state, output, error) answers unchanged; any other one for a finished
+     * job is a conflict that changes nothing, so a second result is never silently dropped. The
+     * completion is kept as given with the job ({@code job.completion}), since what the job stores may
+     * differ from it (an ad-hoc action's output expression).
      */
     public Completion completeAsync(String jobId, boolean success, Object output, String error) {
+        String given = canonicalCompletion(success, output, success ? null : error);
         return inTransaction(h -> {
             Job job = jobs.find(h, jobId).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
             Effects effects = new Effects();
             Step step = step(h, job.executionId(), effects).orElseThrow();
             job = jobs.find(h, jobId).orElseThrow();
             if (job.state().isFinal()) {
+                String stored = jobs.completion(h, jobId).orElse(null);
                 JobState wanted = success ? JobState.SUCCEEDED : JobState.FAILED;
-                if (job.state() == wanted) return new Effects.Result<>(new Completion(false, job), effects);
-                throw new ConflictException("job '" + jobId + "' is already " + job.state());
+                boolean same = stored != null ? stored.equals(given)
+                        // finished before completions were kept: the state and output it stored
+                        : job.state() == wanted && io.trailboss.json.Json.write(canonical(job.output())).equals(io.trailboss.json.Json.write(canonical(output)));
+                if (same) return new Effects.Result<>(new Completion(false, job), effects);
+                throw new ConflictException("job '" + jobId + "' was already completed with another result (it is " + job.state()
+                        + (stored == null ? "" : ", completed with " + describe(stored)) + "); only exactly the same completion may be repeated");
             }
             if (!job.async()) throw new ConflictException("job '" + jobId + "' is not waiting for an external completion (it is " + job.state() + ")");
             ActionResult result = success ? new ActionResult.Success(output) : new ActionResult.Failure(error == null ? "failed by external completion" : error, output);
             step.jobFinished(job, result, job.startedAt() == null ? clock.millis() : job.startedAt(), job.runner());
+            jobs.keepCompletion(h, jobId, given);
             step.flush();
             return new Effects.Result<>(new Completion(true, jobs.find(h, jobId).orElseThrow()), effects);
         }).value();
+    }
+
+    /** An external completion as canonical JSON (keys sorted at every level), to tell a repeat from another result. */
+    static String canonicalCompletion(boolean success, Object output, String error) {
+        Map<String, Object> c = new java.util.TreeMap<>();
+        c.put("state", success ? "SUCCESS" : "ERROR");
+        c.put("output", canonical(output));
+        c.put("error", error);
+        return io.trailboss.json.Json.write(c);
+    }
+
+    /** Plain data with the keys of every object sorted: equal data, equal JSON. */
+    static Object canonical(Object value) {
+        return switch (value) {
+            case Map<?, ?> m -> {
+                Map<String, Object> out = new java.util.TreeMap<>();
+                m.forEach((k, v) -> out.put(String.valueOf(k), canonical(v)));
+                yield out;
+            }
+            case List<?> l -> l.stream().map(Engine::canonical).toList();
+            case null, default -> value;
+        };
+    }
+
+    /** A kept completion for a conflict's message: its state, and its output when short. */
+    private static String describe(String completion) {
+        Map<String, Object> c = io.trailboss.json.Json.readMap(completion);
+        String out = io.trailboss.json.Json.write(c.get("output"));
+        return c.get("state") + (out.length() <= 200 ? " and output " + out : " and another output");
     }
 
     // ------------------------------------------------------------------ job outcomes

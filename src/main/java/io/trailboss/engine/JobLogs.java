@@ -71,8 +71,9 @@ public final class JobLogs {
         }
     }
 
-    /** Another node's job ended: its followers here are told. */
+    /** Another node's job ended: what this node held back of its output is stored, and its followers here are told. */
     public void endedElsewhere(String jobId) {
+        flush(jobId);
         hub.end(jobId);
     }
 
@@ -91,43 +92,88 @@ public final class JobLogs {
     }
 
     /**
-     * Appends a chunk; returns false when the log is at its cap: this chunk was cut there (the log
-     * says so) or nothing was stored because the log was full already. A runner then stops the job
-     * and fails it ({@link #capReached}): output beyond the cap would be lost.
+     * Appends text the server writes into a job's log (not the job's own output): masked with the
+     * secrets the job's output was last masked with, after what its output still holds back.
      */
     public boolean append(String executionId, String jobId, String text) {
+        Held h = held.get(jobId);
+        return append(executionId, jobId, text, h == null ? List.of() : h.secrets());
+    }
+
+    /**
+     * Appends a chunk of a job's output with {@code secrets} masked, and anything shaped like a job
+     * token; returns false when the log is at its cap: this chunk was cut there (the log says so) or
+     * nothing was stored because the log was full already. A runner then stops the job and fails it
+     * ({@link #capReached}): output beyond the cap would be lost. A chunk may
+     * end with the start of a secret whose rest comes in the next chunk: that end is held back (see
+     * {@link StreamMask}) until the next chunk, or until the job's log is closed here or the job ends
+     * on another node.
+     */
+    public boolean append(String executionId, String jobId, String text, List<String> secrets) {
         if (text.isEmpty()) return true;
         if (text.length() > MAX_CHUNK) throw new InvalidInputException("chunk", "a log chunk may hold at most " + MAX_CHUNK + " characters, not " + text.length());
-        // one writer per job at a time keeps chunk numbers dense and in order
-        synchronized (locks.computeIfAbsent(jobId, k -> new Object())) {
-            List<PromptStore.Prompt> asked = new ArrayList<>();
-            boolean[] cut = {false};
-            Chunk stored = jdbi.inTransaction(h -> {
-                asked.clear();
-                long size = store.size(h, jobId);
-                if (size >= cap) return null;
-                String chunk = text;
-                cut[0] = size + text.length() > cap;
-                if (cut[0]) {
-                    chunk = text.substring(0, (int) (cap - size)) + "\n[log truncated: the job's log reached its cap of " + cap + " bytes]\n";
-                }
-                int seq = store.nextSeq(h, jobId);
-                long at = clock.millis();
-                store.append(h, jobId, seq, at, chunk);
-                signals.logChunk(h, executionId, jobId, seq);
-                for (String question : questions(chunk)) {
-                    PromptStore.Prompt p = new PromptStore.Prompt(UUID.randomUUID().toString(), jobId, executionId, question, PromptStore.OPEN, at, null, null, null);
-                    prompts.insert(h, p);
-                    asked.add(p);
-                }
-                return new Chunk(seq, at, chunk);
-            });
-            if (stored == null) return false;
-            hub.publish(executionId, jobId, stored);
-            if (!asked.isEmpty()) asking.add(jobId);
-            asked.forEach(this::tell);
-            return !cut[0];
+        Object lock = locks.computeIfAbsent(jobId, k -> new Object());
+        synchronized (lock) {
+            Held h = held.get(jobId);
+            if (secrets.isEmpty() && h == null) return write(executionId, jobId, Secrets.maskJobTokens(text));
+            // only a stream that holds something keeps its state here: most jobs' chunks end with a line
+            StreamMask mask = h == null ? new StreamMask() : h.mask();
+            List<String> masks = secrets.isEmpty() ? h.secrets() : secrets;
+            String shown = mask.next(text, masks);
+            if (mask.holds()) held.put(jobId, new Held(executionId, mask, masks));
+            else held.remove(jobId);
+            return shown.isEmpty() || write(executionId, jobId, Secrets.maskJobTokens(shown));
         }
+    }
+
+    /** What a job's masked output holds back, with the secrets it was masked with. */
+    private record Held(String executionId, StreamMask mask, List<String> secrets) {}
+
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    /** The job's output ended (here or on another node): what its mask held back is stored. */
+    private void flush(String jobId) {
+        Held h = held.get(jobId);
+        if (h == null) return;
+        synchronized (locks.computeIfAbsent(jobId, k -> new Object())) {
+            h = held.remove(jobId);
+            if (h != null) {
+                String rest = h.mask().end(h.secrets());
+                if (!rest.isEmpty()) write(h.executionId(), jobId, Secrets.maskJobTokens(rest));
+            }
+        }
+    }
+
+    private boolean write(String executionId, String jobId, String text) {
+        if (text.isEmpty()) return true;
+        // one writer per job at a time keeps chunk numbers dense and in order: the caller holds the job's lock
+        List<PromptStore.Prompt> asked = new ArrayList<>();
+        boolean[] cut = {false};
+        Chunk stored = jdbi.inTransaction(h -> {
+            asked.clear();
+            long size = store.size(h, jobId);
+            if (size >= cap) return null;
+            String chunk = text;
+            cut[0] = size + text.length() > cap;
+            if (cut[0]) {
+                chunk = text.substring(0, (int) (cap - size)) + "\n[log truncated: the job's log reached its cap of " + cap + " bytes]\n";
+            }
+            int seq = store.nextSeq(h, jobId);
+            long at = clock.millis();
+            store.append(h, jobId, seq, at, chunk);
+            signals.logChunk(h, executionId, jobId, seq);
+            for (String question : questions(chunk)) {
+                PromptStore.Prompt p = new PromptStore.Prompt(UUID.randomUUID().toString(), jobId, executionId, question, PromptStore.OPEN, at, null, null, null);
+                prompts.insert(h, p);
+                asked.add(p);
+            }
+            return new Chunk(seq, at, chunk);
+        });
+        if (stored == null) return false;
+        hub.publish(executionId, jobId, stored);
+        if (!asked.isEmpty()) asking.add(jobId);
+        asked.forEach(this::tell);
+        return !cut[0];
     }
 
     /**
@@ -157,6 +203,7 @@ public final class JobLogs {
 
     /** The job's process is over: followers of the job are told, and the per-job lock is dropped. */
     public void closed(String jobId) {
+        flush(jobId);
         locks.remove(jobId);
         hub.end(jobId);
         signals.logEnded(jobId);

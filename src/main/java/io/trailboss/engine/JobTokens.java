@@ -42,6 +42,15 @@ public final class JobTokens {
         return secret.length() == 43 && secret.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '_');
     }
 
+    /**
+     * What to mask of a token wherever its job shows it: the whole token and its random part alone
+     * (a script may print the part after the dot); the job id it names is no secret.
+     */
+    public static java.util.List<String> masks(String token) {
+        int dot = token.indexOf('.');
+        return dot > 0 && dot < token.length() - 1 ? java.util.List.of(token, token.substring(dot + 1)) : java.util.List.of(token);
+    }
+
     public static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));

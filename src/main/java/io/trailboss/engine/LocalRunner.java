@@ -55,10 +55,18 @@ public final class LocalRunner implements JobRunner {
 
     private static ActionResult maskOutput(ActionResult result, List<String> secrets) {
         return switch (result) {
-            case ActionResult.Success s -> new ActionResult.Success(Secrets.mask(s.output(), secrets));
-            case ActionResult.Failure f -> new ActionResult.Failure(Secrets.mask(f.error(), secrets), Secrets.mask(f.output(), secrets));
+            case ActionResult.Success s -> new ActionResult.Success(Secrets.maskWithTokens(s.output(), secrets));
+            case ActionResult.Failure f -> new ActionResult.Failure((String) Secrets.maskWithTokens(f.error(), secrets), Secrets.maskWithTokens(f.output(), secrets));
+            case ActionResult.Incomplete i -> new ActionResult.Incomplete(Secrets.maskWithTokens(i.output(), secrets));
             default -> result;
         };
+    }
+
+    static List<String> withToken(List<String> secrets, String token) {
+        List<String> out = new java.util.ArrayList<>(secrets.size() + 1);
+        out.addAll(secrets);
+        out.addAll(JobTokens.masks(token));
+        return List.copyOf(out);
     }
 
     public void observeStarts(JobStarts starts) {
@@ -188,10 +196,13 @@ public final class LocalRunner implements JobRunner {
             }
             if (token != null) this.started.put(job.id(), Boolean.TRUE);
             starts.started(job, "local", started);
+            // the job's own token is masked like a secret: a script that echoes its environment must not show it
+            if (token != null) secrets = withToken(secrets, token);
+            List<String> masks = secrets;
             java.util.concurrent.atomic.AtomicBoolean capped = new java.util.concurrent.atomic.AtomicBoolean();
             ActionContext context = new ActionContext(job.id(), job.executionId(), null, token, text -> {
                 // a log at its cap stops the job: what it prints from now on would be lost
-                if (!engine.jobLogs().append(job.executionId(), job.id(), Secrets.mask(text, secrets)) && capped.compareAndSet(false, true)) {
+                if (!engine.jobLogs().append(job.executionId(), job.id(), text, masks) && capped.compareAndSet(false, true)) {
                     interruption.interrupt(CAP_STOP_GRACE_MILLIS);
                 }
             }, input, interruption);
@@ -211,7 +222,7 @@ public final class LocalRunner implements JobRunner {
             engine.jobLogs().closed(job.id());
             slots.release();
         }
-        if (!secrets.isEmpty()) result = maskOutput(result, secrets);
+        result = maskOutput(result, secrets);
         JobOutcome outcome = new JobOutcome(job.id(), job.executionId(), result, started, name);
         // a job marked RUNNING here has its outcome stored before it is applied: it survives this node's death
         if (marked) engine.jobDoneDurably(outcome);

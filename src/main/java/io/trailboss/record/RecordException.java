@@ -1,8 +1,8 @@
 package io.trailboss.record;
 
-/** A recording request that cannot be served: bad input (with the field at fault) or an unknown object. */
+/** A recording request that cannot be served: bad input (with the field at fault), an unknown object, or a write the caller may not make. */
 public final class RecordException extends RuntimeException {
-    public enum Kind { INVALID, NOT_FOUND }
+    public enum Kind { INVALID, NOT_FOUND, FORBIDDEN }
 
     private final Kind kind;
     private final String field;
@@ -19,6 +19,11 @@ public final class RecordException extends RuntimeException {
 
     public static RecordException notFound() {
         return new RecordException(Kind.NOT_FOUND, null, "Not found.");
+    }
+
+    /** A running job's token writing a recording its job did not create. */
+    public static RecordException forbidden(String message) {
+        return new RecordException(Kind.FORBIDDEN, null, message);
     }
 
     public Kind kind() {

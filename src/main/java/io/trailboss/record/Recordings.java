@@ -86,6 +86,11 @@ public final class Recordings {
     // ---------------------------------------------------------------- writes
 
     public Map<String, Object> create(AraResource r, Map<String, Object> body) {
+        return create(r, body, RecordWriter.ANYONE);
+    }
+
+    /** Creates an object; a job may create playbooks (then its own) and objects below its own playbooks only. */
+    public Map<String, Object> create(AraResource r, Map<String, Object> body, RecordWriter writer) {
         if (r == AraResource.LATESTHOSTS) throw RecordException.invalid(null, "latesthosts are read-only");
         long now = clock.millis();
         Map<String, Object> values = new LinkedHashMap<>();
@@ -101,6 +106,14 @@ public final class Recordings {
         }
         values.put("created_at", now);
         values.put("updated_at", now);
+        if (writer.isJob()) {
+            if (r == AraResource.PLAYBOOKS) {
+                if (body.containsKey("labels")) refuseOtherJobsLabels(labelNames(body.get("labels")), writer);
+                values.put("job_id", writer.jobId());
+            } else {
+                jdbi.useHandle(h -> checkBelowOwnPlaybook(h, r, values, writer));
+            }
+        }
         return switch (r) {
             case HOSTS -> jdbi.withHandle(h -> getOrCreate(h, r, HOST_BY_NAME, Map.of("playbook", values.get("playbook_id"), "name", values.get("name")), values));
             case FILES -> {
@@ -258,6 +271,11 @@ public final class Recordings {
     }
 
     public Map<String, Object> patch(AraResource r, long id, Map<String, Object> body) {
+        return patch(r, id, body, RecordWriter.ANYONE);
+    }
+
+    /** Changes an object; a job may change only its own playbooks and what lies below them. */
+    public Map<String, Object> patch(AraResource r, long id, Map<String, Object> body, RecordWriter writer) {
         if (r == AraResource.LATESTHOSTS) throw RecordException.invalid(null, "latesthosts are read-only");
         long now = clock.millis();
         Map<String, Object> values = new LinkedHashMap<>();
@@ -273,7 +291,13 @@ public final class Recordings {
         }
         values.put("updated_at", now);
         String newContent = content;
+        if (writer.isJob() && labels != null) refuseOtherJobsLabels(labels, writer);
         return jdbi.withHandle(h -> {
+            if (writer.isJob()) {
+                checkOwnObject(h, r, id, writer);
+                // moved or re-linked: to objects of the job's own playbooks only
+                if (r != AraResource.PLAYBOOKS) checkBelowOwnPlaybook(h, r, withCurrentPlaybook(h, r, id, values), writer);
+            }
             if (newContent != null) insertContent(h, (String) values.get("sha1"), newContent, now);
             StringBuilder sql = new StringBuilder("update ").append(r.table).append(" set ");
             List<String> sets = new ArrayList<>();
@@ -326,9 +350,92 @@ public final class Recordings {
     }
 
     public void delete(AraResource r, long id) {
+        delete(r, id, RecordWriter.ANYONE);
+    }
+
+    /** Deletes an object (a playbook with everything below it); a job may delete only within its own playbooks. */
+    public void delete(AraResource r, long id, RecordWriter writer) {
         if (r == AraResource.LATESTHOSTS) throw RecordException.invalid(null, "latesthosts are read-only");
-        int n = jdbi.withHandle(h -> h.createUpdate("delete from " + r.table + " where id = :id").bind("id", id).execute());
+        int n = jdbi.withHandle(h -> {
+            if (writer.isJob()) checkOwnObject(h, r, id, writer);
+            return h.createUpdate("delete from " + r.table + " where id = :id").bind("id", id).execute();
+        });
         if (n == 0) throw RecordException.notFound();
+    }
+
+    // ---------------------------------------------------------------- what a job may write
+
+    /**
+     * The label the ansible action gives the playbooks of its job ({@code trailboss_job:<job id>}), by
+     * which it finds its recording: a job may not put another job's on a playbook.
+     */
+    public static final String JOB_LABEL = "trailboss_job:";
+
+    private static final Map<String, String> PARENT_TABLES = Map.of("play_id", "rec_play", "task_id", "rec_task", "host_id", "rec_host", "file_id", "rec_file");
+
+    private static void refuseOtherJobsLabels(List<String> labels, RecordWriter writer) {
+        for (String l : labels) {
+            if (l.startsWith(JOB_LABEL) && !l.equals(JOB_LABEL + writer.jobId())) {
+                throw RecordException.forbidden("job " + writer.jobId() + " may not label a playbook '" + l + "': that label names another job");
+            }
+        }
+    }
+
+    /** An existing object a job wants to change or delete: it must lie in a playbook the job created (labels lie in none). */
+    private static void checkOwnObject(Handle h, AraResource r, long id, RecordWriter writer) {
+        if (r == AraResource.LABELS) throw RecordException.forbidden("a job's token may not change labels: they are shared by every playbook");
+        Optional<Long> playbook = r == AraResource.PLAYBOOKS ? Optional.of(id)
+                : h.createQuery("select playbook_id from " + r.table + " where id = :id").bind("id", id).mapTo(Long.class).findOne();
+        if (playbook.isEmpty()) throw RecordException.notFound();
+        checkOwner(h, playbook.get(), writer, r.path + " " + id);
+    }
+
+    /**
+     * An object a job creates or changes: the playbook it lies in, and the plays, tasks, hosts and
+     * files it refers to, must all be of a playbook the job created. One read for all of them.
+     */
+    private static void checkBelowOwnPlaybook(Handle h, AraResource r, Map<String, Object> values, RecordWriter writer) {
+        if (r == AraResource.LABELS) throw RecordException.forbidden("a job's token may not write labels: they are shared by every playbook; set a playbook's labels instead");
+        if (!(values.get("playbook_id") instanceof Number playbook)) return; // a patch that moves nothing, or a missing field (refused later)
+        List<String> refs = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select (select coalesce(p.job_id, '') from rec_playbook p where p.id = :playbook_id) as owner_job");
+        for (var e : PARENT_TABLES.entrySet()) {
+            if (values.get(e.getKey()) instanceof Number) {
+                refs.add(e.getKey());
+                sql.append(", (select x.playbook_id from ").append(e.getValue()).append(" x where x.id = :").append(e.getKey()).append(") as ").append(e.getKey());
+            }
+        }
+        var q = h.createQuery(sql + " from (values (1)) as one (x)").bind("playbook_id", playbook.longValue());
+        for (String ref : refs) q.bind(ref, ((Number) values.get(ref)).longValue());
+        Map<String, Object> found = q.mapToMap().one();
+        Object owner = found.get("owner_job");
+        if (owner == null) return; // no such playbook: the insert refuses it (400), as for anybody
+        if (!writer.jobId().equals(owner)) {
+            throw RecordException.forbidden("job " + writer.jobId() + " may write only the recordings of playbooks it created, not below playbook " + playbook);
+        }
+        for (String ref : refs) {
+            Object at = found.get(ref);
+            if (at != null && ((Number) at).longValue() != playbook.longValue()) {
+                throw RecordException.forbidden("job " + writer.jobId() + " may not link to " + ref.replace("_id", "") + " " + values.get(ref) + ": it belongs to another playbook");
+            }
+        }
+    }
+
+    private static void checkOwner(Handle h, long playbook, RecordWriter writer, String what) {
+        Optional<String> owner = h.createQuery("select coalesce(job_id, '') from rec_playbook where id = :id").bind("id", playbook).mapTo(String.class).findOne();
+        if (owner.isEmpty()) throw RecordException.notFound();
+        if (!writer.jobId().equals(owner.get())) {
+            throw RecordException.forbidden("job " + writer.jobId() + " may write only the recordings of playbooks it created; " + what + " is not one of them");
+        }
+    }
+
+    /** The changes of a patch, with the object's current playbook when the patch does not move it. */
+    private static Map<String, Object> withCurrentPlaybook(Handle h, AraResource r, long id, Map<String, Object> values) {
+        if (values.containsKey("playbook_id") || PARENT_TABLES.keySet().stream().noneMatch(values::containsKey)) return values;
+        Map<String, Object> out = new LinkedHashMap<>(values);
+        h.createQuery("select playbook_id from " + r.table + " where id = :id").bind("id", id).mapTo(Long.class).findOne()
+                .ifPresent(p -> out.put("playbook_id", p));
+        return out;
     }
 
     private long insert(Handle h, AraResource r, Map<String, Object> values) {

@@ -125,6 +125,15 @@ public final class JobStore {
         h.createUpdate(LINK_CHILD).bind("id", id).bind("child", childExecutionId).bind("now", now).execute();
     }
 
+    /** The external completion that finished an async job, as kept (canonical JSON), if any. */
+    public Optional<String> completion(Handle h, String id) {
+        return h.createQuery("select completion from job where id = :id").bind("id", id).mapTo(String.class).findOne();
+    }
+
+    public void keepCompletion(Handle h, String id, String completion) {
+        h.createUpdate("update job set completion = :completion where id = :id").bind("completion", completion).bind("id", id).execute();
+    }
+
     public Optional<Job> find(Handle h, String id) {
         return h.createQuery(FIND).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }

@@ -97,8 +97,29 @@ class AgentsTest {
                   action: shell
                   input:
                     script: echo probe
+            leaky:
+              tasks:
+                show:
+                  targets: m1
+                  action: shell
+                  input:
+                    script: |
+                      echo "token=$TRAILBOSS_TOKEN part=${TRAILBOSS_TOKEN#*.}"
+                      P='{{ params.pin }}'
+                      printf 'pin=%s' "$(printf '%s' "$P" | cut -c1-6)"
+                      sleep 1.5
+                      printf '%s;\\n' "$(printf '%s' "$P" | cut -c7-)"
+            masked_wf:
+              tasks:
+                one:
+                  targets: masked1
+                  action: shell
+                  input:
+                    script: echo never run here
             """;
+    private static final String PIN = "agent-Pin-S3cret-77";
 
+    private static final String MASK = io.trailboss.engine.Secrets.MASK;
     private TestServer server;
     private final Map<String, String> tokens = new HashMap<>();
     private final Map<String, Process> agents = new HashMap<>();
@@ -112,13 +133,16 @@ class AgentsTest {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         server = new TestServer(TestDatabases.h2());
         server.tb.agents().setLease(LEASE);
+        assertThat(server.postJson("/api/v1/params", Map.of("name", "pin", "secret", true)).status()).isEqualTo(201);
         for (String name : List.of("m1", "m2", "m3")) {
             assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", name, "labels", Map.of("pool", "agents"),
-                    "params", Map.of("colour", "blue-" + name))).status()).isEqualTo(201);
+                    "params", name.equals("m1") ? Map.of("colour", "blue-" + name, "pin", PIN) : Map.of("colour", "blue-" + name))).status()).isEqualTo(201);
         }
         assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "local1")).status()).isEqualTo(201);
         assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "probe1")).status()).isEqualTo(201);
-        assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOWS).status()).isEqualTo(200);
+        assertThat(server.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "masked1", "params", Map.of("pin", PIN))).status()).isEqualTo(201);
+        var defined = server.send("PUT", "/api/v1/workflows", "text/yaml", WORKFLOWS);
+        assertThat(defined.status()).as(defined.body()).isEqualTo(200);
         for (String name : List.of("agent-a", "agent-b")) {
             var issued = server.postJson("/api/v1/agents/tokens", Map.of("name", name, "labels", Map.of("pool", "agents")));
             assertThat(issued.status()).as(issued.body()).isEqualTo(201);
@@ -438,5 +462,40 @@ class AgentsTest {
         String out = new String(bad.getInputStream().readAllBytes());
         assertThat(bad.exitValue()).as(out).isEqualTo(3);
         assertThat(out).contains("refused the agent token");
+    }
+
+    @Test
+    @Order(4)
+    void an_agent_job_finds_its_token_and_a_secret_printed_in_two_pieces_masked_in_its_log() {
+        String id = startExecution("leaky", Map.of());
+        assertThat(awaitEnd(id, Duration.ofSeconds(30)).get("state")).isEqualTo("SUCCESS");
+        var show = jobs(id, "show").getFirst();
+        assertThat((String) show.get("runner")).startsWith("agent:agent-");
+        assertThat(log((String) show.get("id"))).isEqualTo("token=" + MASK + " part=" + MASK + "\npin=" + MASK + ";\n");
+        assertThat(String.valueOf(show.get("output"))).doesNotContain("tbj_").doesNotContain(PIN.substring(0, 6)).doesNotContain(PIN.substring(6));
+    }
+
+    @Test
+    @Order(5)
+    void the_server_masks_what_an_agent_sends_unmasked_a_token_and_a_secret_cut_across_chunks_included() {
+        var issued = server.postJson("/api/v1/agents/tokens", Map.of("name", "raw-agent", "targets", List.of("masked1")));
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        String agent = (String) issued.map().get("token");
+        String ex = startExecution("masked_wf", Map.of());
+        @SuppressWarnings("unchecked")
+        var claimed = (List<Map<String, Object>>) agentPost(agent, "/api/v1/agent/claim", Map.of("max", 1, "wait_seconds", 10)).map().get("jobs");
+        String jobId = (String) claimed.getFirst().get("id");
+        String jobToken = (String) claimed.getFirst().get("token");
+        assertThat(agentPost(agent, "/api/v1/agent/ack", Map.of("jobs", List.of(jobId))).map().get("jobs")).isEqualTo(List.of(jobId));
+        // an agent that masks nothing, and cuts its chunks in the middle of a secret
+        String text = "token=" + jobToken + " pin=" + PIN + " part=" + jobToken.substring(jobToken.indexOf('.') + 1) + "\nend";
+        for (int at = 0; at < text.length(); at += 9) {
+            assertThat(agentPost(agent, "/api/v1/agent/jobs/" + jobId + "/log", Map.of("text", text.substring(at, Math.min(text.length(), at + 9)))).status()).isEqualTo(202);
+        }
+        var done = agentPost(agent, "/api/v1/agent/jobs/" + jobId + "/complete", Map.of("state", "SUCCEEDED", "output", Map.of("said", "my token is " + jobToken)));
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(awaitEnd(ex, Duration.ofSeconds(10)).get("state")).isEqualTo("SUCCESS");
+        assertThat(log(jobId)).isEqualTo("token=" + MASK + " pin=" + MASK + " part=" + MASK + "\nend");
+        assertThat(job(jobId).get("output")).isEqualTo(Map.of("said", "my token is " + MASK));
     }
 }

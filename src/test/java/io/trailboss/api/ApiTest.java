@@ -3,6 +3,7 @@ package io.trailboss.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trailboss.json.Json;
 import io.trailboss.testing.TestDatabases;
 import io.trailboss.testing.TestServer;
 import java.time.Duration;
@@ -160,6 +161,41 @@ class ApiTest {
         var done = awaitFinal(id);
         assertThat(done.get("state")).isEqualTo("SUCCESS");
         assertThat(((Map<?, ?>) done.get("output")).get("answer")).isEqualTo(42);
+    }
+
+    @Test
+    void a_second_completion_with_another_output_or_error_is_a_conflict_and_changes_nothing() {
+        String id = (String) server.postJson("/api/v1/executions", Map.of("workflow", "api_async")).map().get("id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> asyncJob(id) != null);
+        String jobId = asyncJob(id);
+        Map<String, Object> output = new java.util.LinkedHashMap<>();
+        output.put("answer", 42);
+        output.put("by", Map.of("x", 1, "y", List.of(1, 2)));
+        assertThat(server.postJson("/api/v1/jobs/" + jobId + "/complete", Map.of("state", "SUCCESS", "output", output)).map().get("changed")).isEqualTo(true);
+        // the same result again, its keys in another order: harmless
+        String reordered = "{\"output\": {\"by\": {\"y\": [1, 2], \"x\": 1}, \"answer\": 42}, \"state\": \"SUCCESS\"}";
+        var again = server.send("POST", "/api/v1/jobs/" + jobId + "/complete", "application/json", reordered);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.map().get("changed")).isEqualTo(false);
+        // the same state with another output: refused, not dropped silently
+        var other = server.postJson("/api/v1/jobs/" + jobId + "/complete", Map.of("state", "SUCCESS", "output", Map.of("answer", 43)));
+        assertThat(other.status()).as(other.body()).isEqualTo(409);
+        assertThat(other.body()).contains("already completed with another result").contains("\\\"answer\\\":42");
+        assertThat(server.postJson("/api/v1/jobs/" + jobId + "/complete", Map.of("state", "SUCCESS")).status()).isEqualTo(409);
+        // Mistral's callback: the same answers
+        var mistralOther = server.send("PUT", "/mistral/v2/action_executions/" + jobId, "application/json", "{\"state\": \"SUCCESS\", \"output\": \"{\\\"answer\\\": 44}\"}");
+        assertThat(mistralOther.status()).as(mistralOther.body()).isEqualTo(409);
+        var mistralSame = server.send("PUT", "/mistral/v2/action_executions/" + jobId, "application/json", Json.write(Map.of("state", "SUCCESS", "output", Json.write(output))));
+        assertThat(mistralSame.status()).as(mistralSame.body()).isEqualTo(200);
+        var done = awaitFinal(id);
+        assertThat(((Map<?, ?>) done.get("output")).get("answer")).isEqualTo(42);
+
+        String failing = (String) server.postJson("/api/v1/executions", Map.of("workflow", "api_async")).map().get("id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> asyncJob(failing) != null);
+        String failed = asyncJob(failing);
+        assertThat(server.postJson("/api/v1/jobs/" + failed + "/complete", Map.of("state", "ERROR", "error", "disk full")).status()).isEqualTo(200);
+        assertThat(server.postJson("/api/v1/jobs/" + failed + "/complete", Map.of("state", "ERROR", "error", "disk full")).map().get("changed")).isEqualTo(false);
+        assertThat(server.postJson("/api/v1/jobs/" + failed + "/complete", Map.of("state", "ERROR", "error", "network down")).status()).isEqualTo(409);
     }
 
     @SuppressWarnings("unchecked")

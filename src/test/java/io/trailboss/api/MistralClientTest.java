@@ -97,5 +97,15 @@ class MistralClientTest {
         mistral("action-execution-update", actionId, "--state", "SUCCESS", "--output", "\"done\"");
         await().atMost(Duration.ofSeconds(30)).until(() -> mistral("execution-get", id, "-f", "value", "-c", "State").trim().equals("SUCCESS"));
         assertThat(Json.read(mistral("execution-get-output", id))).isEqualTo(Map.of("got", "done"));
+        // the same completion again is harmless; another output is refused, and the first one stands
+        mistral("action-execution-update", actionId, "--state", "SUCCESS", "--output", "\"done\"");
+        Process other = new ProcessBuilder("mistral", "--os-mistral-url", server.base + "/mistral/v2", "action-execution-update", actionId,
+                "--state", "SUCCESS", "--output", "\"something else\"").redirectErrorStream(true).start();
+        other.getOutputStream().close();
+        String refused = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(other.exitValue()).as(refused).isNotZero();
+        assertThat(refused).contains("already completed with another result");
+        assertThat(Json.read(mistral("execution-get-output", id))).isEqualTo(Map.of("got", "done"));
     }
 }

@@ -38,9 +38,22 @@ class LoginAndTokensTest {
         server.close();
     }
 
+    /** As a browser logs in: the login page first (its token in a cookie and in the form), then the form. */
     private HttpResponse<String> formLogin(String username, String password, String next) {
-        String form = "username=" + enc(username) + "&password=" + enc(password) + (next == null ? "" : "&next=" + enc(next));
-        return server.raw("POST", "/login", Map.of("Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"), form);
+        LoginPage page = loginPage();
+        String form = "_csrf=" + enc(page.field()) + "&username=" + enc(username) + "&password=" + enc(password) + (next == null ? "" : "&next=" + enc(next));
+        return server.raw("POST", "/login", Map.of("Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html", "Cookie", page.cookie()), form);
+    }
+
+    /** The login page's token as its cookie ({@code name=value}) and as the form's hidden field. */
+    private record LoginPage(String cookie, String field) {}
+
+    private LoginPage loginPage() {
+        HttpResponse<String> page = server.raw("GET", "/login", Map.of("Accept", "text/html"), null);
+        String set = page.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("tb_login_csrf=")).findFirst().orElseThrow();
+        java.util.regex.Matcher field = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(field.find()).as(page.body()).isTrue();
+        return new LoginPage(set.substring(0, set.indexOf(';')), field.group(1));
     }
 
     private static String enc(String s) {
@@ -105,6 +118,86 @@ class LoginAndTokensTest {
         assertThat(server.raw("GET", "/ara/api/v1/playbooks", Map.of("Authorization", basic), null).statusCode()).isEqualTo(429);
         clock.advance(Duration.ofSeconds(61));
         assertThat(formLogin("ada", PASSWORD, null).statusCode()).isEqualTo(303);
+    }
+
+    /** A request sent from another loopback address (127.0.0.N), as a client elsewhere would: status line and body. */
+    private String fromAddress(String address, String method, String path, Map<String, String> headers, String body) throws java.io.IOException {
+        java.net.URI uri = java.net.URI.create(server.base);
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(address, 0));
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nConnection: close\r\nContent-Length: " + bytes.length + "\r\n");
+            headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+            socket.getOutputStream().write((request + "\r\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private String jsonLoginFrom(String address, String password) throws java.io.IOException {
+        return fromAddress(address, "POST", "/login", Map.of("Content-Type", "application/json"), Json.write(Map.of("username", "ada", "password", password)));
+    }
+
+    @Test
+    void failed_logins_from_other_addresses_never_lock_a_user_out_of_their_own() throws Exception {
+        // five wrong passwords from each of several addresses: each of those addresses is held back, for this user
+        for (int a = 2; a <= 4; a++) {
+            for (int i = 0; i < 5; i++) assertThat(jsonLoginFrom("127.0.0." + a, "wrong-" + i)).startsWith("HTTP/1.1 401");
+            assertThat(jsonLoginFrom("127.0.0." + a, PASSWORD)).startsWith("HTTP/1.1 429");
+        }
+        // more addresses: past 20 failures a minute the user is under attack, and each failing address gets one try a minute
+        for (int a = 11; a <= 16; a++) assertThat(jsonLoginFrom("127.0.0." + a, "wrong")).startsWith("HTTP/1.1 401");
+        assertThat(jsonLoginFrom("127.0.0.11", "wrong")).startsWith("HTTP/1.1 429");
+        // the user, from their own address, logs in, with a form, with JSON, and with Basic on /ara (as ARA's callback does)
+        assertThat(formLogin("ada", PASSWORD, "/").statusCode()).isEqualTo(303);
+        assertThat(jsonLoginFrom("127.0.0.9", PASSWORD)).startsWith("HTTP/1.1 200");
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        assertThat(fromAddress("127.0.0.10", "GET", "/ara/api/v1/playbooks", Map.of("Authorization", basic), null)).startsWith("HTTP/1.1 200");
+        // an attacking address that used its five gets one more try every 12 s
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(jsonLoginFrom("127.0.0.2", "wrong-again")).startsWith("HTTP/1.1 429");
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(jsonLoginFrom("127.0.0.2", "wrong-again")).startsWith("HTTP/1.1 401");
+        assertThat(jsonLoginFrom("127.0.0.2", "wrong-again")).startsWith("HTTP/1.1 429");
+    }
+
+    @Test
+    void a_login_from_another_sites_page_or_without_the_login_pages_token_gets_no_session() {
+        LoginPage page = loginPage();
+        assertThat(page.cookie()).startsWith("tb_login_csrf=");
+        String set = server.raw("GET", "/login", Map.of(), null).headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("tb_login_csrf=")).findFirst().orElseThrow();
+        assertThat(set).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict").contains("Path=/login");
+        String form = "username=ada&password=" + enc(PASSWORD);
+        Map<String, String> formType = Map.of("Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html");
+        java.util.List<HttpResponse<String>> refused = new java.util.ArrayList<>();
+        // a cross-site form: no token (the attacker's page cannot read the cookie), or the browser says where it comes from
+        refused.add(server.raw("POST", "/login", formType, form));
+        refused.add(server.raw("POST", "/login", with(formType, "Cookie", page.cookie()), form + "&_csrf=" + enc("x" + page.field().substring(1))));
+        refused.add(server.raw("POST", "/login", with(with(formType, "Cookie", page.cookie()), "Origin", "http://evil.example"), form + "&_csrf=" + enc(page.field())));
+        refused.add(server.raw("POST", "/login", with(with(formType, "Cookie", page.cookie()), "Sec-Fetch-Site", "cross-site"), form + "&_csrf=" + enc(page.field())));
+        refused.add(server.raw("POST", "/login", Map.of("Content-Type", "application/json", "Origin", "http://evil.example"),
+                Json.write(Map.of("username", "ada", "password", PASSWORD))));
+        for (HttpResponse<String> r : refused) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+            assertThat(r.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("tb_session="));
+        }
+        assertThat(refused.getFirst().body()).contains("<form method=\"post\" action=\"/login\"").contains("did not come from this server");
+        // the same form from this server's own page, and a same-origin browser request, log in
+        HttpResponse<String> own = server.raw("POST", "/login", with(with(formType, "Cookie", page.cookie()), "Sec-Fetch-Site", "same-origin"),
+                form + "&_csrf=" + enc(page.field()));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(303);
+        assertThat(own.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("tb_session="));
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(headers);
+        out.put(name, value);
+        return out;
     }
 
     @Test

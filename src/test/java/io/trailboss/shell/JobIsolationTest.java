@@ -55,6 +55,7 @@ class JobIsolationTest {
                     script: |
                       env | sed 's/=.*//' | sort | sed 's/^/name: /'
                       env
+                      echo "token shape: ${TRAILBOSS_TOKEN%%_*}_"
             reach_out:
               input: [pid, data, hostfile, name]
               tasks:
@@ -111,6 +112,7 @@ class JobIsolationTest {
                       echo "uid=$(id -u)"
                       if cat /proc/{{ _.agent_pid }}/environ > /dev/null 2>&1; then echo "agent environ: READ"; else echo "agent environ: refused"; fi
                       env
+                      echo "token shape: ${TRAILBOSS_TOKEN%%_*}_"
             play_isolated:
               input: [pid]
               tasks:
@@ -217,7 +219,7 @@ class JobIsolationTest {
         assertThat(job.get("state")).as(log).isEqualTo("SUCCEEDED");
         assertNoSecretOfTheServer(log);
         assertThat(log).contains("TRAILBOSS_JOB_ID=" + job.get("id") + "\n").contains("TRAILBOSS_EXECUTION_ID=" + job.get("execution_id") + "\n")
-                .contains("TRAILBOSS_SERVER=" + base + "\n").contains("TRAILBOSS_TOKEN=tbj_").contains("GIVEN_BY_THE_TASK=yes\n").contains("PATH=");
+                .contains("TRAILBOSS_SERVER=" + base + "\n").contains("TRAILBOSS_TOKEN=********\n").contains("token shape: tbj_\n").contains("GIVEN_BY_THE_TASK=yes\n").contains("PATH=");
         assertThat(log).containsPattern("HOME=/tmp/trailboss-job-[^\\n]+\\n");
         // every variable the job has is one it is meant to have (sh adds PWD, and OLDPWD and SHLVL in some shells)
         Set<String> names = log.lines().filter(l -> l.startsWith("name: ")).map(l -> l.substring(6)).collect(Collectors.toSet());
@@ -283,7 +285,7 @@ class JobIsolationTest {
         assertThat(job.get("state")).as(log + Files.readString(dir.resolve("agent.log"))).isEqualTo("SUCCEEDED");
         assertThat((String) job.get("runner")).isEqualTo("agent:edge-agent");
         assertThat(log).doesNotContain(token).doesNotContain(agentMarker).doesNotContain("TRAILBOSS_AGENT_TOKEN").doesNotContain("AGENT_MARKER")
-                .contains("agent environ: refused\n").contains("TRAILBOSS_JOB_ID=" + job.get("id") + "\n").contains("TRAILBOSS_TOKEN=tbj_");
+                .contains("agent environ: refused\n").contains("TRAILBOSS_JOB_ID=" + job.get("id") + "\n").contains("TRAILBOSS_TOKEN=********\n").contains("token shape: tbj_\n");
         int agentUid = (Integer) Files.getAttribute(Path.of("/proc/" + agent.pid()), "unix:uid");
         String uid = log.lines().filter(l -> l.startsWith("uid=")).findFirst().orElseThrow().substring(4);
         assertThat(Integer.parseInt(uid)).as("the job's uid").isNotEqualTo(agentUid);

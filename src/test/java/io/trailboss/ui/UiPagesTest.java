@@ -31,6 +31,12 @@ class UiPagesTest {
                     instructions: "Look at [this](javascript:alert(1)) and <script>alert(2)</script>"
                     form:
                       - {name: count, type: number, min: 1, max: 3}
+            data_links:
+              tasks:
+                ask:
+                  action: manual
+                  input:
+                    instructions: "Open [the runbook](data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==) or ![chart](data:image/svg+xml;base64,PHN2Zy8+), see [docs](https://docs.example/run)"
             """;
 
     private TestServer server;
@@ -76,6 +82,16 @@ class UiPagesTest {
         String inbox = server.get("/ui/inbox").body();
         assertThat(inbox).contains("&lt;script&gt;alert(2)&lt;/script&gt;").doesNotContain("<script>alert(2)").doesNotContain("javascript:alert(1)");
         assertThat(server.get("/ui/executions/" + execution).body()).contains("&lt;script&gt;alert(2)&lt;/script&gt;");
+    }
+
+    @Test
+    void data_links_and_images_in_instructions_are_neutralized_on_the_page() {
+        String execution = (String) server.postJson("/api/v1/executions", Map.of("workflow", "data_links")).map().get("id");
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/ui/inbox").body().contains("the runbook</a>"));
+        for (String page : List.of(server.get("/ui/inbox").body(), server.get("/ui/executions/" + execution).body())) {
+            assertThat(page).doesNotContain("data:text/html").doesNotContain("data:image").contains(" href=\"\"")
+                    .contains("href=\"https://docs.example/run\"");
+        }
     }
 
     @Test
