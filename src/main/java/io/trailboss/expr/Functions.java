@@ -37,7 +37,8 @@ public final class Functions {
     }
 
     public static Object json_parse(String text) {
-        return Values.plain(Json.read(text));
+        // as Python's json.loads, which Mistral's json_parse is
+        return Values.plain(Json.readLenient(text));
     }
 
     /** Mistral's json_dump is Python's {@code json.dumps(data, indent=4)}: the same text, byte for byte. */
