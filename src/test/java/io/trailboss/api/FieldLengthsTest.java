@@ -137,6 +137,45 @@ class FieldLengthsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void a_trigger_with_a_name_of_255_characters_fires_and_its_run_says_it_requested_it(String db) {
+        try (TestServer s = server(db)) {
+            String name = "h".repeat(255);
+            TestServer.Answer saved = s.send("PUT", "/api/v1/triggers/" + name, "application/json", json(Map.of("webhook", Map.of("auth", "token"), "workflow", "fl_noop")));
+            assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+            var headers = new java.util.LinkedHashMap<String, String>();
+            headers.put("Content-Type", "application/json");
+            headers.put("X-Trailboss-Token", (String) saved.map().get("secret"));
+            var fired = s.raw("POST", "/api/v1/hooks/" + name, headers, "{}");
+            assertThat(fired.statusCode()).as(fired.body()).isEqualTo(202);
+            assertThat(fired.body()).contains("STARTED");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void an_ara_result_delegated_to_more_hosts_than_its_column_holds_is_refused_with_a_400(String db) {
+        try (TestServer s = server(db)) {
+            long playbook = id(s.postJson("/ara/api/v1/playbooks", Map.of("ansible_version", "2.14", "path", "/fl.yml")));
+            long play = id(s.postJson("/ara/api/v1/plays", Map.of("playbook", playbook, "uuid", "5254006e-7d3f-8a6b-3a8c-000000000001")));
+            long file = id(s.postJson("/ara/api/v1/files", Map.of("playbook", playbook, "path", "/fl.yml", "content", "- hosts: all")));
+            long task = id(s.postJson("/ara/api/v1/tasks", Map.of("playbook", playbook, "play", play, "file", file, "name", "t", "action", "ping",
+                    "lineno", 1, "handler", false)));
+            long host = id(s.postJson("/ara/api/v1/hosts", Map.of("playbook", playbook, "name", "h")));
+            List<Long> many = java.util.stream.LongStream.range(1_000_000, 1_001_000).boxed().toList();
+            TestServer.Answer result = s.postJson("/ara/api/v1/results", Map.of("playbook", playbook, "play", play, "task", task, "host", host,
+                    "status", "ok", "delegated_to", many));
+            assertThat(result.status()).as(result.body()).isEqualTo(400);
+            assertThat(result.body()).contains("delegated_to").contains("at most 4000");
+        }
+    }
+
+    private static long id(TestServer.Answer a) {
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        return ((Number) a.map().get("id")).longValue();
+    }
+
     private static String json(Object value) {
         return io.trailboss.json.Json.write(value);
     }
