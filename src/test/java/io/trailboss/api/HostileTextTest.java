@@ -79,6 +79,31 @@ class HostileTextTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    @SuppressWarnings("unchecked")
+    void a_job_whose_output_holds_a_nul_ends_and_its_log_shows_a_replacement_character(String db) {
+        try (TestServer s = server(db)) {
+            assertThat(s.send("PUT", "/api/v1/workflows", "text/yaml", """
+                    version: '2.0'
+                    ht_nul_out:
+                      tasks:
+                        t:
+                          action: shell
+                          input:
+                            script: |
+                              printf 'a\\000b\\n'
+                    """).status()).isEqualTo(200);
+            String id = (String) s.postJson("/api/v1/executions", Map.of("workflow", "ht_nul_out")).map().get("id");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> java.util.List.of("SUCCESS", "ERROR").contains(s.get("/api/v1/executions/" + id).map().get("state")));
+            assertThat(s.get("/api/v1/executions/" + id).map().get("state")).isEqualTo("SUCCESS");
+            Map<String, Object> task = (Map<String, Object>) ((java.util.List<Object>) s.get("/api/v1/executions/" + id + "/tasks").map().get("items")).getFirst();
+            Map<String, Object> job = (Map<String, Object>) ((java.util.List<Object>) s.get("/api/v1/tasks/" + task.get("id") + "/jobs").map().get("items")).getFirst();
+            assertThat(s.get("/api/v1/jobs/" + job.get("id") + "/log").body()).contains("a\uFFFDb").doesNotContain("\u0000");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void lone_surrogates_and_bytes_that_are_not_utf8_are_refused_instead_of_stored_changed(String db) throws Exception {
         try (TestServer s = server(db)) {
             refused(s.postJson("/api/v1/targets", "{\"kind\": \"machine\", \"name\": \"ht-2\", \"labels\": {\"role\": \"\\ud800\"}}"), "labels.role", "lone surrogate");
