@@ -64,11 +64,13 @@ final class RequestText {
         String text = decode(bytes, charset(ctx));
         int nul = text.indexOf('\0');
         if (nul >= 0) throw ApiException.badRequest(null, "the request body holds a NUL character (U+0000) at " + position(text, nul) + ", which cannot be stored");
-        if (type.startsWith("application/x-www-form-urlencoded")) {
+        // routes that take JSON read it whatever the type says (curl -d sends it as a form): a body that starts as
+        // JSON does is checked as JSON, a form body as a form
+        if (type.contains("json") || (!type.contains("yaml") && startsLikeJson(text))) {
+            checkJson(text, ctx.path().startsWith("/ara/"));
+        } else if (type.startsWith("application/x-www-form-urlencoded")) {
             checkEncoded(text, "the form body");
             checkForm(ctx);
-        } else if (type.contains("json") || (!type.contains("yaml") && startsLikeJson(text))) {
-            checkJson(text, ctx.path().startsWith("/ara/"));
         }
     }
 

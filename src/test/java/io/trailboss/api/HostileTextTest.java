@@ -159,6 +159,12 @@ class HostileTextTest {
             assertThat(s.get("/api/v1/operations/ht-op").status()).isEqualTo(404);
             refused(s.postJson("/mistral/v2/executions", Map.of("workflow_name", "ht_echo", "input", "{\"x\": 1, \"x\": 2}")), "input", "Duplicate field 'x'");
             refused(s.postJson("/api/v1/workflows", "{\"definition\": \"version: '2.0'\", \"definition\": \"x\"}"), "definition", "duplicate key 'definition'");
+            // curl -d sends JSON as a form: it is checked, and read, as the JSON it is
+            refused(s.send("POST", "/api/v1/targets", "application/x-www-form-urlencoded", "{\"kind\": \"machine\", \"name\": \"ht-7\", \"name\": \"ht-8\"}"),
+                    "name", "duplicate key 'name'");
+            TestServer.Answer curlStyle = s.send("POST", "/api/v1/targets", "application/x-www-form-urlencoded",
+                    "{\"kind\": \"machine\", \"name\": \"ht-9\", \"labels\": {\"load\": \"100%\"}}");
+            assertThat(curlStyle.status()).as(curlStyle.body()).isEqualTo(201);
             assertThat(executions(s)).isZero();
         }
     }
