@@ -22,7 +22,7 @@ final class LogRelay {
                 while (true) {
                     Thread.sleep(100);
                     synchronized (lock) {
-                        if (pending.length() > 0 && System.currentTimeMillis() - since[0] >= 1000) emit(context, pending, pending.length(), kept, keep);
+                        if (pending.length() > 0 && System.currentTimeMillis() - since[0] >= 1000) emit(context, pending, whole(pending), kept, keep);
                     }
                 }
             } catch (InterruptedException done) {
@@ -34,6 +34,9 @@ final class LogRelay {
             char[] chars = new char[8192];
             int n;
             while ((n = reader.read(chars)) >= 0) {
+                // a NUL cannot be stored (PostgreSQL's text has none) nor sent to the server: it reads as U+FFFD,
+                // as bytes that are not UTF-8 already do
+                for (int i = 0; i < n; i++) if (chars[i] == 0) chars[i] = '\uFFFD';
                 synchronized (lock) {
                     if (pending.length() == 0) since[0] = System.currentTimeMillis();
                     pending.append(chars, 0, n);
@@ -53,12 +56,24 @@ final class LogRelay {
         }
     }
 
+    /** The length of pending text that ends on a whole character (a read may end between the two halves of a pair). */
+    private static int whole(StringBuilder pending) {
+        int n = pending.length();
+        return n > 1 && Character.isHighSurrogate(pending.charAt(n - 1)) ? n - 1 : n;
+    }
+
     private static void emit(ActionContext context, StringBuilder pending, int length, StringBuilder kept, int keep) {
+        if (length == 0) return;
         String text = pending.substring(0, length);
         pending.delete(0, length);
         context.log().accept(text);
         kept.append(text);
-        if (kept.length() > keep) kept.delete(0, kept.length() - keep);
+        if (kept.length() > keep) {
+            int cut = kept.length() - keep;
+            // never keep the second half of a pair without its first
+            if (Character.isLowSurrogate(kept.charAt(cut))) cut++;
+            kept.delete(0, cut);
+        }
     }
 
 }

@@ -141,7 +141,7 @@ public final class StandardActions {
             String type = response.headers().firstValue("Content-Type").orElse("");
             if (type.contains("json")) {
                 try {
-                    content = Json.read(response.body());
+                    content = Json.readLenient(response.body());
                 } catch (IllegalArgumentException notJson) {
                     content = response.body();
                 }

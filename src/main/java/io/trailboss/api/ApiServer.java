@@ -65,6 +65,8 @@ public final class ApiServer implements AutoCloseable {
                 if (length > 0 && !type.startsWith("multipart/") && !type.startsWith("application/x-www-form-urlencoded")) ctx.bodyAsBytes();
             });
             new Security(tb).install(config.routes);
+            // after the access check (a stranger's body costs no scan), before any route reads a string of the request
+            config.routes.beforeMatched(RequestText::check);
             new AuthRoutes(tb).register(config.routes);
             new NativeRoutes(tb).register(config.routes);
             new ControlRoutes(tb).register(config.routes);

@@ -98,7 +98,13 @@ final class AraRoutes {
         String text = ctx.body();
         if (text.isBlank()) throw RecordException.invalid(null, "The request body is empty; expected a JSON object.");
         try {
-            return Json.readMap(text);
+            // ARA's callback posts what Python's json module writes: NaN and Infinity included
+            if (Json.readLenient(text) instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) m;
+                return map;
+            }
+            throw RecordException.invalid(null, "JSON parse error - expected a JSON object");
         } catch (IllegalArgumentException e) {
             throw RecordException.invalid(null, "JSON parse error - " + e.getMessage());
         }

@@ -27,6 +27,17 @@ final class Bodies {
         return map;
     }
 
+    /**
+     * Refuses plain data read from JSON that came inside a string of the body ({@code field}), which the check of
+     * the body ({@link RequestText}) saw only as text: a NUL, a lone surrogate, NaN or Infinity in it.
+     */
+    static void refuseFlaws(Object value, String field) {
+        io.trailboss.json.PlainText.Flaw flaw = io.trailboss.json.PlainText.flaw(value);
+        if (flaw == null) return;
+        String at = flaw.path().isEmpty() ? field : field + "." + flaw.path();
+        throw ApiException.badRequest(at, "field '" + at + "' " + flaw.message());
+    }
+
     /** The header that says who acts when the body has no {@code by} (on a server running open). */
     static final String USER_HEADER = "X-Trailboss-User";
 

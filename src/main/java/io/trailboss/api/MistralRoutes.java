@@ -103,6 +103,7 @@ final class MistralRoutes {
                 } catch (IllegalArgumentException notJson) {
                     // a plain string output stays a string
                 }
+                Bodies.refuseFlaws(output, "output");
             }
             String info = body.get("state_info") instanceof String s ? s : null;
             InboxRoutes.refuseManual(tb, ctx.pathParam("id"));
@@ -232,11 +233,15 @@ final class MistralRoutes {
         }
         if (value instanceof String s) {
             if (s.isBlank()) return Map.of();
+            Map<String, Object> map;
             try {
-                return Json.readMap(s);
+                map = Json.readMap(s);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(field, "'" + field + "' must be a JSON object: " + e.getMessage());
             }
+            // JSON inside a string: the check of the body saw only the outer string
+            Bodies.refuseFlaws(map, field);
+            return map;
         }
         throw ApiException.badRequest(field, "'" + field + "' must be a JSON object");
     }

@@ -1,10 +1,10 @@
 package io.trailboss.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.trailboss.app.Trailboss;
+import io.trailboss.definition.DefinitionException;
+import io.trailboss.definition.YamlReader;
 import io.trailboss.json.Json;
 import io.trailboss.lifecycle.Stage;
 import io.trailboss.lifecycle.StageStep;
@@ -21,7 +21,6 @@ import java.util.Set;
 
 /** Operations and runs on targets, stages and lifecycles, triggers and webhooks under /api/v1. */
 final class OpsRoutes {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private final Trailboss tb;
 
     OpsRoutes(Trailboss tb) {
@@ -133,13 +132,24 @@ final class OpsRoutes {
         String body = ctx.body();
         if (body.isBlank()) throw ApiException.badRequest(null, "the request body is empty; expected a JSON or YAML object");
         String type = ctx.contentType() == null ? "" : ctx.contentType();
-        try {
-            Object doc = type.contains("yaml") ? YAML.readValue(body, Object.class) : Json.read(body);
-            if (!(doc instanceof Map<?, ?> m)) throw ApiException.badRequest(null, "the request body must be an object");
-            return (Map<String, Object>) m;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw ApiException.badRequest(null, "the request body is not " + (type.contains("yaml") ? "YAML" : "JSON") + ": " + e.getMessage());
+        Object doc;
+        if (type.contains("yaml")) {
+            // the reader that workflow definitions go through: its limits, and keys, text and numbers that round-trip
+            try {
+                doc = YamlReader.read(body, YamlReader.Schema.DOCUMENT).plain();
+            } catch (DefinitionException e) {
+                DefinitionException.Problem p = e.problems().getFirst();
+                throw ApiException.badRequest(p.path() == null || p.path().isEmpty() ? null : p.path(), "the request body is not acceptable YAML: " + e.getMessage());
+            }
+        } else {
+            try {
+                doc = Json.read(body);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(null, "the request body is not JSON: " + e.getMessage());
+            }
         }
+        if (!(doc instanceof Map<?, ?> m)) throw ApiException.badRequest(null, "the request body must be an object");
+        return (Map<String, Object>) m;
     }
 
     private static boolean flag(Map<String, Object> body, String key) {

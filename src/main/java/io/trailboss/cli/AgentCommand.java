@@ -467,8 +467,11 @@ public final class AgentCommand implements Callable<Integer> {
                         }
                         chunk.append(next);
                     }
-                    for (int at = 0; at < chunk.length(); at += MAX_CHUNK) {
-                        String part = chunk.substring(at, Math.min(chunk.length(), at + MAX_CHUNK));
+                    for (int at = 0, end; at < chunk.length(); at = end) {
+                        end = Math.min(chunk.length(), at + MAX_CHUNK);
+                        // a part never ends between the two halves of a pair: the server refuses a lone surrogate
+                        if (end < chunk.length() && Character.isHighSurrogate(chunk.charAt(end - 1))) end--;
+                        String part = chunk.substring(at, end);
                         Answer a = retryingAnswer("log " + jobId, () -> post("/api/v1/agent/jobs/" + jobId + "/log", Map.of("text", part)));
                         if (a.status() == 409 || a.status() == 404) {
                             refused = true;

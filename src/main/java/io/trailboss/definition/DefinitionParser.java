@@ -1,6 +1,7 @@
 package io.trailboss.definition;
 
 import io.trailboss.definition.DefinitionException.Problem;
+import io.trailboss.model.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +30,9 @@ public final class DefinitionParser {
     private static final Set<String> ACTION_KEYS = Set.of("description", "base", "base-input", "input", "output", "tags");
     private static final Pattern WITH_ITEM = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s+in\\s+(.+?)\\s*$", Pattern.DOTALL);
     private static final Pattern COMMAND = Pattern.compile("^(fail|succeed|pause|noop)(?:\\s*\\(\\s*msg\\s*=\\s*(.*)\\)\\s*|\\s+msg\\s*=\\s*(.*))?$", Pattern.DOTALL);
+
+    /** How a job names the sub-workflow it runs: this, then the workflow's name. */
+    public static final String SUB_WORKFLOW = "workflow:";
 
     private final List<Problem> problems = new ArrayList<>();
 
@@ -93,7 +97,8 @@ public final class DefinitionParser {
     private void workflow(String name, YamlNode node, Map<String, WorkflowSpec> out) {
         YamlNode.Mapping wf = mapping(node, name);
         if (wf == null) return;
-        if (!name.matches("[A-Za-z0-9_.\\-]+")) problem(node, "workflow name '" + name + "' may contain only letters, digits, '_', '-' and '.'");
+        String badName = Names.problem("workflow", name);
+        if (badName != null) problem(node, badName);
         unknownKeys(wf, WORKFLOW_KEYS, "workflow '" + name + "'");
         WorkflowType type = WorkflowType.DIRECT;
         YamlNode typeNode = wf.get("type");
@@ -124,6 +129,12 @@ public final class DefinitionParser {
             if (m != null) {
                 if (m.entries().isEmpty()) problem(m, "workflow '" + name + "' has no tasks");
                 for (var e : m.entries().entrySet()) {
+                    if (e.getKey().length() > Names.MAX_NAME) {
+                        // task executions keep their task's name in a VARCHAR(255) column: refused here, not at every start
+                        problem(m.keyNode(e.getKey()), "task name '" + Names.shown(e.getKey()) + "' has " + e.getKey().length()
+                                + " characters; a task name holds at most " + Names.MAX_NAME);
+                        continue;
+                    }
                     TaskSpec t = task(e.getKey(), e.getValue(), defaults, type);
                     if (t != null) tasks.put(e.getKey(), t);
                 }
@@ -154,9 +165,22 @@ public final class DefinitionParser {
         } else if (!tasks.isEmpty() && tasks.values().stream().allMatch(t -> inbound.containsKey(t.name()))) {
             problem(wf, "workflow '" + name + "' has no start task: every task is the target of a transition");
         }
-        out.put(name, new WorkflowSpec(name, type, optionalString(wf, "description"), stringList(wf.get("tags"), "tags"),
+        WorkflowSpec spec = new WorkflowSpec(name, type, optionalString(wf, "description"), stringList(wf.get("tags"), "tags"),
                 input, wf.get("output") == null ? null : wf.get("output").plain(),
-                wf.get("output-on-error") == null ? null : wf.get("output-on-error").plain(), vars, tasks, inbound, wf.line()));
+                wf.get("output-on-error") == null ? null : wf.get("output-on-error").plain(), vars, tasks, inbound, wf.line());
+        // the workflow row keeps the description, the tags (as JSON) and the input summary in VARCHAR(4000) columns
+        String description = Names.descriptionProblem(spec.description());
+        if (description != null) problem(wf.get("description"), description);
+        int tags = io.trailboss.json.Json.write(spec.tags()).length();
+        if (tags > Names.MAX_DESCRIPTION) {
+            problem(wf.get("tags"), "the tags of workflow '" + name + "' take " + tags + " characters as JSON; at most " + Names.MAX_DESCRIPTION);
+        }
+        int summary = spec.inputSummary().length();
+        if (summary > Names.MAX_DESCRIPTION) {
+            problem(wf.get("input"), "the input of workflow '" + name + "' (names and defaults, as 'a, b=1') takes " + summary
+                    + " characters; at most " + Names.MAX_DESCRIPTION + " (put long defaults in vars)");
+        }
+        out.put(name, spec);
     }
 
     private void cycleInRequires(String wf, Map<String, TaskSpec> tasks) {
@@ -186,6 +210,14 @@ public final class DefinitionParser {
         unknownKeys(t, TASK_KEYS, "task '" + name + "'");
         ActionCall action = call(t.get("action"));
         ActionCall workflow = call(t.get("workflow"));
+        // a job keeps its action ("workflow:NAME" for a sub-workflow) in a VARCHAR(255) column
+        if (action != null && action.name().length() > Names.MAX_NAME) {
+            problem(t.get("action"), "action name '" + Names.shown(action.name()) + "' has " + action.name().length() + " characters; at most " + Names.MAX_NAME);
+        }
+        if (workflow != null && workflow.name().length() > Names.MAX_NAME - SUB_WORKFLOW.length()) {
+            problem(t.get("workflow"), "workflow name '" + Names.shown(workflow.name()) + "' has " + workflow.name().length()
+                    + " characters; a sub-workflow's name holds at most " + (Names.MAX_NAME - SUB_WORKFLOW.length()));
+        }
         if (action != null && workflow != null) problem(t, "task '" + name + "' has both 'action' and 'workflow'; give one");
         Map<String, Object> input = plainMap(t.get("input"), "input");
         YamlNode join = t.get("join");
@@ -344,6 +376,9 @@ public final class DefinitionParser {
     private void action(String name, YamlNode node, Map<String, AdHocActionSpec> out) {
         YamlNode.Mapping a = mapping(node, "action '" + name + "'");
         if (a == null) return;
+        if (name.length() > Names.MAX_NAME) {
+            problem(node, "action name '" + Names.shown(name) + "' has " + name.length() + " characters; at most " + Names.MAX_NAME);
+        }
         unknownKeys(a, ACTION_KEYS, "action '" + name + "'");
         ActionCall base = call(a.get("base"));
         if (base == null) {

@@ -14,6 +14,8 @@ public record StartRequest(String workflow, Map<String, Object> input, Map<Strin
         input = input == null ? Map.of() : input;
         env = env == null ? Map.of() : env;
         bound = bound == null ? Map.of() : bound;
+        String tooLong = io.trailboss.model.Names.descriptionProblem(description);
+        if (tooLong != null) throw new InvalidInputException("description", tooLong);
     }
 
     public StartRequest(String workflow, Map<String, Object> input, Map<String, Object> env, String description, String targetTask) {

@@ -340,7 +340,7 @@ final class Step {
         Map<String, Object> raw = new LinkedHashMap<>(call.inlineParams());
         raw.putAll(ts.input());
         Map<String, Object> input = raw;
-        String action = ts.isSubWorkflow() ? "workflow:" + call.name() : call.name();
+        String action = ts.isSubWorkflow() ? io.trailboss.definition.DefinitionParser.SUB_WORKFLOW + call.name() : call.name();
         String error = null;
         try {
             // inputs the action takes literally (a playbook: Ansible renders its own Jinja) skip our rendering

@@ -23,7 +23,11 @@ import java.util.regex.Pattern;
  */
 public final class Expressions {
     private static final Pattern SINGLE = Pattern.compile("^\\s*\\{\\{((?:(?!\\{\\{|\\}\\}).)*)\\}\\}\\s*$");
-    private static final long MAX_OUTPUT = 1024 * 1024;
+    static final long MAX_OUTPUT = 1024 * 1024;
+    /** The most items a list or a map built by a template may hold. */
+    static final int MAX_ITEMS = 100_000;
+    /** How deep a macro may call itself. */
+    static final int MAX_MACRO_DEPTH = 20;
     /** How long one template may render: a loop over loops stops here instead of holding a worker. */
     static final long MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
     private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[] {Long.MAX_VALUE, 0});
@@ -40,9 +44,14 @@ public final class Expressions {
                 .withFailOnUnknownTokens(false)
                 .withNestedInterpretationEnabled(false)
                 .withMaxStringLength(MAX_OUTPUT)
-                .withMaxListSize(100_000)
-                .withMaxMapSize(100_000)
-                .withRangeLimit(10_000)
+                .withMaxListSize(MAX_ITEMS)
+                .withMaxMapSize(MAX_ITEMS)
+                // Jinjava's range() stops at its limit without a word: Functions.range, registered below in its place,
+                // refuses a longer one instead (this limit stays as a second line)
+                .withRangeLimit(Functions.MAX_RANGE)
+                // as in Jinja: a macro may call itself (a tree is drawn that way), to a depth; deeper is an error
+                .withEnableRecursiveMacroCalls(true)
+                .withMaxMacroRecursionDepth(MAX_MACRO_DEPTH)
                 // strings, maps and lists are Java objects: their methods that hand out other Java objects (bytes,
                 // streams, iterators, entries) or change the data are not callable from a template
                 .withRestrictedMethods(java.util.Set.of("getBytes", "getChars", "toCharArray", "chars", "codePoints", "lines", "transform",
@@ -65,6 +74,7 @@ public final class Expressions {
         });
         Functions.signatures().forEach((name, params) ->
                 jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", name, Functions.class, name, params)));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "range", Functions.class, "range", Object.class, Object[].class));
     }
 
     /** True if the value (or anything inside it) contains a Jinja expression or statement. */
@@ -147,8 +157,10 @@ public final class Expressions {
         } catch (ExpressionException e) {
             throw e;
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() instanceof ExpressionException ee ? ee : e;
-            throw new ExpressionException("cannot evaluate '" + s + "': " + cause.getMessage());
+            // a limit reached inside a tag surfaces as "Error rendering tag": the error it recorded says which
+            failOnErrors(interpreter, s);
+            ExpressionException ours = ours(e);
+            throw new ExpressionException("cannot evaluate '" + s + "': " + (ours != null ? ours.getMessage() : e.getMessage()));
         } finally {
             deadline[0] = previousDeadline;
             JinjavaInterpreter.popCurrent();
@@ -159,12 +171,31 @@ public final class Expressions {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
+    /** An error of ours (a limit of a function, the render time) somewhere in the causes of {@code e}, or null. */
+    private static ExpressionException ours(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ExpressionException ee) return ee;
+            if (t.getCause() == t) break;
+        }
+        return null;
+    }
+
+    /**
+     * Fails on a fatal error, and on a limit that Jinjava reports only as a warning (a macro that calls itself
+     * too deep renders nothing), so that a limit reached is never a silent cut.
+     */
     private static void failOnErrors(JinjavaInterpreter interpreter, String s) {
         for (TemplateError error : interpreter.getErrors()) {
+            if (error.getException() instanceof com.hubspot.jinjava.interpret.MacroTagCycleException) {
+                throw new ExpressionException("cannot evaluate '" + abbreviate(s) + "': a macro called itself more than " + MAX_MACRO_DEPTH
+                        + " deep (" + error.getMessage() + ")");
+            }
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 String msg = error.getMessage();
-                if (error.getException() != null && error.getException().getCause() instanceof ExpressionException ee) msg = ee.getMessage();
-                throw new ExpressionException("cannot evaluate '" + s + "': " + msg);
+                ExpressionException ee = ours(error.getException());
+                if (ee != null) msg = ee.getMessage();
+                else if (error.getReason() == TemplateError.ErrorReason.COLLECTION_TOO_BIG) msg = msg + " (a list or map holds at most " + MAX_ITEMS + " items)";
+                throw new ExpressionException("cannot evaluate '" + abbreviate(s) + "': " + msg);
             }
         }
     }

@@ -37,7 +37,8 @@ public final class Functions {
     }
 
     public static Object json_parse(String text) {
-        return Values.plain(Json.read(text));
+        // as Python's json.loads, which Mistral's json_parse is
+        return Values.plain(Json.readLenient(text));
     }
 
     /** Mistral's json_dump is Python's {@code json.dumps(data, indent=4)}: the same text, byte for byte. */
@@ -102,6 +103,54 @@ public final class Functions {
         } catch (Exception e) {
             throw new ExpressionException("yaml_dump: " + e.getMessage());
         }
+    }
+
+    /** The most numbers range() gives. */
+    public static final int MAX_RANGE = 10_000;
+
+    /**
+     * Jinja's range(stop), range(start, stop), range(start, stop, step), refusing a range longer than
+     * {@link #MAX_RANGE} (Jinjava's own stops there without saying so).
+     */
+    public static java.util.List<Long> range(Object first, Object... rest) {
+        long start = 0;
+        long stop;
+        long step = 1;
+        if (rest == null || rest.length == 0) {
+            stop = whole(first);
+        } else {
+            start = whole(first);
+            stop = whole(rest[0]);
+            if (rest.length > 1) step = whole(rest[1]);
+            if (rest.length > 2) throw new ExpressionException("range() takes at most 3 arguments");
+        }
+        if (step == 0) throw new ExpressionException("range(): the step must not be zero");
+        java.math.BigInteger span = java.math.BigInteger.valueOf(stop).subtract(java.math.BigInteger.valueOf(start));
+        java.math.BigInteger by = java.math.BigInteger.valueOf(step);
+        long count = span.signum() != by.signum() ? 0
+                : span.add(by).subtract(java.math.BigInteger.valueOf(Long.signum(step))).divide(by).min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+        if (count > MAX_RANGE) {
+            throw new ExpressionException("range(" + start + ", " + stop + (step != 1 ? ", " + step : "") + ") would give " + count
+                    + " numbers; the limit is " + MAX_RANGE);
+        }
+        java.util.List<Long> out = new java.util.ArrayList<>((int) count);
+        for (long i = 0, v = start; i < count; i++, v += step) out.add(v);
+        return out;
+    }
+
+    private static long whole(Object v) {
+        if (v instanceof Number n) {
+            if (n instanceof Double d && (d.isNaN() || d.isInfinite())) throw new ExpressionException("range(): " + d + " is not a whole number");
+            return n.longValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw new ExpressionException("range(): '" + s + "' is not a whole number");
+            }
+        }
+        throw new ExpressionException("range(): " + v + " is not a whole number");
     }
 
     public static String uuid() {

@@ -79,7 +79,7 @@ final class LifecycleStore {
     void save(Handle h, Lifecycle l) {
         boolean exists = lifecycle(h, l.targetId()).isPresent();
         h.createUpdate(exists ? UPDATE_LC : INSERT_LC).bind("targetId", l.targetId()).bind("stage", l.stage()).bind("state", l.state().name())
-                .bind("stateInfo", l.stateInfo()).bind("runId", l.runId()).bind("runnable", l.runnable()).bind("singleStep", l.singleStep())
+                .bind("stateInfo", io.trailboss.model.Names.fitMessage(l.stateInfo(), io.trailboss.model.Names.MAX_DESCRIPTION)).bind("runId", l.runId()).bind("runnable", l.runnable()).bind("singleStep", l.singleStep())
                 .bind("updatedAt", l.updatedAt()).execute();
     }
 

@@ -3,6 +3,7 @@ package io.trailboss.lifecycle;
 import io.trailboss.engine.ConflictException;
 import io.trailboss.engine.NotFoundException;
 import io.trailboss.engine.Queries;
+import io.trailboss.model.Names;
 import io.trailboss.operation.FieldError;
 import io.trailboss.operation.FormException;
 import io.trailboss.operation.Operations;
@@ -52,7 +53,8 @@ public final class Lifecycles implements Runs.EndListener {
 
     public Stage declareStage(String name, Map<String, Object> spec) {
         List<FieldError> errors = new ArrayList<>();
-        if (name == null || name.isBlank() || name.length() > 255) errors.add(new FieldError("name", "a name is 1 to 255 characters"));
+        String badName = Names.problem("stage", name);
+        if (badName != null) errors.add(new FieldError("name", badName));
         spec.keySet().forEach(k -> {
             if (!k.equals("workflow") && !k.equals("description")) errors.add(new FieldError(k, "unknown key (allowed: description, workflow)"));
         });
@@ -67,6 +69,7 @@ public final class Lifecycles implements Runs.EndListener {
         }
         Object description = spec.get("description");
         if (description != null && !(description instanceof String)) errors.add(new FieldError("description", "must be text"));
+        else if (Names.descriptionProblem((String) description) != null) errors.add(new FieldError("description", Names.descriptionProblem((String) description)));
         if (!errors.isEmpty()) throw new FormException(errors);
         long now = clock.millis();
         return jdbi.inTransaction(h -> {
@@ -94,8 +97,8 @@ public final class Lifecycles implements Runs.EndListener {
      */
     public List<StageStep> setMap(String scope, Map<String, Object> entries) {
         List<FieldError> errors = new ArrayList<>();
-        if (scope == null || !scope.matches("(target|profile|kind):.+")) {
-            errors.add(new FieldError("scope", "a scope is target:NAME, profile:NAME or kind:KIND, not '" + scope + "'"));
+        if (!validScope(scope)) {
+            errors.add(new FieldError("scope", "a scope is target:NAME, profile:NAME or kind:KIND, not '" + Names.shown(scope) + "'"));
         }
         List<StageStep> steps = new ArrayList<>();
         entries.forEach((from, v) -> {
@@ -106,8 +109,13 @@ public final class Lifecycles implements Runs.EndListener {
             m.keySet().forEach(k -> {
                 if (!"next".equals(k) && !"on".equals(k)) errors.add(new FieldError(from + "." + k, "unknown key (allowed: next, on)"));
             });
+            if (Names.problem("stage", from) != null) errors.add(new FieldError(from, Names.problem("stage", from)));
             if (!(m.get("next") instanceof String to) || to.isBlank()) {
                 errors.add(new FieldError(from + ".next", "is required: the stage that follows '" + from + "'"));
+                return;
+            }
+            if (Names.problem("stage", to) != null) {
+                errors.add(new FieldError(from + ".next", Names.problem("stage", to)));
                 return;
             }
             StageStep.Way way;
@@ -122,6 +130,15 @@ public final class Lifecycles implements Runs.EndListener {
         if (!errors.isEmpty()) throw new FormException(errors);
         jdbi.useTransaction(h -> store.replaceMap(h, scope, steps));
         return steps;
+    }
+
+    /** {@code target:NAME}, {@code profile:NAME} or {@code kind:KIND}, each by the rule of its names. */
+    private static boolean validScope(String scope) {
+        if (scope == null) return false;
+        if (scope.startsWith("target:")) return Names.valid(scope.substring(7));
+        if (scope.startsWith("profile:")) return Names.valid(scope.substring(8));
+        if (scope.startsWith("kind:")) return Names.validKind(scope.substring(5));
+        return false;
     }
 
     public List<StageStep> maps() {

@@ -3,6 +3,7 @@ package io.trailboss.operation;
 import io.trailboss.definition.WorkflowSpec;
 import io.trailboss.engine.NotFoundException;
 import io.trailboss.engine.WorkflowCatalog;
+import io.trailboss.model.Names;
 import io.trailboss.model.Workflow;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,14 +65,17 @@ public final class Operations {
 
     private Operation check(String name, Map<String, Object> spec) {
         List<FieldError> errors = new ArrayList<>();
-        if (name == null || name.isBlank() || name.length() > 255) errors.add(new FieldError("name", "a name is 1 to 255 characters"));
+        String badName = Names.problem("operation", name);
+        if (badName != null) errors.add(new FieldError("name", badName));
         spec.keySet().forEach(k -> {
             if (!KEYS.contains(k)) errors.add(new FieldError(k, "unknown key (allowed: description, fields, kind, workflow)"));
         });
         String kind = text(spec, "kind", errors);
+        if (kind != null && Names.kindProblem(kind) != null) errors.add(new FieldError("kind", Names.kindProblem(kind)));
         String workflow = text(spec, "workflow", errors);
         Object description = spec.get("description");
         if (description != null && !(description instanceof String)) errors.add(new FieldError("description", "must be text"));
+        else if (Names.descriptionProblem((String) description) != null) errors.add(new FieldError("description", Names.descriptionProblem((String) description)));
         Map<String, Object> fields = new LinkedHashMap<>();
         if (spec.get("fields") instanceof Map<?, ?> f) f.forEach((k, v) -> fields.put(String.valueOf(k), v));
         else if (spec.get("fields") != null) errors.add(new FieldError("fields", "must be a mapping of input names to {type, description, pattern, min, max, choices}"));

@@ -47,7 +47,7 @@ public final class RunStore {
         h.createUpdate(INSERT).bind("id", r.id()).bind("slot", r.slot()).bind("targetId", r.targetId()).bind("kind", r.kind().name())
                 .bind("name", r.name()).bind("workflow", r.workflow()).bind("input", Json.write(r.input()))
                 .bind("variables", r.variables() == null ? null : Json.write(r.variables())).bind("state", r.state().name())
-                .bind("stateInfo", r.stateInfo()).bind("executionId", r.executionId()).bind("requestedBy", r.requestedBy())
+                .bind("stateInfo", io.trailboss.model.Names.fitMessage(r.stateInfo(), io.trailboss.model.Names.MAX_DESCRIPTION)).bind("executionId", r.executionId()).bind("requestedBy", r.requestedBy())
                 .bind("createdAt", r.createdAt()).bind("startedAt", r.startedAt()).bind("finishedAt", r.finishedAt()).execute();
     }
 
@@ -57,7 +57,7 @@ public final class RunStore {
     }
 
     boolean ended(Handle h, String id, TargetRun.State state, String info, long now) {
-        return h.createUpdate(ENDED).bind("id", id).bind("state", state.name()).bind("info", info).bind("now", now).execute() > 0;
+        return h.createUpdate(ENDED).bind("id", id).bind("state", state.name()).bind("info", io.trailboss.model.Names.fitMessage(info, io.trailboss.model.Names.MAX_DESCRIPTION)).bind("now", now).execute() > 0;
     }
 
     public Optional<TargetRun> byId(Handle h, String id) {

@@ -563,11 +563,19 @@ public final class Recordings {
                 if (!(v instanceof List<?> list)) throw RecordException.invalid(name, "field '" + name + "' must be a list of ids.");
                 List<Long> ids = new ArrayList<>();
                 for (Object o : list) ids.add(number(name, o));
-                return Json.write(ids);
+                String json = Json.write(ids);
+                // rec_result.delegated_to is VARCHAR(4000)
+                if (json.length() > MAX_IDS_TEXT) {
+                    throw RecordException.invalid(name, "Ensure field '" + name + "' lists fewer ids: as JSON it has " + json.length()
+                            + " characters, at most " + MAX_IDS_TEXT + ".");
+                }
+                return json;
             }
             default -> throw new IllegalStateException(f.kind().toString());
         }
     }
+
+    private static final int MAX_IDS_TEXT = 4000;
 
     private static String canonicalUuid(String s) {
         String t = s.length() > 36 ? s.substring(0, 36) : s;

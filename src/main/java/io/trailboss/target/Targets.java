@@ -27,8 +27,6 @@ import org.jdbi.v3.core.Handle;
 public final class Targets {
     /** What the API shows instead of a secret value. */
     public static final String MASK = "********";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@-]{0,254}");
-    private static final Pattern KIND = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     private static final Pattern PARAM = Pattern.compile("[A-Za-z_][A-Za-z0-9_./-]{0,254}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_./-]{0,254}");
     private static final int MAX_PARENT_DEPTH = 64;
@@ -76,7 +74,7 @@ public final class Targets {
 
     public Target create(TargetSpec spec) {
         checkKind(spec.kind());
-        checkName("name", spec.name());
+        checkName("target", "name", spec.name());
         Map<String, String> labels = checkLabels(spec.labels() == null ? Map.of() : spec.labels());
         List<String> profileNames = spec.profiles() == null ? List.of() : spec.profiles();
         String stage = checkStage(spec.stage());
@@ -95,7 +93,7 @@ public final class Targets {
 
     public Target update(String idOrName, TargetPatch patch) {
         if (patch.kind() != null) checkKind(patch.kind());
-        if (patch.name() != null) checkName("name", patch.name());
+        if (patch.name() != null) checkName("target", "name", patch.name());
         Map<String, String> labels = patch.labels() == null ? null : checkLabels(patch.labels());
         String stage = patch.stage() == null ? null : checkStage(patch.stage().orElse(null));
         return changing(h -> {
@@ -218,7 +216,8 @@ public final class Targets {
     // ---------------------------------------------------------------- profiles
 
     public Profile createProfile(String name, String description, Map<String, Object> values) {
-        checkName("name", name);
+        checkName("profile", "name", name);
+        checkDescription(description);
         return changing(h -> {
             if (profiles.byName(h, name).isPresent()) throw TargetException.conflict("name", "a profile named '" + name + "' already exists");
             Map<String, Object> stored = applyParams(h, "params", new LinkedHashMap<>(), values == null ? Map.of() : values);
@@ -231,6 +230,7 @@ public final class Targets {
 
     /** Changes a profile: a non-null description replaces it; params are merged (a null value removes one). */
     public Profile updateProfile(String name, String description, Map<String, Object> changes) {
+        checkDescription(description);
         return changing(h -> {
             Profile current = profiles.lock(h, name).orElseThrow(() -> TargetException.notFound("profile '" + name + "' does not exist"));
             Map<String, Object> stored = changes == null ? current.params() : applyParams(h, "params", new LinkedHashMap<>(current.params()), changes);
@@ -277,6 +277,7 @@ public final class Targets {
     /** Declares a new param. */
     public ParamDecl declare(String name, Object schema, boolean hasDefault, Object defaultValue, boolean secret, String description) {
         checkParamName("name", name);
+        checkDescription(description);
         return changing(h -> {
             if (params.byName(h, name).isPresent()) throw TargetException.conflict("name", "param '" + name + "' is already declared");
             long now = clock.millis();
@@ -289,6 +290,7 @@ public final class Targets {
     /** Replaces a declaration (or creates it): existing values must fit the new schema and are re-sealed or opened to match {@code secret}. */
     public ParamDecl redeclare(String name, Object schema, boolean hasDefault, Object defaultValue, boolean secret, String description) {
         checkParamName("name", name);
+        checkDescription(description);
         return changing(h -> {
             Optional<ParamDecl> current = params.lock(h, name);
             long now = clock.millis();
@@ -467,14 +469,18 @@ public final class Targets {
 
     private static void checkKind(String kind) {
         if (kind == null) throw TargetException.invalid("kind", "field 'kind' is required (machine, platform, site, server or any word)");
-        if (!KIND.matcher(kind).matches()) throw TargetException.invalid("kind", "kind '" + kind + "' must be a word: a letter, then letters, digits, '_' or '-' (at most 64)");
+        String problem = io.trailboss.model.Names.kindProblem(kind);
+        if (problem != null) throw TargetException.invalid("kind", problem);
     }
 
-    private static void checkName(String field, String name) {
+    private static void checkName(String what, String field, String name) {
         if (name == null) throw TargetException.invalid(field, "field '" + field + "' is required");
-        if (!NAME.matcher(name).matches()) {
-            throw TargetException.invalid(field, "name '" + name + "' must start with a letter or digit and hold only letters, digits, '_', '.', ':', '@' or '-' (at most 255)");
-        }
+        if (!io.trailboss.model.Names.valid(name)) throw TargetException.invalid(field, io.trailboss.model.Names.problem(what, name));
+    }
+
+    private static void checkDescription(String description) {
+        String problem = io.trailboss.model.Names.descriptionProblem(description);
+        if (problem != null) throw TargetException.invalid("description", problem);
     }
 
     private static void checkParamName(String field, String name) {
@@ -494,7 +500,7 @@ public final class Targets {
     }
 
     private static String checkStage(String stage) {
-        if (stage != null && (stage.isBlank() || stage.length() > 255)) throw TargetException.invalid("stage", "a stage is a non-blank string of at most 255 characters");
+        if (stage != null && !io.trailboss.model.Names.valid(stage)) throw TargetException.invalid("stage", io.trailboss.model.Names.problem("stage", stage));
         return stage;
     }
 }

@@ -76,11 +76,11 @@ final class TriggerStore {
 
     void insertFiring(Handle h, Firing f) {
         h.createUpdate(INSERT_FIRING).bind("id", f.id()).bind("trigger", f.trigger()).bind("firedAt", f.firedAt()).bind("dueAt", f.dueAt())
-                .bind("outcome", f.outcome().name()).bind("detail", f.detail()).bind("runId", f.runId()).bind("executionId", f.executionId()).execute();
+                .bind("outcome", f.outcome().name()).bind("detail", io.trailboss.model.Names.fitMessage(f.detail(), io.trailboss.model.Names.MAX_DESCRIPTION)).bind("runId", f.runId()).bind("executionId", f.executionId()).execute();
     }
 
     void updateFiring(Handle h, Firing f) {
-        h.createUpdate(UPDATE_FIRING).bind("id", f.id()).bind("outcome", f.outcome().name()).bind("detail", f.detail()).bind("runId", f.runId())
+        h.createUpdate(UPDATE_FIRING).bind("id", f.id()).bind("outcome", f.outcome().name()).bind("detail", io.trailboss.model.Names.fitMessage(f.detail(), io.trailboss.model.Names.MAX_DESCRIPTION)).bind("runId", f.runId())
                 .bind("executionId", f.executionId()).execute();
     }
 

@@ -93,11 +93,17 @@ public final class Triggers implements AutoCloseable {
 
     public Saved save(String name, Map<String, Object> spec) {
         List<FieldError> errors = new ArrayList<>();
-        if (name == null || name.isBlank() || name.length() > 255) errors.add(new FieldError("name", "a name is 1 to 255 characters"));
+        String badName = io.trailboss.model.Names.problem("trigger", name);
+        if (badName != null) errors.add(new FieldError("name", badName));
         spec.keySet().forEach(k -> {
             if (!KEYS.contains(k)) errors.add(new FieldError(k, "unknown key (allowed: " + String.join(", ", KEYS.stream().sorted().toList()) + ")"));
         });
         String cron = text(spec, "cron", errors);
+        // trigger_def keeps the schedule in VARCHAR(255), the time zone in VARCHAR(64)
+        if (cron != null && cron.length() > 255) {
+            errors.add(new FieldError("cron", io.trailboss.model.Names.lengthProblem("a cron schedule", cron, 255)));
+            cron = null;
+        }
         Map<String, Object> webhook = null;
         if (spec.get("webhook") instanceof Map<?, ?> w) {
             webhook = new LinkedHashMap<>();
@@ -105,6 +111,10 @@ public final class Triggers implements AutoCloseable {
         } else if (spec.get("webhook") != null) errors.add(new FieldError("webhook", "must be {auth: token|hmac}"));
         if ((cron == null) == (webhook == null)) errors.add(new FieldError("cron", "a trigger has either a cron schedule or a webhook"));
         String zone = text(spec, "time_zone", errors);
+        if (zone != null && zone.length() > 64) {
+            errors.add(new FieldError("time_zone", io.trailboss.model.Names.lengthProblem("a time zone", zone, 64)));
+            zone = null;
+        }
         ZoneId zoneId = ZoneId.of("UTC");
         if (zone != null) {
             try {
@@ -135,6 +145,7 @@ public final class Triggers implements AutoCloseable {
         if ((workflow == null) == (operation == null)) errors.add(new FieldError("workflow", "a trigger starts either a workflow or an operation (with a target)"));
         if (operation != null && target == null) errors.add(new FieldError("target", "an operation trigger names the target to run it on"));
         if (workflow != null && target != null) errors.add(new FieldError("target", "a target goes with an operation, not a workflow"));
+        if (target != null && !io.trailboss.model.Names.valid(target)) errors.add(new FieldError("target", io.trailboss.model.Names.problem("target", target)));
         try {
             if (workflow != null) operations.spec(workflow);
             if (operation != null) operations.get(operation);
