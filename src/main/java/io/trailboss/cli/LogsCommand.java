@@ -54,7 +54,7 @@ final class LogsCommand implements Callable<Integer> {
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream");
         if (server.authorization() != null) rb.header("Authorization", server.authorization());
         HttpRequest request = rb.build();
-        HttpResponse<java.io.InputStream> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+        HttpResponse<java.io.InputStream> response = server.httpClient()
                 .send(request, HttpResponse.BodyHandlers.ofInputStream());
         String lastJob = null;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {

@@ -33,7 +33,7 @@ final class WatchCommand implements Callable<Integer> {
         Client.Response found = client.send("GET", "/api/v1/executions/" + enc, null, null);
         if (!found.ok()) return Client.print(found);
         String base = server.base();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = server.httpClient();
         Set<String> printed = new HashSet<>(); // a reconnect sends the current state again: print each change once
         for (int attempt = 0; attempt <= RECONNECTS; attempt++) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/executions/" + enc + "/events"))
