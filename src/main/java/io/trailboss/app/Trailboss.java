@@ -125,6 +125,11 @@ public final class Trailboss implements AutoCloseable {
         serverCallback(url, Map.of());
     }
 
+    /** What jobs of this node are given to call it back: TRAILBOSS_SERVER and, over TLS, the CA files to trust it by. */
+    public Map<String, String> callbackEnvironment() {
+        return callback.get();
+    }
+
     /** The URL scripts use to call back, and variables that make their clients trust it (CA files, over TLS). */
     public void serverCallback(String url, Map<String, String> trust) {
         Map<String, String> env = new java.util.LinkedHashMap<>(trust);

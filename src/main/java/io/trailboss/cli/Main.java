@@ -22,7 +22,7 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // a server that cannot be reached or trusted: the message says what to do, a stack trace would bury it
                     if (!(e instanceof java.io.IOException)) throw e;
-                    cmd.getErr().println("error: " + e.getMessage());
+                    System.err.println("error: " + e.getMessage());
                     return 1;
                 })
                 .execute(args);
