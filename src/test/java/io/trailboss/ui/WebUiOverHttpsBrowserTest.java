@@ -24,15 +24,26 @@ import org.openqa.selenium.JavascriptExecutor;
 /**
  * The web UI in a real browser over HTTPS, with the server's self-signed certificate trusted by
  * its public key only ({@code --ignore-certificate-errors-spki-list}): a login over HTTP/2 whose
- * session cookie is {@code Secure}, then a page that changes something (the origin check of a
- * change reads the host from HTTP/2's authority).
+ * session cookie is {@code Secure}, then a change from the page; and a server running open on
+ * loopback over HTTPS ({@code --tls on}), whose host and origin checks read HTTP/2's authority
+ * (HTTP/2 has no Host header).
  */
 class WebUiOverHttpsBrowserTest {
-    @Test
-    void logs_in_over_https_with_http2_and_a_secure_session_cookie_then_changes_something() throws Exception {
+    private static final String PATCH_FROM_THE_PAGE = """
+            const done = arguments[arguments.length - 1];
+            fetch('/api/v1/targets/secure.example', {method: 'PATCH', headers: {'Content-Type': 'application/json',
+                'X-CSRF-Token': document.querySelector('meta[name=csrf-token]')?.content || ''},
+                body: JSON.stringify({labels: {tier: 'gold'}})}).then(r => done(r.status), e => done(String(e)));
+            """;
+
+    private static CertificateFiles certificate() throws Exception {
         Path dir = Files.createTempDirectory("tb-ui-https-");
         SelfSignedCertificate.Made made = SelfSignedCertificate.ensure(dir, List.of(), Clock.systemUTC());
-        CertificateFiles certificate = new CertificateFiles(made.certificate(), made.key());
+        return new CertificateFiles(made.certificate(), made.key());
+    }
+    @Test
+    void logs_in_over_https_with_http2_and_a_secure_session_cookie_then_changes_something() throws Exception {
+        CertificateFiles certificate = certificate();
         String spki = Fingerprints.spkiSha256Base64(certificate.current().certificate());
         try (TestServer server = new TestServer(TestDatabases.h2(), Clock.systemUTC(), Auth.Mode.REQUIRED, ApiServer.Transport.https(certificate));
              Browser browser = new Browser(1280, 900, "--ignore-certificate-errors-spki-list=" + spki)) {
@@ -55,13 +66,25 @@ class WebUiOverHttpsBrowserTest {
             assertThat(session.isHttpOnly()).isTrue();
 
             // a change from the page, over HTTP/2 (Origin checked against the request's authority) with the session's CSRF token
-            Object status = ((JavascriptExecutor) browser.driver).executeAsyncScript("""
-                    const done = arguments[arguments.length - 1];
-                    fetch('/api/v1/targets/secure.example', {method: 'PATCH', headers: {'Content-Type': 'application/json',
-                        'X-CSRF-Token': document.querySelector('meta[name=csrf-token]')?.content || ''},
-                        body: JSON.stringify({labels: {tier: 'gold'}})}).then(r => done(r.status), e => done(String(e)));
-                    """);
+            Object status = ((JavascriptExecutor) browser.driver).executeAsyncScript(PATCH_FROM_THE_PAGE);
             assertThat(status).as(server.get("/api/v1/targets/secure.example").body()).isEqualTo(200L);
+            assertThat(server.get("/api/v1/targets/secure.example").body()).contains("gold");
+        }
+    }
+
+    @Test
+    void a_server_running_open_on_loopback_over_https_answers_the_browser_over_http2() throws Exception {
+        CertificateFiles certificate = certificate();
+        String spki = Fingerprints.spkiSha256Base64(certificate.current().certificate());
+        try (TestServer server = new TestServer(TestDatabases.h2(), Clock.systemUTC(), Auth.Mode.OPEN, ApiServer.Transport.https(certificate));
+             Browser browser = new Browser(1280, 900, "--ignore-certificate-errors-spki-list=" + spki)) {
+            assertThat(server.postJson("/api/v1/targets", Map.of("kind", "site", "name", "secure.example")).status()).isEqualTo(201);
+            browser.driver.get(server.base + "/ui/targets/secure.example");
+            browser.waiting(30).until(presenceOfElementLocated(By.tagName("main")));
+            assertThat(browser.driver.getPageSource()).contains("secure.example").doesNotContain("answers only to a loopback host name");
+            assertThat(((JavascriptExecutor) browser.driver).executeScript("return performance.getEntriesByType('navigation')[0].nextHopProtocol")).isEqualTo("h2");
+            Object status = ((JavascriptExecutor) browser.driver).executeAsyncScript(PATCH_FROM_THE_PAGE);
+            assertThat(status).isEqualTo(200L);
             assertThat(server.get("/api/v1/targets/secure.example").body()).contains("gold");
         }
     }
