@@ -97,6 +97,12 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("error: --trusted-proxies: " + e.getMessage());
             return 2;
         }
+        for (String name : tlsNames) {
+            if (!name.strip().matches("[A-Za-z0-9*]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9a-fA-F:.]+")) {
+                System.err.println("error: --tls-name '" + name + "' is neither a host name nor an IP address");
+                return 2;
+            }
+        }
         boolean loopback = isLoopback(host);
         boolean serveTls = tlsCert != null || tlsMode.equals("on") || (tlsMode.equals("auto") && !loopback);
         io.trailboss.tls.CertificateFiles certificate = null;

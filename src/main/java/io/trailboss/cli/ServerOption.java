@@ -5,10 +5,14 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** {@code --server URL}, {@code --token T} and, for an https:// server, whom to trust: the options every client command shares. */
 final class ServerOption {
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--server", defaultValue = "${env:TRAILBOSS_URL:-http://127.0.0.1:8080}", description = "The server's URL (default: ${DEFAULT-VALUE}).")
     String url;
 
@@ -31,8 +35,12 @@ final class ServerOption {
     HttpClient httpClient() {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (url != null && url.regionMatches(true, 0, "https:", 0, 6)) {
-            ClientTrust trust = ClientTrust.of(ca, fingerprint == null ? List.of() : List.of(fingerprint));
-            b.sslContext(trust.sslContext());
+            try {
+                b.sslContext(ClientTrust.of(ca, fingerprint == null ? List.of() : List.of(fingerprint)).sslContext());
+            } catch (IllegalArgumentException e) {
+                // a fingerprint that is not one, a CA file that cannot be read: a usage error, said as such
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
         return b.build();
     }
