@@ -201,11 +201,6 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
-    /** Whether this server serves HTTPS. */
-    public boolean tls() {
-        return transport.tls() != null;
-    }
-
     /** The URL of this server as seen from this machine ({@code https://...} when it serves TLS). */
     public String url() {
         CertificateFiles tls = transport.tls();
@@ -230,10 +225,7 @@ public final class ApiServer implements AutoCloseable {
     private volatile Path tempState;
 
     private synchronized Path stateDir() throws java.io.IOException {
-        if (tempState == null) {
-            tempState = java.nio.file.Files.createTempDirectory("trailboss-tls-");
-            tempState.toFile().deleteOnExit();
-        }
+        if (tempState == null) tempState = java.nio.file.Files.createTempDirectory("trailboss-tls-");
         return tempState;
     }
 
@@ -369,5 +361,14 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         app.stop();
         if (transport.tls() != null) transport.tls().close();
+        Path temp = tempState;
+        if (temp != null) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(temp)) {
+                for (Path f : files.toList()) java.nio.file.Files.deleteIfExists(f);
+                java.nio.file.Files.deleteIfExists(temp);
+            } catch (java.io.IOException e) {
+                LOG.debug("temporary CA files left in {}: {}", temp, e.toString());
+            }
+        }
     }
 }
