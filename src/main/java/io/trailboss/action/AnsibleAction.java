@@ -53,7 +53,11 @@ public final class AnsibleAction implements Action {
 
     private final Supplier<Map<String, String>> environment;
     private final JobSandbox sandbox;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient plainHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The client of the last CA file jobs were given (TRAILBOSS_CA), while that file is unchanged. */
+    private volatile TrustedClient trusted;
+
+    private record TrustedClient(String file, java.nio.file.attribute.FileTime modified, HttpClient http) {}
     private volatile AraPlugins plugins;
 
     /** {@code environment}: variables every run gets; {@code TRAILBOSS_SERVER} is where it records. */
@@ -167,7 +171,7 @@ public final class AnsibleAction implements Action {
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("exit_code", code);
-            if (recording) readBack(server, context, result);
+            if (recording) readBack(server, http(env, context), context, result);
             String output = kept.toString();
             result.put("output", output);
             String limit = code == 0 ? null : sandbox.limitReached(code, output);
@@ -288,10 +292,10 @@ public final class AnsibleAction implements Action {
 
     /** Finds the run's recording by the job label, links it to the job, and reads stats, results and write-backs. */
     @SuppressWarnings("unchecked")
-    private void readBack(String server, ActionContext context, Map<String, Object> result) {
+    private void readBack(String server, HttpClient http, ActionContext context, Map<String, Object> result) {
         String ara = server + "/ara/api/v1";
         try {
-            List<Map<String, Object>> found = (List<Map<String, Object>>) get(context, ara + "/playbooks?order=-id&limit=1&label=" + enc(JOB_LABEL + context.jobId())).get("results");
+            List<Map<String, Object>> found = (List<Map<String, Object>>) get(http, context, ara + "/playbooks?order=-id&limit=1&label=" + enc(JOB_LABEL + context.jobId())).get("results");
             if (found.isEmpty()) {
                 context.log().accept("[trailboss] no recording of this run was found\n");
                 return;
@@ -301,11 +305,11 @@ public final class AnsibleAction implements Action {
             result.put("playbook_id", id);
             result.put("playbook_url", server + "/ara/api/v1/playbooks/" + id);
             result.put("status", pb.get("status"));
-            post(context, ara + "/records", Map.of("playbook", id, "key", "trailboss_job", "type", "json",
+            post(http, context, ara + "/records", Map.of("playbook", id, "key", "trailboss_job", "type", "json",
                     "value", Map.of("job_id", context.jobId(), "execution_id", context.executionId(), "url", server + "/api/v1/jobs/" + context.jobId())));
             Map<Long, String> hostNames = new LinkedHashMap<>();
             Map<String, Object> stats = new LinkedHashMap<>();
-            for (Map<String, Object> h : all(context, ara + "/hosts?playbook=" + id + "&order=name")) {
+            for (Map<String, Object> h : all(http, context, ara + "/hosts?playbook=" + id + "&order=name")) {
                 hostNames.put(((Number) h.get("id")).longValue(), String.valueOf(h.get("name")));
                 Map<String, Object> s = new LinkedHashMap<>();
                 for (String k : List.of("ok", "changed", "failed", "skipped", "unreachable")) s.put(k, h.get(k));
@@ -313,9 +317,9 @@ public final class AnsibleAction implements Action {
             }
             result.put("hosts", stats);
             Map<Long, Map<String, Object>> tasks = new LinkedHashMap<>();
-            for (Map<String, Object> t : all(context, ara + "/tasks?playbook=" + id + "&order=id")) tasks.put(((Number) t.get("id")).longValue(), t);
+            for (Map<String, Object> t : all(http, context, ara + "/tasks?playbook=" + id + "&order=id")) tasks.put(((Number) t.get("id")).longValue(), t);
             Map<String, List<Map<String, Object>>> perHost = new LinkedHashMap<>();
-            for (Map<String, Object> r : all(context, ara + "/results?playbook=" + id + "&order=id")) {
+            for (Map<String, Object> r : all(http, context, ara + "/results?playbook=" + id + "&order=id")) {
                 Map<String, Object> task = tasks.getOrDefault(((Number) r.get("task")).longValue(), Map.of());
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("task", task.get("name"));
@@ -325,7 +329,7 @@ public final class AnsibleAction implements Action {
                 perHost.computeIfAbsent(hostNames.getOrDefault(((Number) r.get("host")).longValue(), "?"), k -> new ArrayList<>()).add(entry);
             }
             result.put("results", perHost);
-            Map<String, Object> written = writeBack(server, ara, id, context);
+            Map<String, Object> written = writeBack(server, http, ara, id, context);
             if (!written.isEmpty()) result.put("written_back", written);
         } catch (IOException | RuntimeException e) {
             context.log().accept("[trailboss] could not read the recording back: " + e.getMessage() + "\n");
@@ -336,13 +340,13 @@ public final class AnsibleAction implements Action {
 
     /** Applies {@code trailboss_params:<host>} records to the hosts' targets, with the job's token. */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> writeBack(String server, String ara, long playbook, ActionContext context) throws IOException, InterruptedException {
+    private Map<String, Object> writeBack(String server, HttpClient http, String ara, long playbook, ActionContext context) throws IOException, InterruptedException {
         Map<String, Object> written = new LinkedHashMap<>();
-        for (Map<String, Object> rec : all(context, ara + "/records?playbook=" + playbook)) {
+        for (Map<String, Object> rec : all(http, context, ara + "/records?playbook=" + playbook)) {
             String key = String.valueOf(rec.get("key"));
             if (!key.startsWith(WRITE_BACK_KEY)) continue;
             String host = key.substring(WRITE_BACK_KEY.length());
-            Map<String, Object> full = get(context, ara + "/records/" + rec.get("id"));
+            Map<String, Object> full = get(http, context, ara + "/records/" + rec.get("id"));
             Object value = full.get("value");
             if (value instanceof String s) {
                 try {
@@ -369,18 +373,18 @@ public final class AnsibleAction implements Action {
     }
 
     @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> all(ActionContext context, String url) throws IOException, InterruptedException {
+    private List<Map<String, Object>> all(HttpClient http, ActionContext context, String url) throws IOException, InterruptedException {
         List<Map<String, Object>> out = new ArrayList<>();
         String next = url + (url.contains("?") ? "&" : "?") + "limit=1000";
         while (next != null) {
-            Map<String, Object> page = get(context, next);
+            Map<String, Object> page = get(http, context, next);
             out.addAll((List<Map<String, Object>>) page.get("results"));
             next = page.get("next") instanceof String s ? s : null;
         }
         return out;
     }
 
-    private Map<String, Object> get(ActionContext context, String url) throws IOException, InterruptedException {
+    private Map<String, Object> get(HttpClient http, ActionContext context, String url) throws IOException, InterruptedException {
         HttpResponse<String> res = http.send(authorized(HttpRequest.newBuilder(URI.create(url)), context).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) throw new IOException("GET " + url + " answered " + res.statusCode() + ": " + res.body());
         return Json.readMap(res.body());
@@ -393,10 +397,29 @@ public final class AnsibleAction implements Action {
         return b.header("Authorization", "Basic " + basic);
     }
 
-    private void post(ActionContext context, String url, Map<String, Object> body) throws IOException, InterruptedException {
+    private void post(HttpClient http, ActionContext context, String url, Map<String, Object> body) throws IOException, InterruptedException {
         HttpResponse<String> res = http.send(authorized(HttpRequest.newBuilder(URI.create(url)), context).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() / 100 != 2) throw new IOException("POST " + url + " answered " + res.statusCode() + ": " + res.body());
+    }
+
+    /** The client that reads the recording back: trusting the server's CA file when jobs are given one (TLS). */
+    private HttpClient http(Map<String, String> env, ActionContext context) {
+        String file = env.get("TRAILBOSS_CA");
+        if (file == null || file.isBlank()) return plainHttp;
+        try {
+            java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(Path.of(file));
+            TrustedClient t = trusted;
+            if (t == null || !t.file().equals(file) || !t.modified().equals(modified)) {
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                        .sslContext(io.trailboss.tls.ClientTrust.bundle(Path.of(file)).sslContext()).build();
+                trusted = t = new TrustedClient(file, modified, http);
+            }
+            return t.http();
+        } catch (IOException e) {
+            context.log().accept("[trailboss] cannot read the server's CA file " + file + ": " + e.getMessage() + "\n");
+            return plainHttp;
+        }
     }
 
     private static String enc(String s) {

@@ -213,7 +213,40 @@ public final class JobSandbox {
         env.putAll(baseEnvironment);
         env.put("HOME", dir.toAbsolutePath().toString());
         env.putAll(environment);
+        if (isolation != Isolation.NONE || user != null) env.putAll(trustFilesIn(dir, environment));
         return pb;
+    }
+
+    /** Variables that name the CA files a job's clients trust the server by (over TLS). */
+    static final List<String> TRUST_FILES = List.of("TRAILBOSS_CA", "SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE");
+
+    /**
+     * The CA files the job is told to trust live with the server (its data directory, the agent's
+     * temporary directory), which an isolated job cannot see: it gets copies in its own directory.
+     * They hold certificates only, nothing secret.
+     */
+    private static Map<String, String> trustFilesIn(Path dir, Map<String, String> environment) {
+        Map<String, String> copies = new LinkedHashMap<>();
+        for (String name : TRUST_FILES) {
+            String value = environment.get(name);
+            if (value == null || value.isBlank()) continue;
+            Path source = Path.of(value);
+            if (source.startsWith(dir) || !Files.isRegularFile(source)) continue;
+            try {
+                Path trust = dir.resolve(".trailboss-ca");
+                Files.createDirectories(trust);
+                Path copy = trust.resolve(source.getFileName().toString());
+                if (!Files.exists(copy)) {
+                    Files.copy(source, copy);
+                    Files.setPosixFilePermissions(trust, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                    Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                }
+                copies.put(name, copy.toAbsolutePath().toString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot give the job the CA file " + source + " to trust the server by", e);
+            }
+        }
+        return copies;
     }
 
     /** Starts a process made by {@link #processBuilder}. */

@@ -94,14 +94,37 @@ public final class AgentTokens {
      * by the lease sweeper at least once a second: a revocation through another server node takes
      * effect here within that); a secret not found there is looked up in the table.
      */
-    public Optional<AgentToken> authenticate(String secret) {
-        if (secret == null || secret.isBlank() || secret.length() > 200) return Optional.empty();
+    public Optional<AgentToken> authenticate(String given) {
+        if (given == null || given.isBlank() || given.length() > 300) return Optional.empty();
+        String secret = secretOf(given);
         String hash = hash(secret);
         AgentToken known = byHash.get(hash);
         if (known != null) return Optional.of(known);
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from agent_token where token_hash = :hash and revoked_at is null")
                 .bind("hash", hash).map((rs, ctx) -> map(rs)).findOne());
     }
+
+    /**
+     * An issued secret with the SHA-256 fingerprint (hex) of the certificate the agent is to trust appended after a
+     * dot (never part of a secret): {@code tba_<secret>.<fingerprint>}. Only the secret is sent to the server.
+     */
+    public static String withPin(String secret, String fingerprintHex) {
+        return secret + PIN_SEPARATOR + fingerprintHex;
+    }
+
+    /** The secret of a token as issued, with or without a fingerprint. */
+    public static String secretOf(String token) {
+        int dot = token.indexOf(PIN_SEPARATOR);
+        return dot < 0 ? token : token.substring(0, dot);
+    }
+
+    /** The fingerprint a token carries, or null. */
+    public static String pinOf(String token) {
+        int dot = token.indexOf(PIN_SEPARATOR);
+        return dot < 0 ? null : token.substring(dot + 1);
+    }
+
+    private static final char PIN_SEPARATOR = '.';
 
     void seen(AgentToken token) {
         jdbi.useHandle(h -> h.createUpdate("update agent_token set last_seen_at = :now where id = :id").bind("now", clock.millis()).bind("id", token.id()).execute());

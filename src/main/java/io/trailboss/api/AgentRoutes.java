@@ -21,9 +21,12 @@ import java.util.Set;
 final class AgentRoutes {
     private static final int MAX_WAIT_SECONDS = 30;
     private final Trailboss tb;
+    private final java.util.function.Supplier<String> enrollmentPin;
 
-    AgentRoutes(Trailboss tb) {
+    /** {@code enrollmentPin}: the certificate fingerprint issued tokens carry (null: none, as without TLS). */
+    AgentRoutes(Trailboss tb, java.util.function.Supplier<String> enrollmentPin) {
         this.tb = tb;
+        this.enrollmentPin = enrollmentPin;
     }
 
     void register(RoutesConfig r) {
@@ -31,7 +34,11 @@ final class AgentRoutes {
             Map<String, Object> body = Bodies.object(ctx, Set.of("name", "targets", "labels"));
             AgentTokens.Issued issued = hub().tokens().issue(Bodies.string(body, "name", true), strings(body, "targets"), labels(body.get("labels"), "labels"));
             Map<String, Object> view = view(issued.token());
-            view.put("token", issued.secret());
+            // over TLS the token carries the fingerprint of the certificate to trust: an agent given only the token
+            // pins the server it was enrolled with from its first connection
+            String pin = enrollmentPin.get();
+            view.put("token", pin == null ? issued.secret() : AgentTokens.withPin(issued.secret(), pin));
+            if (pin != null) view.put("tls_fingerprint", io.trailboss.tls.Fingerprints.display(pin));
             ctx.status(201).json(view);
         }, Access.ADMIN);
         r.get("/api/v1/agents/tokens", ctx -> {

@@ -12,7 +12,12 @@ import io.trailboss.engine.ConflictException;
 import io.trailboss.engine.InvalidInputException;
 import io.trailboss.engine.NotFoundException;
 import io.trailboss.json.Json;
+import io.trailboss.tls.CallbackTrust;
+import io.trailboss.tls.CertificateFiles;
+import io.trailboss.tls.Fingerprints;
+import io.trailboss.tls.SelfSignedCertificate;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +28,29 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     public static final long MAX_BODY = 8L * 1024 * 1024;
+    static final java.time.Duration HSTS_MAX_AGE = java.time.Duration.ofDays(365);
 
     private final Javalin app;
     private final Trailboss tb;
     private final String host;
+    private final Transport transport;
+
+    /**
+     * How the server is reached. {@code tls}: the certificate and key it serves HTTPS with (null: plain HTTP);
+     * {@code trustedProxies}: the addresses whose {@code X-Forwarded-*} headers count; {@code stateDir}: where the
+     * files jobs get to trust the server are written (null: a temporary directory).
+     */
+    public record Transport(CertificateFiles tls, List<Cidr> trustedProxies, Path stateDir) {
+        public static final Transport PLAIN = new Transport(null, List.of(), null);
+
+        public Transport {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        public static Transport https(CertificateFiles tls) {
+            return new Transport(tls, List.of(), null);
+        }
+    }
 
     /** Authentication as the default says: open on a loopback address with the embedded database, else required. */
     public ApiServer(Trailboss tb, String host, int port) {
@@ -34,8 +58,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiServer(Trailboss tb, String host, int port, io.trailboss.auth.Auth.Mode mode) {
+        this(tb, host, port, mode, Transport.PLAIN);
+    }
+
+    public ApiServer(Trailboss tb, String host, int port, io.trailboss.auth.Auth.Mode mode, Transport transport) {
         this.tb = tb;
         this.host = host;
+        this.transport = transport;
         tb.auth().mode(mode);
         String openApi = openApiJson();
         app = Javalin.create(config -> {
@@ -44,10 +73,19 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
+            if (!transport.trustedProxies().isEmpty()) {
+                config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new TrustedProxies(transport.trustedProxies())));
+            }
+            if (transport.tls() != null) {
+                // replaces Javalin's plain connector
+                config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, host, port, transport.tls()));
+            }
             // an announced body over the cap is refused before any handler sees it. A client that asked first
             // (Expect: 100-continue) never uploads it; one that did not is still sending, and would see its connection
             // reset instead of the answer, so a body up to twice the cap is read and dropped before the 413
             config.routes.before(ctx -> {
+                // over TLS (directly, or through a trusted proxy that says so) browsers are told to stay on HTTPS
+                if (ctx.req().isSecure()) ctx.header("Strict-Transport-Security", "max-age=" + HSTS_MAX_AGE.toSeconds());
                 long length = ctx.req().getContentLengthLong();
                 if (length > MAX_BODY) {
                     if (ctx.header("Expect") == null && length <= 2 * MAX_BODY) {
@@ -74,7 +112,7 @@ public final class ApiServer implements AutoCloseable {
             new TargetRoutes(tb).register(config.routes);
             new LogRoutes(tb).register(config.routes);
             new WatchRoutes(tb).register(config.routes);
-            new AgentRoutes(tb).register(config.routes);
+            new AgentRoutes(tb, this::enrollmentPin).register(config.routes);
             new AraRoutes(tb).register(config.routes);
             new InboxRoutes(tb).register(config.routes);
             new OpsRoutes(tb).register(config.routes);
@@ -155,8 +193,80 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer start() {
         app.start();
         tb.node().port(app.port());
-        tb.serverUrl("http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + app.port());
+        CertificateFiles tls = transport.tls();
+        if (tls == null) {
+            tb.serverUrl("http://" + urlHost(connectHost()) + ":" + app.port());
+        } else {
+            callbackOverTls(tls.current());
+            tls.onChange(this::callbackOverTls);
+        }
         return this;
+    }
+
+    /** The URL of this server as seen from this machine ({@code https://...} when it serves TLS). */
+    public String url() {
+        CertificateFiles tls = transport.tls();
+        String name = tls == null ? connectHost() : callbackHost(tls.current().certificate());
+        return (tls == null ? "http" : "https") + "://" + urlHost(name) + ":" + app.port();
+    }
+
+    /**
+     * Jobs of this node call back with a name the certificate holds (a job's client checks it), and trust the
+     * chain served (files under the state directory, named in their environment).
+     */
+    private void callbackOverTls(CertificateFiles.Loaded loaded) {
+        try {
+            Path dir = transport.stateDir() != null ? transport.stateDir() : stateDir();
+            tb.serverCallback(url(), CallbackTrust.environment(loaded.chain(), dir));
+        } catch (java.io.IOException e) {
+            LOG.error("cannot write the CA files jobs need to call this server back; their calls may fail", e);
+            tb.serverUrl(url());
+        }
+    }
+
+    private volatile Path tempState;
+
+    private synchronized Path stateDir() throws java.io.IOException {
+        if (tempState == null) tempState = java.nio.file.Files.createTempDirectory("trailboss-tls-");
+        return tempState;
+    }
+
+    /** The address a client on this machine connects to: the one listened on, or loopback for a wildcard. */
+    private String connectHost() {
+        return "0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host) || host == null || host.isBlank() ? "127.0.0.1" : host;
+    }
+
+    /** A name of the certificate under which this machine reaches the server: the address listened on, else localhost, else its first DNS name. */
+    private String callbackHost(java.security.cert.X509Certificate certificate) {
+        java.util.Set<String> names = SelfSignedCertificate.subjectAltNames(certificate);
+        String base = connectHost();
+        String normalized = base;
+        try {
+            if (base.matches("[0-9a-fA-F:.]+")) normalized = java.net.InetAddress.getByName(base).getHostAddress().toLowerCase(java.util.Locale.ROOT);
+        } catch (java.io.IOException e) {
+            // left as given
+        }
+        if (names.contains(normalized.toLowerCase(java.util.Locale.ROOT))) return base;
+        boolean loopback = normalized.startsWith("127.") || normalized.equals("0:0:0:0:0:0:0:1") || base.equals("localhost");
+        if (loopback && names.contains("localhost")) return "localhost";
+        for (String n : names) if (!n.contains("*") && !n.contains(":") && !n.matches("[0-9.]+")) return n;
+        return base;
+    }
+
+    private static String urlHost(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /**
+     * The fingerprint an agent token carries so that the agent trusts this server from its first connection: the
+     * chain's self-signed certificate (this server's own, or the root of the CA that issued it); none for a
+     * certificate from a CA not sent along (an agent checks that one against its CAs) or without TLS.
+     */
+    String enrollmentPin() {
+        CertificateFiles tls = transport.tls();
+        if (tls == null) return null;
+        java.security.cert.X509Certificate root = tls.current().selfSigned();
+        return root == null ? null : Fingerprints.hex(root);
     }
 
     /** Never throws: Javalin would handle a failing request logger as a failed request, again and again. */
@@ -255,5 +365,15 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        if (transport.tls() != null) transport.tls().close();
+        Path temp = tempState;
+        if (temp != null) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(temp)) {
+                for (Path f : files.toList()) java.nio.file.Files.deleteIfExists(f);
+                java.nio.file.Files.deleteIfExists(temp);
+            } catch (java.io.IOException e) {
+                LOG.debug("temporary CA files left in {}: {}", temp, e.toString());
+            }
+        }
     }
 }

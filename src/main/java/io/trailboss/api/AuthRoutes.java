@@ -197,7 +197,8 @@ final class AuthRoutes {
             }
             case Auth.Login.Success s -> {
                 Sessions.Created c = s.session();
-                boolean secure = "https".equals(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+                // over TLS, or through a trusted proxy that served TLS (--trusted-proxies): never on a forged header
+                boolean secure = ctx.req().isSecure();
                 Cookie cookie = new Cookie(Security.COOKIE, c.id(), "/", (int) Sessions.LIFETIME.toSeconds(), secure, true, null, SameSite.LAX);
                 ctx.cookie(cookie);
                 if (json) {

@@ -94,9 +94,9 @@ final class Security {
         } catch (java.net.UnknownHostException | RuntimeException e) {
             local = null;
         }
-        if (local != null && local.isLoopbackAddress() && !loopbackName(hostOf(ctx.header("Host")))) {
+        if (local != null && local.isLoopbackAddress() && !loopbackName(hostOf(authority(ctx)))) {
             throw new Refused(403, "this server runs open on a loopback address and answers only to a loopback host name"
-                    + " (localhost, 127.0.0.1, [::1]), not '" + ctx.header("Host") + "'", null);
+                    + " (localhost, 127.0.0.1, [::1]), not '" + authority(ctx) + "'", null);
         }
         refuseCrossSiteChanges(ctx);
     }
@@ -116,12 +116,27 @@ final class Security {
             } catch (IllegalArgumentException e) {
                 originHost = null;
             }
-            if (originHost == null || !originHost.equalsIgnoreCase(String.valueOf(ctx.header("Host")))) {
+            if (originHost == null || !originHost.equalsIgnoreCase(String.valueOf(authority(ctx)))) {
                 throw new Refused(403, "a change from another origin (" + origin + ") is refused", null);
             }
         } else if ("null".equals(origin)) {
             throw new Refused(403, "a change from an opaque origin is refused", null);
         }
+    }
+
+    /**
+     * The host (and port) the client asked for: its Host header over HTTP/1.1; over HTTP/2, which has no Host
+     * header, the request's authority (written as a Host header would be: no port when it is the scheme's default).
+     */
+    private static String authority(Context ctx) {
+        String host = ctx.header("Host");
+        if (host != null) return host;
+        String name = ctx.req().getServerName();
+        if (name == null || name.isEmpty()) return null;
+        if (name.contains(":") && !name.startsWith("[")) name = "[" + name + "]";
+        int port = ctx.req().getServerPort();
+        boolean defaultPort = port <= 0 || (port == 443 && ctx.req().isSecure()) || (port == 80 && !ctx.req().isSecure());
+        return defaultPort ? name : name + ":" + port;
     }
 
     private static String hostOf(String hostHeader) {

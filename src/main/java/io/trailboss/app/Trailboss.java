@@ -36,7 +36,8 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.cluster.Nodes nodes;
     private volatile io.trailboss.cluster.PgSignals signals;
     private final io.trailboss.auth.Auth auth;
-    private final java.util.concurrent.atomic.AtomicReference<String> serverUrl = new java.util.concurrent.atomic.AtomicReference<>("");
+    /** What jobs get to call this server back: TRAILBOSS_SERVER, and over TLS the CA files to trust it with. */
+    private final java.util.concurrent.atomic.AtomicReference<Map<String, String>> callback = new java.util.concurrent.atomic.AtomicReference<>(Map.of("TRAILBOSS_SERVER", ""));
 
     /** Secrets are sealed with the key of TRAILBOSS_SECRET_KEY, or a key that lives as long as this process. */
     public Trailboss(Database database, Clock clock) {
@@ -54,8 +55,8 @@ public final class Trailboss implements AutoCloseable {
         this.recordings = new io.trailboss.record.Recordings(database, clock);
         this.targets = new Targets(database, clock, secrets);
         ActionRegistry actions = ActionRegistry.standard();
-        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get()), null, sandbox));
-        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", serverUrl.get()), sandbox));
+        actions.register(new ShellAction(callback::get, null, sandbox));
+        actions.register(new io.trailboss.action.AnsibleAction(callback::get, sandbox));
         this.engine = new Engine(database, clock, actions);
         engine.sealJobInputsWith(secrets.asSealer());
         this.localRunner = new LocalRunner(engine, actions, clock, 512, engine.localRunnerName());
@@ -129,7 +130,19 @@ public final class Trailboss implements AutoCloseable {
 
     /** The URL scripts use to call back (their environment's TRAILBOSS_SERVER). */
     public void serverUrl(String url) {
-        serverUrl.set(url);
+        serverCallback(url, Map.of());
+    }
+
+    /** What jobs of this node are given to call it back: TRAILBOSS_SERVER and, over TLS, the CA files to trust it by. */
+    public Map<String, String> callbackEnvironment() {
+        return callback.get();
+    }
+
+    /** The URL scripts use to call back, and variables that make their clients trust it (CA files, over TLS). */
+    public void serverCallback(String url, Map<String, String> trust) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(trust);
+        env.put("TRAILBOSS_SERVER", url);
+        callback.set(Map.copyOf(env));
     }
 
     public LocalRunner localRunner() {

@@ -79,13 +79,21 @@ final class AgentBench {
      * machine and /proc shows them.
      */
     static int run(PrintStream out, Sizes s, String pgUrl) {
+        return run(out, s, pgUrl, false);
+    }
+
+    /**
+     * {@code tls}: the server serves HTTPS with a self-signed certificate (made for the run) and the agents pin it
+     * by its fingerprint, as agents beyond loopback do.
+     */
+    static int run(PrintStream out, Sizes s, String pgUrl, boolean tls) {
         Path dir = null;
         List<Process> agents = new ArrayList<>();
         ScratchSchema schema = null;
         try {
             dir = Files.createTempDirectory("trailboss-agent-bench-");
-            out.printf(Locale.ROOT, "%nRemote agents: in-process server on %s, %d agent processes, trivial shell jobs (job directories in %s)%n",
-                    pgUrl == null ? "H2 (durable commits)" : "PostgreSQL", s.agents(),
+            out.printf(Locale.ROOT, "%nRemote agents: in-process server on %s, %d agent processes over %s, trivial shell jobs (job directories in %s)%n",
+                    pgUrl == null ? "H2 (durable commits)" : "PostgreSQL", s.agents(), tls ? "HTTPS (self-signed certificate pinned by the agents)" : "plain HTTP",
                     jobsRoot() == null ? "the system's temporary directory" : jobsRoot() + ", agents' --work-dir");
             Database database;
             PostgresCpu pgCpu = null;
@@ -99,23 +107,31 @@ final class AgentBench {
             }
             try (Trailboss tb = new Trailboss(database, Clock.systemUTC())) {
                 // agents authenticate with their tokens; the SSE client of the latency probe reads without a login
-                ApiServer api = new ApiServer(tb, "127.0.0.1", 0, io.trailboss.auth.Auth.Mode.OPEN).start();
+                io.trailboss.tls.CertificateFiles certificate = null;
+                if (tls) {
+                    io.trailboss.tls.SelfSignedCertificate.Made made = io.trailboss.tls.SelfSignedCertificate.ensure(dir.resolve("tls"), List.of(), Clock.systemUTC());
+                    certificate = new io.trailboss.tls.CertificateFiles(made.certificate(), made.key());
+                }
+                String fingerprint = certificate == null ? null : certificate.current().fingerprint();
+                ApiServer api = new ApiServer(tb, "127.0.0.1", 0, io.trailboss.auth.Auth.Mode.OPEN,
+                        certificate == null ? ApiServer.Transport.PLAIN : new ApiServer.Transport(certificate, List.of(), dir.resolve("tls"))).start();
                 try {
                     tb.recover();
-                    String base = "http://127.0.0.1:" + api.port();
-                    tb.serverUrl(base);
+                    String base = api.url();
+                    HttpClient http = fingerprint == null ? HttpClient.newHttpClient()
+                            : HttpClient.newBuilder().sslContext(io.trailboss.tls.ClientTrust.of(null, List.of(fingerprint)).sslContext()).build();
                     Waiter waiter = new Waiter();
                     tb.engine().addListener(waiter);
                     define(tb, s);
                     for (int i = 0; i < s.agents(); i++) {
                         String name = "bench-agent-" + i;
                         String secret = tb.agents().tokens().issue(name, List.of(), Map.of("bench", "yes")).secret();
-                        agents.add(startAgent(base, secret, dir.resolve(name + ".log")));
+                        agents.add(startAgent(base, secret, fingerprint, dir.resolve(name + ".log")));
                     }
                     awaitConnected(dir, s.agents());
 
                     warmUp(out, tb, waiter, agents, pgCpu, s);
-                    measureLatency(tb, base, 1, 5);
+                    measureLatency(tb, http, base, 1, 5);
 
                     Cpu cpu0 = Cpu.read(agents, pgCpu);
                     long[] writes0 = Bench.h2Writes(tb.database().jdbi());
@@ -130,7 +146,7 @@ final class AgentBench {
                     long[] writes = Bench.h2Writes(tb.database().jdbi());
                     double perSecond = s.jobs() / seconds;
 
-                    long[] delays = measureLatency(tb, base, s.logRuns(), s.logLines());
+                    long[] delays = measureLatency(tb, http, base, s.logRuns(), s.logLines());
                     java.util.Arrays.sort(delays);
 
                     int w = 60;
@@ -290,13 +306,14 @@ final class AgentBench {
         return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : null;
     }
 
-    private static Process startAgent(String base, String token, Path log) throws Exception {
+    private static Process startAgent(String base, String token, String fingerprint, Path log) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         // started as bin/trailboss starts an agent: with the JVM options chosen for agents
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(io.trailboss.cli.AgentCommand.JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
                 "--server", base, "--token", token));
+        if (fingerprint != null) command.addAll(List.of("--fingerprint", fingerprint));
         if (jobsRoot() != null) command.addAll(List.of("--work-dir", jobsRoot().toString()));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -328,8 +345,7 @@ final class AgentBench {
     }
 
     /** Runs the printing job {@code runs} times; answers each line's delay in ms from its print to its arrival over SSE. */
-    private static long[] measureLatency(Trailboss tb, String base, int runs, int lines) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+    private static long[] measureLatency(Trailboss tb, HttpClient http, String base, int runs, int lines) throws Exception {
         List<Long> delays = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             String id = tb.engine().start(StartRequest.of("agent_log", Map.of("lines", lines))).id();

@@ -48,7 +48,7 @@ public final class Bench {
     /**
      * Options: {@code --scenario engine|agents|ara|nodes|ui-lists|all} (default engine; {@code --agents N} alone means
      * agents), {@code --db h2|postgres|both}, {@code --pg-url URL}, {@code --agents N} (default 4),
-     * {@code --quick}. The agent scenario ({@link AgentBench}) runs on H2 unless {@code --db} is given.
+     * {@code --quick}, {@code --tls} (the agent scenario over HTTPS). The agent scenario ({@link AgentBench}) runs on H2 unless {@code --db} is given.
      */
     public static int run(String[] args, PrintStream out) {
         String db = "both";
@@ -58,6 +58,7 @@ public final class Bench {
         int agents = 4;
         boolean agentsGiven = false;
         boolean dbGiven = false;
+        boolean tls = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--db", "--pg-url", "--scenario", "--agents" -> {
@@ -87,12 +88,13 @@ public final class Bench {
                     }
                 }
                 case "--quick" -> quick = true;
+                case "--tls" -> tls = true;
                 case "-h", "--help" -> {
-                    out.println("usage: trailboss bench [--scenario engine|agents|ara|ara-ingest|nodes|ui-lists|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--quick]");
+                    out.println("usage: trailboss bench [--scenario engine|agents|ara|ara-ingest|nodes|ui-lists|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--tls] [--quick]");
                     return 0;
                 }
                 default -> {
-                    out.println("unknown option '" + args[i] + "' (expected --scenario, --db, --pg-url, --agents, --quick)");
+                    out.println("unknown option '" + args[i] + "' (expected --scenario, --db, --pg-url, --agents, --tls, --quick)");
                     return 2;
                 }
             }
@@ -112,6 +114,10 @@ public final class Bench {
             out.println("--scenario must be engine, agents, ara, ara-ingest, nodes, ui-lists or all, not '" + scenario + "'");
             return 2;
         }
+        if (tls && !scenario.equals("agents")) {
+            out.println("--tls applies to --scenario agents only");
+            return 2;
+        }
         if (scenario.equals("nodes")) {
             return NodesBench.run(out, pgUrl, quick ? NodesBench.QUICK : NodesBench.FULL);
         }
@@ -129,7 +135,7 @@ public final class Bench {
             AgentBench.Sizes agentSizes = quick ? AgentBench.Sizes.quick(agents) : AgentBench.Sizes.full(agents);
             int code = 0;
             // on H2 unless --db names PostgreSQL: the agents' figures are the embedded server's
-            for (String kind : dbGiven ? kinds : List.of("h2")) code = Math.max(code, AgentBench.run(out, agentSizes, kind.equals("h2") ? null : pgUrl));
+            for (String kind : dbGiven ? kinds : List.of("h2")) code = Math.max(code, AgentBench.run(out, agentSizes, kind.equals("h2") ? null : pgUrl, tls));
             return code;
         }
         Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;

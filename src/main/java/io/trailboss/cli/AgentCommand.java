@@ -8,9 +8,6 @@ import io.trailboss.action.ShellAction;
 import io.trailboss.json.Json;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,9 +67,19 @@ public final class AgentCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     JobOptions jobOptions = new JobOptions();
 
-    private HttpClient http;
-    /** Plain http:// servers get the lean client; https:// keeps the JDK's. */
-    private AgentHttp plain;
+    @Option(names = "--ca", defaultValue = "${env:TRAILBOSS_CA}", description = "For an https:// server: a PEM file of the CA certificate(s) to trust "
+            + "(or the server's own certificate); or TRAILBOSS_CA. Default: the JDK's trusted CAs, or the fingerprint the token carries.")
+    java.nio.file.Path ca;
+
+    @Option(names = "--fingerprint", defaultValue = "${env:TRAILBOSS_FINGERPRINT}", split = ",", description = "For an https:// server: the SHA-256 "
+            + "fingerprint of its certificate (or of a CA certificate in the chain it presents) to trust, as the server prints it at start "
+            + "(repeatable; or TRAILBOSS_FINGERPRINT). Default: the one the agent token carries, when the server issued it over TLS.")
+    List<String> fingerprints = new ArrayList<>();
+
+    private AgentHttp http;
+    private io.trailboss.tls.ClientTrust trust;
+    /** What jobs get: the server's URL, and over TLS the CA files their clients need to trust it. */
+    private final java.util.concurrent.atomic.AtomicReference<Map<String, String>> jobEnvironment = new java.util.concurrent.atomic.AtomicReference<>(Map.of());
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, BlockingQueue<String>> stdin = new ConcurrentHashMap<>();
     private volatile long leaseMillis = 15_000;
@@ -102,14 +109,37 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        // a token issued over TLS carries the fingerprint of the server's certificate: trusted from the first connection
+        String tokenPin = io.trailboss.agent.AgentTokens.pinOf(token.strip());
+        token = io.trailboss.agent.AgentTokens.secretOf(token.strip());
+        URI uri;
         try {
-            URI uri = URI.create(server);
-            if ("http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) plain = new AgentHttp(uri, Duration.ofSeconds(5));
-            else http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            uri = URI.create(server);
+            if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) throw new IllegalArgumentException();
         } catch (IllegalArgumentException e) {
-            System.err.println("error: --server must be a URL like http://host:8080, not '" + server + "'");
+            System.err.println("error: --server must be a URL like https://host:8080, not '" + server + "'");
             return 2;
         }
+        String trustSays = "";
+        if ("https".equalsIgnoreCase(uri.getScheme())) {
+            fingerprints.removeIf(f -> f == null || f.isBlank());
+            try {
+                if (ca == null && fingerprints.isEmpty() && tokenPin != null) {
+                    trust = io.trailboss.tls.ClientTrust.of(null, List.of(tokenPin));
+                    trustSays = "TLS, certificate pinned by the token: " + io.trailboss.tls.Fingerprints.display(io.trailboss.tls.Fingerprints.parse(tokenPin));
+                } else {
+                    trust = io.trailboss.tls.ClientTrust.of(ca, fingerprints);
+                    trustSays = "TLS, " + (!fingerprints.isEmpty() ? "certificate pinned by --fingerprint" + (ca != null ? " or issued by the CA of --ca" : "")
+                            : ca != null ? "certificate issued by the CA of --ca" : "certificate issued by a CA the JDK trusts");
+                }
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+        } else if (ca != null || !fingerprints.isEmpty()) {
+            System.err.println("warning: --ca and --fingerprint apply to an https:// server; " + server + " is plain HTTP: token, logs and results travel unencrypted");
+        }
+        http = new AgentHttp(uri, Duration.ofSeconds(5), trust);
         if (workDir != null && !(java.nio.file.Files.isDirectory(workDir) && java.nio.file.Files.isWritable(workDir))) {
             System.err.println("error: --work-dir must be a directory this agent can write to, not '" + workDir + "'");
             return 2;
@@ -122,8 +152,9 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         actions = ActionRegistry.standard();
-        actions.register(new ShellAction(() -> Map.of("TRAILBOSS_SERVER", server), workDir, sandbox));
-        actions.register(new io.trailboss.action.AnsibleAction(() -> Map.of("TRAILBOSS_SERVER", server), sandbox));
+        jobEnvironment.set(Map.of("TRAILBOSS_SERVER", server));
+        actions.register(new ShellAction(jobEnvironment::get, workDir, sandbox));
+        actions.register(new io.trailboss.action.AnsibleAction(jobEnvironment::get, sandbox));
         Map<String, Object> hello;
         try {
             hello = retrying("hello", () -> post("/api/v1/agent/hello", Map.of()));
@@ -132,7 +163,8 @@ public final class AgentCommand implements Callable<Integer> {
             return 3;
         }
         lease(hello.get("lease_seconds"));
-        System.err.println("agent " + hello.get("runner") + " connected to " + server + " (lease " + hello.get("lease_seconds") + " s"
+        if (trust != null) jobTrust();
+        System.err.println("agent " + hello.get("runner") + " connected to " + server + " (" + (trust == null ? "plain HTTP, " : trustSays + "; ") + "lease " + hello.get("lease_seconds") + " s"
                 + (((Number) hello.getOrDefault("lost_jobs", 0)).intValue() > 0 ? ", " + hello.get("lost_jobs") + " jobs of a previous run marked lost" : "") + ")");
         Thread.ofPlatform().daemon().name("agent-heartbeat").start(this::heartbeats);
         Thread.ofPlatform().daemon().name("agent-stdin").start(this::inputs);
@@ -142,6 +174,28 @@ public final class AgentCommand implements Callable<Integer> {
         System.err.println("error: " + fatal);
         for (Running r : running.values()) r.thread().interrupt();
         return 3;
+    }
+
+    /**
+     * Jobs on this agent call the server too (scripts with curl, the ansible action's ARA callback): they get the
+     * certificates this agent trusts it by, as CA files (the CA given, or the chain it pinned on connecting).
+     */
+    private void jobTrust() throws IOException {
+        List<java.security.cert.X509Certificate> certificates = !trust.authorities().isEmpty() ? trust.authorities()
+                : trust.pinned() ? trust.lastAccepted() : List.of();
+        if (certificates.isEmpty()) return; // the JDK's CAs: the system's bundle serves jobs as it is
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(workDir != null ? workDir : java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), "trailboss-agent-ca-");
+        Map<String, String> env = new LinkedHashMap<>(io.trailboss.tls.CallbackTrust.environment(certificates, dir));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.toList()) java.nio.file.Files.deleteIfExists(f);
+                java.nio.file.Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // a temporary directory left behind
+            }
+        }));
+        env.put("TRAILBOSS_SERVER", server);
+        jobEnvironment.set(Map.copyOf(env));
     }
 
     // ------------------------------------------------------------------ loops
@@ -540,7 +594,11 @@ public final class AgentCommand implements Callable<Integer> {
                 }
                 if (!complained) System.err.println(what + ": server answered " + a.status() + "; retrying");
             } catch (IOException e) {
-                if (!complained) System.err.println(what + ": cannot reach " + server + " (" + e.getClass().getSimpleName() + "); retrying with backoff");
+                // a server whose certificate is not trusted stays so: retrying would only hide it
+                java.util.Optional<String> refused = io.trailboss.tls.ClientTrust.refusal(e);
+                if (refused.isPresent()) throw new Refused(refused.get());
+                if (!complained) System.err.println(what + ": cannot reach " + server + " (" + e.getClass().getSimpleName()
+                        + (e instanceof javax.net.ssl.SSLException ? ": " + e.getMessage() : "") + "); retrying with backoff");
             }
             complained = true;
             Thread.sleep(backoff);
@@ -549,17 +607,8 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     private Answer post(String path, Object body) throws IOException, InterruptedException {
-        if (plain != null) {
-            AgentHttp.Response r = plain.post(path, Json.write(body), token, Duration.ofSeconds(CLAIM_WAIT_SECONDS + 15));
-            return answer(r.status(), r.body());
-        }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path))
-                .timeout(Duration.ofSeconds(CLAIM_WAIT_SECONDS + 15))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return answer(r.statusCode(), r.body());
+        AgentHttp.Response r = http.post(path, Json.write(body), token, Duration.ofSeconds(CLAIM_WAIT_SECONDS + 15));
+        return answer(r.status(), r.body());
     }
 
     private static Answer answer(int status, String body) {

@@ -1,5 +1,6 @@
 package io.trailboss.cli;
 
+import io.trailboss.tls.ClientTrust;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -14,13 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
- * The agent's HTTP/1.1 client for a plain {@code http://} server: blocking JSON posts over
- * kept-alive sockets, one request per socket at a time. An agent makes a few requests per job
- * (claim, acknowledgement, result, log); the JDK's asynchronous client spent more CPU on each of
- * them than the job's own process did, which capped the jobs an agent can move on a small machine.
- * {@code https://} servers keep using the JDK client.
+ * The agent's HTTP/1.1 client: blocking JSON posts over kept-alive sockets, one request per socket
+ * at a time. An agent makes a few requests per job (claim, acknowledgement, result, log); the JDK's
+ * asynchronous client spent more CPU on each of them than the job's own process did, which capped
+ * the jobs an agent can move on a small machine. For an {@code https://} server each socket is
+ * wrapped in TLS from one {@code SSLContext} (whose session cache lets new sockets resume the
+ * session instead of a full handshake); kept-alive sockets make a handshake rare anyway.
  */
 final class AgentHttp implements AutoCloseable {
     /** A status and the body as text. */
@@ -32,13 +36,22 @@ final class AgentHttp implements AutoCloseable {
     private final String basePath;
     private final String hostHeader;
     private final int connectTimeoutMillis;
+    private final ClientTrust trust;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
     AgentHttp(URI server, Duration connectTimeout) {
-        if (!"http".equalsIgnoreCase(server.getScheme())) throw new IllegalArgumentException("only http:// servers, not " + server);
+        this(server, connectTimeout, null);
+    }
+
+    /** {@code trust}: whom to trust for an {@code https://} server (ignored for {@code http://}). */
+    AgentHttp(URI server, Duration connectTimeout, ClientTrust trust) {
+        boolean https = "https".equalsIgnoreCase(server.getScheme());
+        if (!https && !"http".equalsIgnoreCase(server.getScheme())) throw new IllegalArgumentException("only http:// and https:// servers, not " + server);
+        if (server.getHost() == null) throw new IllegalArgumentException("no host in " + server);
+        this.trust = https ? (trust == null ? ClientTrust.system() : trust) : null;
         this.host = server.getHost();
-        this.port = server.getPort() < 0 ? 80 : server.getPort();
+        this.port = server.getPort() < 0 ? (https ? 443 : 80) : server.getPort();
         String path = server.getRawPath() == null ? "" : server.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         // URI keeps the brackets of an IPv6 literal, as the Host header wants them
@@ -97,7 +110,17 @@ final class AgentHttp implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            return new Connection(socket);
+            if (trust == null) return new Connection(socket);
+            String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            SSLSocket tls = (SSLSocket) trust.sslContext().getSocketFactory().createSocket(socket, name, port, true);
+            SSLParameters parameters = tls.getSSLParameters();
+            // checked against CAs, the certificate must name the host; a pinned one is the server whatever its name
+            if (trust.checksHostName()) parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            tls.setSSLParameters(parameters);
+            tls.setSoTimeout(Math.max(connectTimeoutMillis, 1000));
+            tls.startHandshake();
+            return new Connection(tls);
         } catch (IOException e) {
             socket.close();
             throw e;

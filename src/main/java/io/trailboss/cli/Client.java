@@ -10,18 +10,19 @@ import java.time.Duration;
 
 /** A small HTTP client for the CLI's server commands; errors print the server's problem detail. */
 final class Client {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
     private final String authorization;
 
     Client(String base) {
-        this(base, null);
+        this(base, null, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
-    /** {@code authorization}: the Authorization header every request sends, or null. */
-    Client(String base, String authorization) {
+    /** {@code authorization}: the Authorization header every request sends, or null; {@code http}: trusting the server as told. */
+    Client(String base, String authorization, HttpClient http) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.authorization = authorization;
+        this.http = http;
     }
 
     record Response(int status, String body) {
@@ -50,6 +51,10 @@ final class Client {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.net.ConnectException e) {
             throw new IOException("cannot reach the server at " + base + " (is `trailboss server` running? set --server or TRAILBOSS_URL)");
+        } catch (IOException e) {
+            java.util.Optional<String> refused = io.trailboss.tls.ClientTrust.refusal(e);
+            if (refused.isPresent()) throw new IOException(refused.get(), e);
+            throw e;
         }
         return new Response(r.statusCode(), r.body());
     }

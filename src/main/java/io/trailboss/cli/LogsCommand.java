@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -54,7 +53,7 @@ final class LogsCommand implements Callable<Integer> {
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream");
         if (server.authorization() != null) rb.header("Authorization", server.authorization());
         HttpRequest request = rb.build();
-        HttpResponse<java.io.InputStream> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+        HttpResponse<java.io.InputStream> response = server.httpClient()
                 .send(request, HttpResponse.BodyHandlers.ofInputStream());
         String lastJob = null;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {

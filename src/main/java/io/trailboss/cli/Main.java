@@ -18,7 +18,14 @@ public final class Main implements Runnable {
 
     public static int execute(String... args) {
         // "@file.json" is an input, not a picocli argument file
-        return new CommandLine(new Main()).setExpandAtFiles(false).execute(args);
+        return new CommandLine(new Main()).setExpandAtFiles(false)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    // a server that cannot be reached or trusted: the message says what to do, a stack trace would bury it
+                    if (!(e instanceof java.io.IOException)) throw e;
+                    System.err.println("error: " + e.getMessage());
+                    return 1;
+                })
+                .execute(args);
     }
 
     @Override

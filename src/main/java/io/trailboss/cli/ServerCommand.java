@@ -50,8 +50,83 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--auth", defaultValue = "${env:TRAILBOSS_AUTH}", description = "required or open. Default: open only when listening on a loopback address with the embedded database, else required.")
     String auth;
 
+    @Option(names = "--tls", defaultValue = "${env:TRAILBOSS_TLS:-auto}", description = "auto, on or off. auto (the default): HTTPS when listening "
+            + "beyond loopback, plain HTTP on a loopback address; on: HTTPS on any address; off: plain HTTP (said loudly at start).")
+    String tls;
+
+    @Option(names = "--insecure-http", description = "Serve plain HTTP on any address (the same as --tls off): tokens, passwords, job logs and secrets cross the network unencrypted.")
+    boolean insecureHttp;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:TRAILBOSS_TLS_CERT}", description = "PEM file of the server's certificate chain (its own certificate first); "
+            + "read again when it changes. Default: a self-signed certificate made in <data>/tls/.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:TRAILBOSS_TLS_KEY}", description = "PEM file of the certificate's private key (PKCS#8, PKCS#1 or EC); read again when it changes.")
+    Path tlsKey;
+
+    @Option(names = "--tls-name", split = ",", description = "A host name or address the self-signed certificate must name besides this machine's own (repeatable).")
+    java.util.List<String> tlsNames = new java.util.ArrayList<>();
+
+    @Option(names = "--trusted-proxies", defaultValue = "${env:TRAILBOSS_TRUSTED_PROXIES}", description = "Addresses or CIDR ranges of reverse proxies whose "
+            + "Forwarded / X-Forwarded-For / -Proto / -Host headers are believed (comma-separated). Default: none, these headers are ignored.")
+    String trustedProxies;
+
+    /** How often the certificate files are looked at for a renewal. */
+    static final java.time.Duration CERTIFICATE_CHECK = java.time.Duration.ofSeconds(5);
+
     @Override
     public Integer call() throws Exception {
+        String tlsMode = insecureHttp ? "off" : tls == null || tls.isBlank() ? "auto" : tls.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.List.of("auto", "on", "off").contains(tlsMode)) {
+            System.err.println("error: --tls must be auto, on or off, not '" + tls + "'");
+            return 2;
+        }
+        if (insecureHttp && tls != null && tls.strip().equalsIgnoreCase("on")) {
+            System.err.println("error: --insecure-http and --tls on contradict each other");
+            return 2;
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            System.err.println("error: --tls-cert and --tls-key go together (the certificate chain and its private key, PEM)");
+            return 2;
+        }
+        if (tlsCert != null && tlsMode.equals("off")) {
+            System.err.println("error: a certificate is given (--tls-cert) but TLS is off (" + (insecureHttp ? "--insecure-http" : "--tls off") + "): drop one of them");
+            return 2;
+        }
+        java.util.List<io.trailboss.api.Cidr> proxies;
+        try {
+            proxies = io.trailboss.api.Cidr.parseList(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: --trusted-proxies: " + e.getMessage());
+            return 2;
+        }
+        for (String name : tlsNames) {
+            if (!name.strip().matches("[A-Za-z0-9*]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9a-fA-F:.]+")) {
+                System.err.println("error: --tls-name '" + name + "' is neither a host name nor an IP address");
+                return 2;
+            }
+        }
+        boolean loopback = isLoopback(host);
+        boolean serveTls = tlsCert != null || tlsMode.equals("on") || (tlsMode.equals("auto") && !loopback);
+        io.trailboss.tls.CertificateFiles certificate = null;
+        String certificateSays = null;
+        if (serveTls) {
+            try {
+                if (tlsCert != null) {
+                    certificate = new io.trailboss.tls.CertificateFiles(tlsCert, tlsKey);
+                    certificateSays = "TLS certificate " + tlsCert.toAbsolutePath() + " (read again when it changes)";
+                } else {
+                    io.trailboss.tls.SelfSignedCertificate.Made made = io.trailboss.tls.SelfSignedCertificate.ensure(data.resolve("tls"), tlsNames, Clock.systemUTC());
+                    certificate = new io.trailboss.tls.CertificateFiles(made.certificate(), made.key());
+                    certificateSays = made.created()
+                            ? "TLS certificate: made a new self-signed one in " + made.certificate().toAbsolutePath() + " (" + made.why() + ")"
+                            : "TLS certificate: the self-signed one in " + made.certificate().toAbsolutePath();
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+        }
         if (auth != null && !auth.isBlank() && !auth.equals("required") && !auth.equals("open")) {
             System.err.println("error: --auth must be 'required' or 'open', not '" + auth + "'");
             return 2;
@@ -90,16 +165,44 @@ final class ServerCommand implements Callable<Integer> {
         Auth.Mode mode = auth == null || auth.isBlank() ? Auth.Mode.defaultFor(host, embedded) : Auth.Mode.valueOf(auth.toUpperCase(java.util.Locale.ROOT));
         // on the console only: a generated password must not stay in log files
         tb.auth().bootstrap(System.getenv("TRAILBOSS_ADMIN_PASSWORD"), System.getenv("TRAILBOSS_ADMIN_TOKEN"), System.out::println);
-        ApiServer api = new ApiServer(tb, host, port, mode).start();
+        ApiServer api = new ApiServer(tb, host, port, mode, new ApiServer.Transport(certificate, proxies, data.resolve("tls"))).start();
+        if (certificate != null) certificate.watch(CERTIFICATE_CHECK);
         tb.recover();
         if (retentionDays > 0) tb.retainRecordings(retentionDays, java.time.Duration.ofHours(1));
         String where = dbUrl != null && !dbUrl.isBlank() ? "PostgreSQL" : "embedded H2 in " + data.toAbsolutePath();
-        System.out.println("trailboss listening on http://" + host + ":" + api.port() + " (database: " + where + ")");
+        String scheme = certificate != null ? "https" : "http";
+        System.out.println("trailboss listening on " + scheme + "://" + host + ":" + api.port() + " (database: " + where + ")");
+        if (certificate != null) {
+            io.trailboss.tls.CertificateFiles.Loaded served = certificate.current();
+            System.out.println(certificateSays);
+            System.out.println("TLS certificate SHA-256 fingerprint: " + served.fingerprint());
+            System.out.println("  " + served.certificate().getSubjectX500Principal().getName() + ", valid until " + served.certificate().getNotAfter().toInstant()
+                    + ", names: " + String.join(", ", io.trailboss.tls.SelfSignedCertificate.subjectAltNames(served.certificate())));
+            System.out.println("  agents and the CLI trust it with --fingerprint " + served.fingerprint() + (served.selfSigned() != null
+                    ? " (agent tokens issued over HTTPS carry it)" : " or --ca FILE (the issuing CA)"));
+            LOG.info("serving HTTPS; certificate SHA-256 fingerprint {}", served.fingerprint());
+        } else if (loopback) {
+            String note = "plain HTTP on a loopback address only (--tls on serves HTTPS here too)";
+            System.out.println(note);
+            LOG.info(note);
+        } else {
+            String warning = "WARNING: PLAIN HTTP on " + host + ":" + api.port() + " (" + (insecureHttp ? "--insecure-http" : "--tls off")
+                    + "): passwords, tokens, job logs and rendered secrets cross the network UNENCRYPTED. Serve HTTPS (drop that option)"
+                    + " or keep this port behind a TLS proxy on the same machine (--trusted-proxies).";
+            String bar = "!".repeat(Math.min(100, warning.length()));
+            System.out.println(bar);
+            System.out.println(warning);
+            System.out.println(bar);
+            System.err.println(warning);
+            LOG.warn(warning);
+        }
+        if (!proxies.isEmpty()) System.out.println("X-Forwarded-* headers believed from " + proxies.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
         String access = mode == Auth.Mode.OPEN ? "running open: anyone who can reach " + host + ":" + api.port() + " acts as admin"
                 : "authentication required";
         System.out.println(access);
         LOG.info(access);
         CountDownLatch stop = new CountDownLatch(1);
+        System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();
             tb.close();
@@ -122,6 +225,18 @@ final class ServerCommand implements Callable<Integer> {
             }
         } catch (java.io.IOException | UnsupportedOperationException e) {
             LOG.warn("cannot make the data directory {} owner-only: {}", data.toAbsolutePath(), e.toString());
+        }
+    }
+
+    /** A loopback address or a name that resolves only to loopback addresses; a wildcard address is not. */
+    static boolean isLoopback(String host) {
+        if (host == null || host.isBlank()) return false;
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            for (java.net.InetAddress a : all) if (!a.isLoopbackAddress()) return false;
+            return all.length > 0;
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +32,7 @@ final class WatchCommand implements Callable<Integer> {
         Client.Response found = client.send("GET", "/api/v1/executions/" + enc, null, null);
         if (!found.ok()) return Client.print(found);
         String base = server.base();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = server.httpClient();
         Set<String> printed = new HashSet<>(); // a reconnect sends the current state again: print each change once
         for (int attempt = 0; attempt <= RECONNECTS; attempt++) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/executions/" + enc + "/events"))

@@ -17,7 +17,7 @@ public final class TestServer implements AutoCloseable {
     public final Trailboss tb;
     public final ApiServer api;
     public final String base;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
 
     public TestServer(Database db) {
         this(db, Clock.systemUTC());
@@ -34,30 +34,51 @@ public final class TestServer implements AutoCloseable {
      * and every call of this client sends it.
      */
     public TestServer(Database db, Clock clock, Auth.Mode mode) {
-        this(db, clock, mode, io.trailboss.action.JobSandbox.none());
+        this(db, clock, mode, ApiServer.Transport.PLAIN, io.trailboss.action.JobSandbox.none());
     }
 
     /** A server whose local jobs start as {@code sandbox} says (isolation, user, limits), as {@code trailboss server} configures it. */
     public TestServer(Database db, io.trailboss.action.JobSandbox sandbox) {
-        this(db, Clock.systemUTC(), null, sandbox);
+        this(db, Clock.systemUTC(), null, ApiServer.Transport.PLAIN, sandbox);
     }
 
-    private TestServer(Database db, Clock clock, Auth.Mode mode, io.trailboss.action.JobSandbox sandbox) {
+    /**
+     * A server reached as {@code transport} says (over TLS: this client trusts the server's certificate as it was
+     * at start, by its fingerprint).
+     */
+    public TestServer(Database db, Clock clock, Auth.Mode mode, ApiServer.Transport transport) {
+        this(db, clock, mode, transport, io.trailboss.action.JobSandbox.none());
+    }
+
+    private TestServer(Database db, Clock clock, Auth.Mode mode, ApiServer.Transport transport, io.trailboss.action.JobSandbox sandbox) {
         tb = new Trailboss(db, clock, io.trailboss.target.SecretBox.fromEnvironmentOrEphemeral(), sandbox);
-        api = mode == null ? new ApiServer(tb, "127.0.0.1", 0) : new ApiServer(tb, "127.0.0.1", 0, mode);
+        Auth.Mode chosen = mode != null ? mode : Auth.Mode.defaultFor("127.0.0.1", db.dialect() == Database.Dialect.H2);
+        api = new ApiServer(tb, "127.0.0.1", 0, chosen, transport);
         if (tb.auth().required()) {
             adminToken = "tbk_test-admin-" + java.util.UUID.randomUUID();
-            tb.auth().bootstrap("admin-password-" + java.util.UUID.randomUUID(), adminToken, line -> {});
+            adminPassword = "admin-password-" + java.util.UUID.randomUUID();
+            tb.auth().bootstrap(adminPassword, adminToken, line -> {});
         } else {
             adminToken = null;
+            adminPassword = null;
         }
         api.start();
         tb.recover();
-        base = "http://127.0.0.1:" + api.port();
+        base = api.url();
+        http = transport.tls() == null ? HttpClient.newHttpClient() : HttpClient.newBuilder()
+                .sslContext(io.trailboss.tls.ClientTrust.of(null, java.util.List.of(transport.tls().current().fingerprint())).sslContext()).build();
     }
 
     /** The admin token every call of this client sends when authentication is required, else null. */
     public final String adminToken;
+
+    /** The password of user "admin" when authentication is required, else null. */
+    public final String adminPassword;
+
+    /** The client this server's calls go through (trusting its certificate over TLS). */
+    public HttpClient http() {
+        return http;
+    }
 
     /**
      * Who the server records as acting for a call of this client that claims to be {@code claimed} (the body's

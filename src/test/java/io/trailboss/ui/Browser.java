@@ -24,7 +24,8 @@ final class Browser implements AutoCloseable {
 
     final WebDriver driver;
 
-    Browser(int width, int height) {
+    /** {@code extraArguments}: more Chromium switches (such as the one certificate to trust). */
+    Browser(int width, int height, String... extraArguments) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("chromium and chromium-driver are required (apt-get install -y chromium chromium-driver; .ci/run installs them)");
         }
@@ -33,6 +34,7 @@ final class Browser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--window-size=" + width + "," + height);
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
     }
