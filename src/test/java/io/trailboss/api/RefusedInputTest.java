@@ -1,0 +1,83 @@
+package io.trailboss.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailboss.json.Json;
+import io.trailboss.testing.TestDatabases;
+import io.trailboss.testing.TestServer;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Requests that {@link WriteRouteFuzzTest} found answered with a 5xx, with no reason, or with a reason a client
+ * cannot read: each is a 4xx problem that says what is wrong, and a refusal that closes the connection says so.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RefusedInputTest {
+    private TestServer server;
+
+    @BeforeAll
+    void start() {
+        server = new TestServer(TestDatabases.h2());
+        ok(server.send("PUT", "/api/v1/workflows", "text/yaml", """
+                version: '2.0'
+                refused:
+                  input:
+                    - note: ''
+                  tasks:
+                    t:
+                      action: std.noop
+                """));
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private static void ok(TestServer.Answer a) {
+        assertThat(a.status()).as(a.body()).isBetween(200, 299);
+    }
+
+    private static void isProblem(HttpResponse<String> r, int status, String detail) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat((String) Json.readMap(r.body()).get("detail")).contains(detail);
+    }
+
+    @Test
+    void a_path_that_cannot_be_decoded_is_refused_with_a_problem_that_says_the_connection_closes() {
+        for (String path : List.of("/api/v1/targets/%00", "/api/v1/targets/%FF", "/api/v1/targets/%ED%A0%80")) {
+            for (String method : List.of("GET", "PATCH", "DELETE")) {
+                HttpResponse<String> r = server.raw(method, path, Map.of("Content-Type", "application/json"), method.equals("PATCH") ? "{}" : null);
+                isProblem(r, 400, "malformed request");
+                assertThat(r.headers().firstValue("Connection")).as(method + " " + path).hasValue("close");
+            }
+        }
+    }
+
+    @Test
+    void a_broken_multipart_form_is_a_400_that_says_the_connection_closes() {
+        HttpResponse<String> truncated = server.raw("POST", "/login", Map.of("Content-Type", "multipart/form-data; boundary=zz"),
+                "--zz\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nx\r\n--z");
+        isProblem(truncated, 400, "the request cannot be read");
+        assertThat(truncated.headers().firstValue("Connection")).hasValue("close");
+        HttpResponse<String> noBoundary = server.raw("POST", "/ui/workflows/refused/validate", Map.of("Content-Type", "multipart/form-data"), "definition=x");
+        isProblem(noBoundary, 400, "the request cannot be read");
+        assertThat(server.get("/health/live").status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_problem_detail_is_utf8_whatever_its_characters() throws Exception {
+        HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.base + "/api/v1/targets/%C3%A9t%C3%A9%E2%80%AE")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("target 'été\u202e' does not exist");
+    }
+}
