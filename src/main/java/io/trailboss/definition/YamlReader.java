@@ -63,7 +63,7 @@ public final class YamlReader {
         int line = node.getStartMark().getLine() + 1;
         int column = node.getStartMark().getColumn() + 1;
         return switch (node) {
-            case ScalarNode scalar -> new YamlNode.Scalar(values.scalar(scalar), path, line, column);
+            case ScalarNode scalar -> new YamlNode.Scalar(values.scalar(scalar, path), path, line, column);
             case SequenceNode seq -> {
                 List<YamlNode> items = new ArrayList<>();
                 int i = 0;
@@ -78,7 +78,7 @@ public final class YamlReader {
                     if (!(keyNode instanceof ScalarNode scalarKey)) {
                         throw new DefinitionException(new Problem(keyNode.getStartMark().getLine() + 1, keyNode.getStartMark().getColumn() + 1, path, "a mapping key must be a plain value"));
                     }
-                    Object keyValue = values.scalar(scalarKey);
+                    Object keyValue = values.scalar(scalarKey, path);
                     String key = String.valueOf(keyValue);
                     String childPath = path.isEmpty() ? key : path + "." + key;
                     keys.put(key, new YamlNode.Scalar(key, childPath, keyNode.getStartMark().getLine() + 1, keyNode.getStartMark().getColumn() + 1));
@@ -96,14 +96,26 @@ public final class YamlReader {
             super(options);
         }
 
-        Object scalar(ScalarNode node) {
-            Object value = constructObject(node);
+        /** A tag the value does not fit ({@code !!int abc}, {@code !!binary @}, a {@code <<} merge key) is a problem at its place. */
+        Object scalar(ScalarNode node, String path) {
+            Object value;
+            try {
+                value = constructObject(node);
+            } catch (YAMLException | IllegalArgumentException e) {
+                String why = e instanceof MarkedYAMLException m && m.getProblem() != null ? m.getProblem() : e.getMessage();
+                throw new DefinitionException(new Problem(node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1, path,
+                        "malformed YAML: " + node.getTag().getValue() + " '" + abbreviate(node.getValue()) + "' cannot be read: " + why));
+            }
             if (value instanceof java.math.BigInteger big) {
                 return big.bitLength() < 64 ? (Object) big.longValue() : big.toString();
             }
             if (value instanceof java.util.Date date) return date.toInstant().toString();
             if (value instanceof byte[] bytes) return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
             return value;
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() > 40 ? s.substring(0, 40) + "…" : s;
         }
     }
 }
