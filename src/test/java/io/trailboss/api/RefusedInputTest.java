@@ -80,4 +80,16 @@ class RefusedInputTest {
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("target 'été\u202e' does not exist");
     }
+
+    @Test
+    void operation_choices_must_be_strings_numbers_or_booleans() {
+        for (String choices : List.of("[null]", "[1, \"a\", {}, [], true, null]")) {
+            TestServer.Answer a = server.send("PUT", "/api/v1/operations/refused", "application/json",
+                    "{\"kind\": \"machine\", \"workflow\": \"refused\", \"fields\": {\"note\": {\"type\": \"choice\", \"choices\": " + choices + "}}}");
+            assertThat(a.status()).as(a.body()).isEqualTo(400);
+            assertThat(a.body()).contains("fields.note.choices", "must be a non-empty list of strings, numbers or booleans");
+        }
+        ok(server.send("PUT", "/api/v1/operations/refused", "application/json",
+                "{\"kind\": \"machine\", \"workflow\": \"refused\", \"fields\": {\"note\": {\"type\": \"choice\", \"choices\": [\"a\", 2, true]}}}"));
+    }
 }
