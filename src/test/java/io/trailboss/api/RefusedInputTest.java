@@ -92,4 +92,24 @@ class RefusedInputTest {
         ok(server.send("PUT", "/api/v1/operations/refused", "application/json",
                 "{\"kind\": \"machine\", \"workflow\": \"refused\", \"fields\": {\"note\": {\"type\": \"choice\", \"choices\": [\"a\", 2, true]}}}"));
     }
+
+    @Test
+    void a_label_selector_of_more_than_32_labels_is_refused_before_it_becomes_a_query() {
+        Map<String, String> many = new LinkedHashMap<>();
+        for (int i = 0; i < 33; i++) many.put("k" + i, "v");
+        TestServer.Answer issue = server.postJson("/api/v1/agents/tokens", Map.of("name", "many-labels", "labels", many));
+        assertThat(issue.status()).as(issue.body()).isEqualTo(400);
+        assertThat(issue.body()).contains("at most 32 labels, not 33");
+
+        TestServer.Answer agent = server.postJson("/api/v1/agents/tokens", Map.of("name", "few-labels", "labels", Map.of("zone", "a")));
+        ok(agent);
+        HttpResponse<String> claim = server.raw("POST", "/api/v1/agent/claim", Map.of("Authorization", "Bearer " + agent.map().get("token"),
+                "Content-Type", "application/json"), Json.write(Map.of("max", 1, "wait_seconds", 0, "labels", many)));
+        isProblem(claim, 400, "at most 32 labels, not 33");
+
+        StringBuilder query = new StringBuilder("/api/v1/targets?limit=10");
+        many.forEach((k, v) -> query.append("&label=").append(k).append("%3D").append(v));
+        TestServer.Answer list = server.get(query.toString());
+        assertThat(list.status()).as(list.body()).isEqualTo(400);
+    }
 }
