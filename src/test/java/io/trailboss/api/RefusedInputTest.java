@@ -112,4 +112,16 @@ class RefusedInputTest {
         TestServer.Answer list = server.get(query.toString());
         assertThat(list.status()).as(list.body()).isEqualTo(400);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_webhook_whose_body_is_json_null_starts_its_workflow() {
+        TestServer.Answer trigger = server.send("PUT", "/api/v1/triggers/refused-hook", "application/json",
+                "{\"workflow\": \"refused\", \"webhook\": {\"auth\": \"token\"}, \"input\": {\"note\": \"{{ body.note }}\"}}");
+        ok(trigger);
+        HttpResponse<String> fired = server.raw("POST", "/api/v1/hooks/refused-hook", Map.of("X-Trailboss-Token", (String) trigger.map().get("secret"),
+                "Content-Type", "application/json"), "null");
+        assertThat(fired.statusCode()).as(fired.body()).isEqualTo(202);
+        assertThat(Json.readMap(fired.body())).containsEntry("outcome", "STARTED");
+    }
 }
