@@ -5,6 +5,7 @@ import io.trailboss.engine.Ids;
 import io.trailboss.engine.InvalidInputException;
 import io.trailboss.engine.NotFoundException;
 import io.trailboss.json.Json;
+import io.trailboss.target.Targets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,6 +56,7 @@ public final class AgentTokens {
         }
         List<String> names = targets == null ? List.of() : List.copyOf(targets);
         Map<String, String> selector = labels == null ? Map.of() : Map.copyOf(labels);
+        Targets.checkSelector(selector, "labels");
         String secret = "tba_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
         AgentToken token = new AgentToken(Ids.next(), name, names, selector, clock.millis(), null, null);
         jdbi.useTransaction(h -> {

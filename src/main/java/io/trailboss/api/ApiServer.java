@@ -72,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY;
             config.jetty.host = host;
             config.jetty.port = port;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyRefusals()));
             config.startup.showJavalinBanner = false;
             if (!transport.trustedProxies().isEmpty()) {
                 config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new TrustedProxies(transport.trustedProxies())));
@@ -143,7 +144,7 @@ public final class ApiServer implements AutoCloseable {
                 body.put("status", 400);
                 body.put("detail", e.getMessage());
                 body.put("errors", e.errors().stream().map(f -> Map.of("field", f.field(), "message", f.message())).toList());
-                ctx.status(400).contentType("application/problem+json").result(Json.write(body));
+                ctx.status(400).contentType("application/problem+json").result(Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             });
             config.routes.exception(InvalidInputException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(), e.field(), null));
             config.routes.exception(io.trailboss.target.TargetException.class, (e, ctx) -> {
@@ -178,6 +179,14 @@ public final class ApiServer implements AutoCloseable {
                     // the request is already over (an event stream whose client left): nothing to answer, and a
                     // handler that threw here would be handed its own exception again, without end
                     LOG.debug("a finished request failed: {}", e.toString());
+                    return;
+                }
+                org.eclipse.jetty.http.HttpException unreadable = clientFault(e);
+                if (unreadable != null) {
+                    // Jetty drops the connection after a body it could not parse: the answer says so, or a client
+                    // that keeps connections alive would send its next request into a closed one
+                    ctx.header("Connection", "close");
+                    problem(ctx, unreadable.getCode(), "the request cannot be read: " + ((Throwable) unreadable).getMessage(), null, null);
                     return;
                 }
                 LOG.error("request {} failed", request, e);
@@ -308,13 +317,38 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    private static void problem(Context ctx, int status, String detail, String field, List<DefinitionException.Problem> problems) {
-        problem(ctx, status, detail, field, problems, Map.of());
+    /**
+     * Jetty's refusal of a request it could not read (a malformed multipart or form body, met when a handler asks
+     * for its fields), wrapped by the servlet layer; null for anything else.
+     */
+    private static org.eclipse.jetty.http.HttpException clientFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.HttpException h && h.getCode() >= 400 && h.getCode() < 500) return h;
+        }
+        return null;
     }
 
-    /** {@code details}: more about the problem for clients (for a refused control: each task and its state). */
-    private static void problem(Context ctx, int status, String detail, String field, List<DefinitionException.Problem> problems,
-            Map<String, Object> details) {
+    /**
+     * What Jetty answers itself, before any route: a request it cannot parse (a NUL or invalid UTF-8 in the path, a
+     * bad header) gets problem+json like every other refusal, whatever its method; the connection is closed after it,
+     * and the answer says so, because Jetty does not read on after a malformed request.
+     */
+    private static final class JettyRefusals extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, org.eclipse.jetty.util.Callback callback) {
+            int status = response.getStatus() >= 400 ? response.getStatus() : 500;
+            String message = request.getAttribute(ERROR_MESSAGE) instanceof String m && !m.isBlank() ? m : org.eclipse.jetty.http.HttpStatus.getMessage(status);
+            String detail = status < 500 ? "malformed request: " + message : "the server could not answer: " + message;
+            generateCacheControl(response);
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/problem+json");
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
+            byte[] body = Json.write(problemBody(status, detail)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+            return true;
+        }
+    }
+
+    private static Map<String, Object> problemBody(int status, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", switch (status) {
@@ -331,6 +365,17 @@ public final class ApiServer implements AutoCloseable {
         });
         body.put("status", status);
         body.put("detail", detail);
+        return body;
+    }
+
+    private static void problem(Context ctx, int status, String detail, String field, List<DefinitionException.Problem> problems) {
+        problem(ctx, status, detail, field, problems, Map.of());
+    }
+
+    /** {@code details}: more about the problem for clients (for a refused control: each task and its state). */
+    private static void problem(Context ctx, int status, String detail, String field, List<DefinitionException.Problem> problems,
+            Map<String, Object> details) {
+        Map<String, Object> body = problemBody(status, detail);
         if (field != null) body.put("field", field);
         if (problems != null) {
             body.put("errors", problems.stream().map(p -> {
@@ -347,7 +392,8 @@ public final class ApiServer implements AutoCloseable {
         // Mistral's client shows an error's "faultstring" (Mistral's own error shape), and nothing else of the body
         if (ctx.path().startsWith("/mistral/")) body.put("faultstring", body.get("detail"));
         try {
-            ctx.status(status).contentType("application/problem+json").result(Json.write(body));
+            // bytes, in UTF-8: given a string, Jetty would encode it in ISO-8859-1 for this content type
+            ctx.status(status).contentType("application/problem+json").result(Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (RuntimeException gone) {
             LOG.debug("no answer for a request that is already over: {}", gone.toString());
         }

@@ -222,8 +222,16 @@ public final class YamlReader {
             this.keysAsWritten = keysAsWritten;
         }
 
+        /** A tag the value does not fit ({@code !!int abc}, {@code !!binary @}, a {@code <<} merge key) is a problem at its place. */
         Object scalar(ScalarNode node, String path, String what) {
-            Object value = constructObject(node);
+            Object value;
+            try {
+                value = constructObject(node);
+            } catch (YAMLException | IllegalArgumentException e) {
+                String why = e instanceof MarkedYAMLException m && m.getProblem() != null ? m.getProblem() : e.getMessage();
+                throw new DefinitionException(new Problem(node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1, path,
+                        "malformed YAML: " + node.getTag().getValue() + " '" + abbreviate(node.getValue()) + "' cannot be read: " + why));
+            }
             if (value instanceof java.math.BigInteger big) {
                 return big.bitLength() < 64 ? (Object) big.longValue() : big.toString();
             }
@@ -242,6 +250,10 @@ public final class YamlReader {
 
         private static DefinitionException problemAt(Node node, String path, String message) {
             return new DefinitionException(new Problem(node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1, path, message));
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() > 40 ? s.substring(0, 40) + "…" : s;
         }
     }
 }

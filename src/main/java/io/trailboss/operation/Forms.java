@@ -83,7 +83,10 @@ public final class Forms {
         if (min != null && max != null && min > max) throw FormException.of("min", "min " + min + " is greater than max " + max);
         List<Object> choices = null;
         if (note.get("choices") != null) {
-            if (!(note.get("choices") instanceof List<?> l) || l.isEmpty()) throw FormException.of("choices", "must be a non-empty list");
+            if (!(note.get("choices") instanceof List<?> l) || l.isEmpty()
+                    || !l.stream().allMatch(c -> c instanceof String || c instanceof Number || c instanceof Boolean)) {
+                throw FormException.of("choices", "must be a non-empty list of strings, numbers or booleans");
+            }
             choices = List.copyOf(l);
         }
         if (type == FieldSpec.Type.CHOICE && choices == null) throw FormException.of("choices", "a choice field needs choices");

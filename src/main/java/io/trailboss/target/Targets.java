@@ -136,6 +136,16 @@ public final class Targets {
     /** Filter by kind, labels (all must match) and parent (a name or id). */
     public record Query(String kind, Map<String, String> labels, String parent) {}
 
+    /** The most labels one selector may name: each is a condition of the query that finds its targets. */
+    public static final int MAX_SELECTOR_LABELS = 32;
+
+    /** Refuses a label selector that names more labels than a query may test. */
+    public static void checkSelector(Map<String, String> labels, String field) {
+        if (labels.size() > MAX_SELECTOR_LABELS) {
+            throw TargetException.invalid(field, "a label selector names at most " + MAX_SELECTOR_LABELS + " labels, not " + labels.size());
+        }
+    }
+
     public List<Target> list(Query q, int limit, int offset) {
         return db.jdbi().withHandle(h -> targets.list(h, filter(h, q), limit, offset));
     }
@@ -150,7 +160,9 @@ public final class Targets {
             parentId = targets.byIdOrName(h, q.parent()).map(Target::id)
                     .orElseThrow(() -> TargetException.invalid("parent", "parent '" + q.parent() + "' does not exist"));
         }
-        return new TargetStore.Filter(q.kind(), q.labels() == null ? Map.of() : q.labels(), parentId);
+        Map<String, String> labels = q.labels() == null ? Map.of() : q.labels();
+        checkSelector(labels, "label");
+        return new TargetStore.Filter(q.kind(), labels, parentId);
     }
 
     /** One level of the target tree: the children of {@code parent} (null: targets without a parent), with their child counts. */

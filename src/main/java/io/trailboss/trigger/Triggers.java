@@ -271,7 +271,8 @@ public final class Triggers implements AutoCloseable {
         Object body;
         String text = new String(rawBody, StandardCharsets.UTF_8);
         try {
-            body = text.isBlank() ? Map.of() : io.trailboss.json.Json.read(text);
+            body = text.isBlank() ? null : io.trailboss.json.Json.read(text);
+            if (body == null) body = Map.of(); // no body, or JSON null: nothing for the templates to read
         } catch (IllegalArgumentException e) {
             record(new Firing(Ids.next(), name, now, null, Firing.Outcome.FAILED, "the body is not JSON", null, null));
             throw new InvalidInputException("body", "the webhook body is not JSON: " + e.getMessage());

@@ -92,6 +92,33 @@ class DefinitionErrorsTest {
     }
 
     @Test
+    void a_value_that_does_not_fit_its_yaml_tag_is_a_problem_at_its_place() {
+        for (String value : java.util.List.of("!!int abc", "!!float x", "!!timestamp nope", "!!binary '@@@'", "!!merge x")) {
+            DefinitionException.Problem p = onlyProblem("""
+                    version: '2.0'
+                    wf:
+                      description: %s
+                      tasks:
+                        t1:
+                          action: std.noop
+                    """.formatted(value));
+            assertThat(p.message()).as(value).startsWith("malformed YAML").contains("cannot be read");
+            assertThat(p.line()).as(value).isEqualTo(3);
+            assertThat(p.path()).as(value).isEqualTo("wf.description");
+        }
+        DefinitionException.Problem merge = onlyProblem("""
+                version: '2.0'
+                base: &b {action: std.noop}
+                wf:
+                  tasks:
+                    t1:
+                      <<: *b
+                """);
+        assertThat(merge.message()).contains("tag:yaml.org,2002:merge");
+        assertThat(merge.line()).isEqualTo(6);
+    }
+
+    @Test
     void a_bad_indentation_is_reported_at_the_offending_line() {
         DefinitionException.Problem p = onlyProblem("""
                 version: '2.0'
