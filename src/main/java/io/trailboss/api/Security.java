@@ -40,6 +40,8 @@ final class Security {
     static final String CSRF_FIELD = "_csrf";
     /** The username with which a running job gives its job token as an HTTP Basic password (the ARA callback). */
     static final String JOB_USER = "job";
+    /** What a handler adds to its request's audit entry (the detail column), e.g. the input a rerun was asked to change. */
+    static final String AUDIT_DETAIL = "tb.audit.detail";
     private static final String VIA = "tb.via";
     private static final Set<String> UNSAFE = Set.of("POST", "PUT", "PATCH", "DELETE");
 
@@ -351,6 +353,8 @@ final class Security {
             if (route.startsWith("/api/v1/targets/{name}")) entry = entry.target(params.get("name"));
             else if (route.startsWith("/api/v1/executions/{id}") || route.startsWith("/mistral/v2/executions/{id}")) entry = entry.execution(params.get("id"));
             if (!params.isEmpty()) entry = entry.subject(String.join(",", params.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList()));
+            String detail = ctx.attribute(AUDIT_DETAIL);
+            if (detail != null) entry = entry.detail(detail);
             auth().audit().record(entry);
         } catch (RuntimeException ex) {
             // the request is answered; an audit problem is logged by the audit log, never raised
