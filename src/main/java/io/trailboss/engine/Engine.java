@@ -393,7 +393,8 @@ public final class Engine implements AutoCloseable {
         long now = clock.millis();
         Execution ex = new Execution(id, wf.row() == null ? null : wf.row().id(), spec.name(), wf.sha(), ExecutionState.RUNNING, null,
                 fullInput, params, context, null, description, parentJob == null ? null : parentJob.id(),
-                parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null, false);
+                parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null, false,
+                bound == null || !(bound.get("target_id") instanceof String targetId) ? null : targetId);
         executions.insert(h, ex);
         return ex;
     }
@@ -435,9 +436,10 @@ public final class Engine implements AutoCloseable {
             Definitions.Resolved wf = definitions.resolve(h, name, doc, sha)
                     .orElseThrow(() -> new InvalidInputException("workflow", "workflow '" + name + "' does not exist"));
             // a sub-workflow runs on its parent's target too, but belongs to no run of its own
-            Object target = parent.bound().get("target");
-            Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId(),
-                    target == null ? Map.of() : Map.of("target", target));
+            Map<String, Object> bound = new LinkedHashMap<>();
+            if (parent.bound().get("target") != null) bound.put("target", parent.bound().get("target"));
+            if (parent.targetId() != null) bound.put("target_id", parent.targetId());
+            Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId(), bound);
             Step step = new Step(this, h, child, wf.document(), wf.spec(), child.createdAt(), effects);
             step.newExecution();
             step.start(null);

@@ -181,6 +181,8 @@ public final class Runs implements EngineListener, AutoCloseable {
             if (run.targetId() != null) {
                 Target t = targets.get(run.targetId());
                 bound.put("target", t.name());
+                // by id too: the execution stays the target's through a rename (who may read it is decided by it)
+                bound.put("target_id", t.id());
                 Map<String, Object> plainVars = new LinkedHashMap<>();
                 for (Map.Entry<String, EffectiveParam> e : targets.effective(t.name()).entrySet()) {
                     EffectiveParam p = e.getValue();

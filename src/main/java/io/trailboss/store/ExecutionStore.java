@@ -16,14 +16,15 @@ import org.jdbi.v3.core.statement.Query;
 public final class ExecutionStore {
     private static final String COLUMNS = """
             id, workflow_id, workflow_name, source_sha, state, state_info, input, params, context, output, description,
-            parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors, created_at, updated_at, finished_at, steered""";
+            parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors, created_at, updated_at, finished_at, steered,
+            target_id""";
     private static final String INSERT = """
             insert into execution (id, workflow_id, workflow_name, source_sha, state, state_info, input, params, context,
                 output, description, parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors,
-                created_at, updated_at, finished_at, steered)
+                created_at, updated_at, finished_at, steered, target_id)
             values (:id, :workflowId, :workflowName, :sourceSha, :state, :stateInfo, :input, :params, :context,
                 :output, :description, :parentJobId, :rootExecutionId, :activeTasks, :waitingJoins, :unhandledErrors,
-                :createdAt, :updatedAt, :finishedAt, :steered)
+                :createdAt, :updatedAt, :finishedAt, :steered, :targetId)
             """;
     private static final String LOCK = "select " + COLUMNS + " from execution where id = :id for update";
     private static final String FIND = "select " + COLUMNS + " from execution where id = :id";
@@ -50,7 +51,7 @@ public final class ExecutionStore {
                 .bind("rootExecutionId", e.rootExecutionId()).bind("activeTasks", e.activeTasks())
                 .bind("waitingJoins", e.waitingJoins()).bind("unhandledErrors", e.unhandledErrors())
                 .bind("createdAt", e.createdAt()).bind("updatedAt", e.updatedAt()).bind("finishedAt", e.finishedAt())
-                .bind("steered", e.steered())
+                .bind("steered", e.steered()).bind("targetId", e.targetId())
                 .execute();
     }
 
@@ -93,9 +94,25 @@ public final class ExecutionStore {
                 .bind("context", Json.write(e.context())).execute();
     }
 
-    /** Filters for listing; null fields do not filter. */
-    public record Filter(String workflowName, ExecutionState state, Long createdAfter, Long createdBefore, String parentJobId) {
+    /**
+     * Filters for listing; null fields do not filter. {@code scope}: only executions bound to a target in it (a
+     * reader whose grants are scoped); {@code id}: only that one execution (a job's own).
+     */
+    public record Filter(String workflowName, ExecutionState state, Long createdAfter, Long createdBefore, String parentJobId,
+            TargetScope scope, String id) {
         public static final Filter ALL = new Filter(null, null, null, null, null);
+
+        public Filter(String workflowName, ExecutionState state, Long createdAfter, Long createdBefore, String parentJobId) {
+            this(workflowName, state, createdAfter, createdBefore, parentJobId, null, null);
+        }
+
+        public Filter within(TargetScope s) {
+            return new Filter(workflowName, state, createdAfter, createdBefore, parentJobId, s, id);
+        }
+
+        public Filter only(String executionId) {
+            return new Filter(workflowName, state, createdAfter, createdBefore, parentJobId, scope, executionId);
+        }
     }
 
     public List<Execution> list(Handle h, Filter f, int limit, int offset, boolean newestFirst) {
@@ -131,6 +148,8 @@ public final class ExecutionStore {
         if (f.createdAfter() != null) conditions.add("created_at >= :createdAfter");
         if (f.createdBefore() != null) conditions.add("created_at < :createdBefore");
         if (f.parentJobId() != null) conditions.add("parent_job_id = :parentJobId");
+        if (f.id() != null) conditions.add("id = :onlyId");
+        if (f.scope() != null) conditions.add("target_id in " + f.scope().ids("scope_"));
         if (!conditions.isEmpty()) sql.append(" where ").append(String.join(" and ", conditions));
     }
 
@@ -140,6 +159,8 @@ public final class ExecutionStore {
         if (f.createdAfter() != null) q.bind("createdAfter", f.createdAfter());
         if (f.createdBefore() != null) q.bind("createdBefore", f.createdBefore());
         if (f.parentJobId() != null) q.bind("parentJobId", f.parentJobId());
+        if (f.id() != null) q.bind("onlyId", f.id());
+        if (f.scope() != null) f.scope().bind(q, "scope_");
     }
 
     private static Execution map(ResultSet rs) throws SQLException {
@@ -149,6 +170,6 @@ public final class ExecutionStore {
                 Rows.map(rs, "params"), Rows.map(rs, "context"), Rows.json(rs, "output"), rs.getString("description"),
                 rs.getString("parent_job_id"), rs.getString("root_execution_id"), rs.getInt("active_tasks"),
                 rs.getInt("waiting_joins"), rs.getInt("unhandled_errors"), rs.getLong("created_at"),
-                rs.getLong("updated_at"), Rows.nullableLong(rs, "finished_at"), rs.getBoolean("steered"));
+                rs.getLong("updated_at"), Rows.nullableLong(rs, "finished_at"), rs.getBoolean("steered"), rs.getString("target_id"));
     }
 }

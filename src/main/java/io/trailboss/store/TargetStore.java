@@ -42,8 +42,13 @@ public final class TargetStore {
         h.createUpdate("update target set stage = :stage, updated_at = :now where id = :id").bind("id", id).bind("stage", stage).bind("now", now).execute();
     }
 
-    public record Filter(String kind, Map<String, String> labels, String parentId) {
-        public static final Filter ALL = new Filter(null, Map.of(), null);
+    /** {@code scope}: only the targets a reader with scoped grants sees (null: all). */
+    public record Filter(String kind, Map<String, String> labels, String parentId, TargetScope scope) {
+        public static final Filter ALL = new Filter(null, Map.of(), null, null);
+
+        public Filter(String kind, Map<String, String> labels, String parentId) {
+            this(kind, labels, parentId, null);
+        }
     }
 
     public void insert(Handle h, Target t) {
@@ -106,48 +111,80 @@ public final class TargetStore {
 
     private static final String TREE_LEVEL = "select " + COLUMNS + ", (select count(*) from target c where c.parent_id = t.id) as child_count"
             + " from target t where ";
-    private static final String SEARCH = "select " + COLUMNS + ", (select count(*) from target c where c.parent_id = t.id) as child_count"
-            + " from target t where lower(t.name) like :pattern order by t.name limit :limit offset :offset";
+    private static final String SEARCH_FROM = "select " + COLUMNS + ", (select count(*) from target c where c.parent_id = t.id) as child_count"
+            + " from target t where lower(t.name) like :pattern";
 
     /** A target with how many children it has (a tree node). */
     public record Node(Target target, long children) {}
 
-    /** Children of {@code parentId} (null: the targets without a parent) by name, each with its number of children. */
-    public List<Node> level(Handle h, String parentId, int limit, int offset) {
-        Query q = h.createQuery(TREE_LEVEL + (parentId == null ? "t.parent_id is null" : "t.parent_id = :parentId")
-                + " order by t.name limit :limit offset :offset").bind("limit", limit).bind("offset", offset);
-        if (parentId != null) q.bind("parentId", parentId);
-        return nodes(h, q);
+    /**
+     * Children of {@code parentId} (null: the targets without a parent) by name, each with its number of children.
+     * With a {@code scope} (a reader with scoped grants), only targets in it, and its tops stand at the root: the
+     * targets in scope whose parent is not (or who have none); children are counted in scope too.
+     */
+    public List<Node> level(Handle h, String parentId, TargetScope scope, int limit, int offset) {
+        Query q = h.createQuery(TREE_LEVEL + levelWhere(parentId, scope) + " order by t.name limit :limit offset :offset")
+                .bind("limit", limit).bind("offset", offset);
+        bindLevel(q, parentId, scope);
+        return nodes(h, q, scope);
     }
 
-    public long countLevel(Handle h, String parentId) {
-        Query q = h.createQuery("select count(*) from target t where " + (parentId == null ? "t.parent_id is null" : "t.parent_id = :parentId"));
-        if (parentId != null) q.bind("parentId", parentId);
+    public long countLevel(Handle h, String parentId, TargetScope scope) {
+        Query q = h.createQuery("select count(*) from target t where " + levelWhere(parentId, scope));
+        bindLevel(q, parentId, scope);
         return q.mapTo(Long.class).one();
     }
 
-    /** Targets whose name contains {@code text} (case-insensitive), by name. */
-    public List<Node> search(Handle h, String text, int limit, int offset) {
-        return nodes(h, h.createQuery(SEARCH).bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%")
-                .bind("limit", limit).bind("offset", offset));
+    private static String levelWhere(String parentId, TargetScope scope) {
+        if (scope == null) return parentId == null ? "t.parent_id is null" : "t.parent_id = :parentId";
+        String inScope = "t.id in " + scope.ids("scope_");
+        if (parentId != null) return "t.parent_id = :parentId and " + inScope;
+        return inScope + " and (t.parent_id is null or t.parent_id not in " + scope.ids("top_") + ")";
     }
 
-    public long countSearch(Handle h, String text) {
-        return h.createQuery("select count(*) from target t where lower(t.name) like :pattern")
-                .bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%").mapTo(Long.class).one();
+    private static void bindLevel(Query q, String parentId, TargetScope scope) {
+        if (parentId != null) q.bind("parentId", parentId);
+        if (scope != null) {
+            scope.bind(q, "scope_");
+            if (parentId == null) scope.bind(q, "top_");
+        }
+    }
+
+    /** Targets whose name contains {@code text} (case-insensitive), by name; with a {@code scope}, only those in it. */
+    public List<Node> search(Handle h, String text, TargetScope scope, int limit, int offset) {
+        Query q = h.createQuery(SEARCH_FROM + (scope == null ? "" : " and t.id in " + scope.ids("scope_")) + " order by t.name limit :limit offset :offset")
+                .bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%").bind("limit", limit).bind("offset", offset);
+        if (scope != null) scope.bind(q, "scope_");
+        return nodes(h, q, scope);
+    }
+
+    public long countSearch(Handle h, String text, TargetScope scope) {
+        Query q = h.createQuery("select count(*) from target t where lower(t.name) like :pattern" + (scope == null ? "" : " and t.id in " + scope.ids("scope_")))
+                .bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%");
+        if (scope != null) scope.bind(q, "scope_");
+        return q.mapTo(Long.class).one();
     }
 
     private static String likeEscape(String s) {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
-    private List<Node> nodes(Handle h, Query q) {
+    private List<Node> nodes(Handle h, Query q, TargetScope scope) {
         List<long[]> counts = new java.util.ArrayList<>();
         List<Target> list = q.map((rs, ctx) -> {
             counts.add(new long[] {rs.getLong("child_count")});
             return map(rs);
         }).list();
         List<Target> labelled = withLabels(h, list);
+        if (scope != null && !labelled.isEmpty()) {
+            // a scoped reader counts only the children in its scope: one query for the page, not one per row
+            Query c = h.createQuery("select parent_id, count(*) as n from target where parent_id in (<ids>) and id in " + scope.ids("scope_")
+                    + " group by parent_id").bindList("ids", labelled.stream().map(Target::id).toList());
+            scope.bind(c, "scope_");
+            Map<String, Long> inScope = new java.util.HashMap<>();
+            c.map((rs, ctx) -> Map.entry(rs.getString("parent_id"), rs.getLong("n"))).forEach(e -> inScope.put(e.getKey(), e.getValue()));
+            for (int i = 0; i < labelled.size(); i++) counts.get(i)[0] = inScope.getOrDefault(labelled.get(i).id(), 0L);
+        }
         List<Node> out = new java.util.ArrayList<>(labelled.size());
         for (int i = 0; i < labelled.size(); i++) out.add(new Node(labelled.get(i), counts.get(i)[0]));
         return out;
@@ -184,6 +221,7 @@ public final class TargetStore {
         for (int i = 0; i < f.labels().size(); i++) {
             conditions.add("exists (select 1 from target_label l where l.target_id = t.id and l.name = :ln" + i + " and l.label_value = :lv" + i + ")");
         }
+        if (f.scope() != null) conditions.add("t.id in " + f.scope().ids("scope_"));
         if (!conditions.isEmpty()) sql.append(" where ").append(String.join(" and ", conditions));
     }
 
@@ -195,6 +233,7 @@ public final class TargetStore {
             q.bind("ln" + i, e.getKey()).bind("lv" + i, e.getValue());
             i++;
         }
+        if (f.scope() != null) f.scope().bind(q, "scope_");
     }
 
     private static Target withLabels(Handle h, Target t) {
