@@ -115,33 +115,61 @@ public final class ExecutionStore {
         }
     }
 
+    /**
+     * More executions in a reader's scope than this, and a page is found sooner by going through all executions
+     * newest first (the created_at index) and keeping those in scope than by reading every one in scope through
+     * the target_id index and sorting them: that costs a row read per execution in scope.
+     */
+    static final int SCAN_SCOPE_AFTER = 2_000;
+
+    /** The ids of a filter's scope, once read, and whether a page goes through the created_at order instead. */
+    private record Scope(List<String> ids, boolean byTime) {}
+
     public List<Execution> list(Handle h, Filter f, int limit, int offset, boolean newestFirst) {
+        Scope scope = scope(h, f, true);
+        if (scope != null && scope.ids().isEmpty()) return List.of();
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from execution");
-        where(sql, f);
+        where(sql, f, scope);
         sql.append(" order by created_at ").append(newestFirst ? "desc" : "asc").append(", id limit :limit offset :offset");
         Query q = h.createQuery(sql.toString()).bind("limit", limit).bind("offset", offset);
-        bind(q, f);
+        bind(q, f, scope);
         return q.map((rs, ctx) -> map(rs)).list();
     }
 
     public long count(Handle h, Filter f) {
+        Scope scope = scope(h, f, false);
+        if (scope != null && scope.ids().isEmpty()) return 0;
         StringBuilder sql = new StringBuilder("select count(*) from execution");
-        where(sql, f);
+        where(sql, f, scope);
         Query q = h.createQuery(sql.toString());
-        bind(q, f);
+        bind(q, f, scope);
         return q.mapTo(Long.class).one();
     }
 
     /** How many executions match, counting no further than {@code cap} (a page that only says "10,000+" need not count a million). */
     public long countUpTo(Handle h, Filter f, long cap) {
+        return countUpTo(h, f, scope(h, f, false), cap);
+    }
+
+    private long countUpTo(Handle h, Filter f, Scope scope, long cap) {
+        if (scope != null && scope.ids().isEmpty()) return 0;
         StringBuilder inner = new StringBuilder("select 1 from execution");
-        where(inner, f);
+        where(inner, f, scope);
         Query q = h.createQuery("select count(*) from (" + inner + " limit :cap) as capped").bind("cap", cap);
-        bind(q, f);
+        bind(q, f, scope);
         return q.mapTo(Long.class).one();
     }
 
-    private static void where(StringBuilder sql, Filter f) {
+    /** A filter's scope read (null without one); for a page, {@code byTime} when many executions are in it. */
+    private Scope scope(Handle h, Filter f, boolean forPage) {
+        if (f.scope() == null) return null;
+        List<String> ids = f.scope().targetIds(h);
+        if (ids.isEmpty() || !forPage) return new Scope(ids, false);
+        Scope byIndex = new Scope(ids, false);
+        return new Scope(ids, countUpTo(h, f, byIndex, SCAN_SCOPE_AFTER + 1) > SCAN_SCOPE_AFTER);
+    }
+
+    private static void where(StringBuilder sql, Filter f, Scope scope) {
         List<String> conditions = new ArrayList<>();
         if (f.workflowName() != null) conditions.add("workflow_name = :workflowName");
         if (f.state() != null) conditions.add("state = :state");
@@ -149,18 +177,19 @@ public final class ExecutionStore {
         if (f.createdBefore() != null) conditions.add("created_at < :createdBefore");
         if (f.parentJobId() != null) conditions.add("parent_job_id = :parentJobId");
         if (f.id() != null) conditions.add("id = :onlyId");
-        if (f.scope() != null) conditions.add("target_id in " + f.scope().ids("scope_"));
+        // through the target_id index; or, as an expression no index serves, checked on each row of the created_at order
+        if (scope != null) conditions.add(scope.byTime() ? "coalesce(target_id, '') = any(:scopeIds)" : "target_id = any(:scopeIds)");
         if (!conditions.isEmpty()) sql.append(" where ").append(String.join(" and ", conditions));
     }
 
-    private static void bind(Query q, Filter f) {
+    private static void bind(Query q, Filter f, Scope scope) {
         if (f.workflowName() != null) q.bind("workflowName", f.workflowName());
         if (f.state() != null) q.bind("state", f.state().name());
         if (f.createdAfter() != null) q.bind("createdAfter", f.createdAfter());
         if (f.createdBefore() != null) q.bind("createdBefore", f.createdBefore());
         if (f.parentJobId() != null) q.bind("parentJobId", f.parentJobId());
         if (f.id() != null) q.bind("onlyId", f.id());
-        if (f.scope() != null) f.scope().bind(q, "scope_");
+        if (scope != null) q.bindArray("scopeIds", String.class, scope.ids());
     }
 
     private static Execution map(ResultSet rs) throws SQLException {

@@ -42,7 +42,7 @@ public final class PromptStore {
                  join execution e on e.id = p.execution_id
             where p.state = 'OPEN' and j.state = 'RUNNING'
             """;
-    private static final String INBOX = "select * from (" + WAITING + ") w%s order by since, id limit :limit offset :offset";
+    private static final String INBOX = "select w.* from (" + WAITING + ") w%s order by w.since, w.id limit :limit offset :offset";
     private static final String COUNT = "select count(*) from (" + WAITING + ") w%s";
 
     public record Prompt(String id, String jobId, String executionId, String text, String state, long createdAt,
@@ -83,8 +83,10 @@ public final class PromptStore {
      * target in it (or, for a job without a target, in an execution bound to one); with {@code job}, only that job's.
      */
     public List<Waiting> waiting(Handle h, TargetScope scope, String job, int limit, int offset) {
-        Query q = h.createQuery(INBOX.formatted(where(scope, job))).bind("limit", limit).bind("offset", offset);
-        bind(q, scope, job);
+        List<String> ids = scope == null ? null : scope.targetIds(h);
+        if (ids != null && ids.isEmpty()) return List.of();
+        Query q = h.createQuery(INBOX.formatted(where(ids, job))).bind("limit", limit).bind("offset", offset);
+        bind(q, ids, job);
         return q.map((rs, ctx) -> new Waiting(rs.getString("kind").trim(), rs.getString("id"), rs.getString("job_id"), rs.getString("execution_id"),
                         rs.getString("workflow"), rs.getString("task_name"), rs.getString("task_id"), rs.getString("target"),
                         rs.getLong("since"), rs.getString("body")))
@@ -92,27 +94,28 @@ public final class PromptStore {
     }
 
     public long countWaiting(Handle h, TargetScope scope, String job) {
-        Query q = h.createQuery(COUNT.formatted(where(scope, job)));
-        bind(q, scope, job);
+        List<String> ids = scope == null ? null : scope.targetIds(h);
+        if (ids != null && ids.isEmpty()) return 0;
+        Query q = h.createQuery(COUNT.formatted(where(ids, job)));
+        bind(q, ids, job);
         return q.mapTo(Long.class).one();
     }
 
-    private static String where(TargetScope scope, String job) {
+    private static String where(List<String> scopeIds, String job) {
+        String joins = "";
         List<String> conditions = new java.util.ArrayList<>();
         if (job != null) conditions.add("w.job_id = :onlyJob");
-        if (scope != null) {
-            conditions.add("(w.target in (select name from target where id in " + scope.ids("own_") + ")"
-                    + " or (w.target is null and w.execution_target in " + scope.ids("bound_") + "))");
+        if (scopeIds != null) {
+            // the job's own target (by its name), else the target its execution is bound to
+            joins = " left join target wt on wt.name = w.target";
+            conditions.add("(wt.id = any(:scopeIds) or (w.target is null and w.execution_target = any(:scopeIds)))");
         }
-        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+        return joins + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions));
     }
 
-    private static void bind(Query q, TargetScope scope, String job) {
+    private static void bind(Query q, List<String> scopeIds, String job) {
         if (job != null) q.bind("onlyJob", job);
-        if (scope != null) {
-            scope.bind(q, "own_");
-            scope.bind(q, "bound_");
-        }
+        if (scopeIds != null) q.bindArray("scopeIds", String.class, scopeIds);
     }
 
     private static Prompt map(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -35,7 +35,7 @@ class ReadScopesTest {
 
     @BeforeAll
     void start() {
-        server = new TestServer(TestDatabases.h2(), Clock.systemUTC(), Auth.Mode.REQUIRED);
+        server = new TestServer(database(), Clock.systemUTC(), Auth.Mode.REQUIRED);
         Probes.ok(server.send("PUT", "/api/v1/workflows", "text/yaml", """
                 version: '2.0'
                 hold:
@@ -89,9 +89,14 @@ class ReadScopesTest {
                 .bind("hash", Passwords.sha256(jobToken)).bind("id", holdJob).execute());
     }
 
+    /** The embedded database here; {@link ReadScopesOnPostgresTest} runs every test again on PostgreSQL. */
+    io.trailboss.store.Database database() {
+        return TestDatabases.h2();
+    }
+
     @AfterAll
     void stop() {
-        server.close();
+        if (server != null) server.close();
     }
 
     private String run(String target, String operation) {
