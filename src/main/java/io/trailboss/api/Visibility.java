@@ -115,7 +115,7 @@ public final class Visibility {
 
     public boolean seesTarget(String idOrName) {
         if (kind == Kind.ALL) return true;
-        if (kind == Kind.JOB || idOrName == null) return false;
+        if (kind == Kind.JOB || idOrName == null || principal == null) return false;
         return seenTargets.computeIfAbsent(idOrName, k -> {
             TargetFacts facts = facts(tb, k);
             return facts != null && principal.has(Role.VIEWER, facts);

@@ -152,6 +152,8 @@ final class WatchRoutes {
                 return;
             }
             if (executionId == null && !sight.seesExecution(next.executionId())) continue;
+            // what a job on a target out of sight asks (in an execution in sight) is not told either
+            if (next.kind() == Event.Kind.INBOX && next.taskId() != null && !sight.seesJob(next.taskId())) continue;
             if (feed.admit(next)) {
                 send(client, next);
                 lastSent = System.currentTimeMillis();
