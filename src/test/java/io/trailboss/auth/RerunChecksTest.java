@@ -125,6 +125,11 @@ class RerunChecksTest {
                 Map.of("task", "write", "env", Map.of("vars", Map.of("label", "$(touch " + pwned + ")"))));
         assertThat(env.statusCode()).as(env.body()).isEqualTo(400);
         assertThat(errors(env)).extracting(e -> e.get("field")).containsExactly("env");
+        // the CLI's rerun is the same request: refused, with every bad field said
+        io.trailboss.cli.CliRun.Result cli = io.trailboss.cli.CliRun.run("executions", "rerun", execution, "--task", "write",
+                "-i", "label=$(touch " + pwned + ")", "-i", "colour=red", "--server", server.base, "--token", bob);
+        assertThat(cli.exit()).as(cli.out() + cli.err()).isEqualTo(1);
+        assertThat(cli.err()).contains("error 400", "label:", "does not match the pattern", "colour:");
         assertThat(SecuredServer.snapshot(server)).as("a refused rerun changes nothing").isEqualTo(before);
 
         HttpResponse<String> fine = asBob("POST", "/api/v1/executions/" + execution + "/rerun",
