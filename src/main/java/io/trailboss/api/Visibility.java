@@ -29,8 +29,9 @@ import java.util.Set;
  * to them), those jobs' logs, prompts and manual steps. A running job's token reads only its own job and its
  * execution. Direct reads of anything out of sight answer 404 as if it did not exist (whether it exists or
  * not); lists leave it out, filtered in SQL where they are large. Definitions (workflows, operations, stages,
- * stage maps, triggers, profiles, param declarations) and recordings are not bound to targets: every person
- * with a grant reads them; a job does not.
+ * stage maps, triggers, profiles, param declarations), metrics, nodes and recordings are not bound to targets:
+ * every person with a grant reads them. A job reads none of them but /ara (ARA's callback and the ansible action
+ * record through it), whose routes admit job tokens by their own role.
  */
 public final class Visibility {
     static final String ATTRIBUTE = "tb.visibility";
