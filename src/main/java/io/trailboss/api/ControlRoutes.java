@@ -55,11 +55,27 @@ final class ControlRoutes {
         }, Access.VIEWER);
         r.post("/api/v1/executions/{id}/rerun", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("task", "input", "env", "dry_run", "by"));
-            Engine.RerunRequest request = new Engine.RerunRequest(Bodies.string(body, "task", false),
-                    body.get("input") == null ? null : io.trailboss.engine.SealedInputs.refuseIn(Bodies.map(body, "input")), body.get("env") == null ? null : Bodies.map(body, "env"),
-                    bool(body, "dry_run"), Bodies.actor(ctx, body));
+            Map<String, Object> input = body.get("input") == null ? null : io.trailboss.engine.SealedInputs.refuseIn(Bodies.map(body, "input"));
+            Map<String, Object> env = body.get("env") == null ? null : Bodies.map(body, "env");
+            Engine.RerunRequest request = new Engine.RerunRequest(Bodies.string(body, "task", false), input, env, bool(body, "dry_run"), Bodies.actor(ctx, body));
+            // the audit shows what the rerun was asked to change, refused or not (an operation's secret fields masked)
+            ctx.attribute(Security.AUDIT_DETAIL, rerunDetail(ctx.pathParam("id"), request));
             ctx.json(view(tb.engine().rerun(ctx.pathParam("id"), request)));
         }, Access.OPERATOR);
+    }
+
+    private String rerunDetail(String executionId, Engine.RerunRequest request) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        if (request.fromTask() != null) detail.put("task", request.fromTask());
+        if (request.input() != null) {
+            List<String> secret = tb.queries().execution(executionId).map(tb.runs()::secretInputsOf).orElse(List.of());
+            Map<String, Object> shown = new LinkedHashMap<>(request.input());
+            secret.forEach(k -> shown.computeIfPresent(k, (key, v) -> io.trailboss.engine.Secrets.MASK));
+            detail.put("input", shown);
+        }
+        if (request.env() != null) detail.put("env", request.env());
+        if (request.dryRun()) detail.put("dry_run", true);
+        return detail.isEmpty() ? null : io.trailboss.json.Json.write(detail);
     }
 
     private static Map<String, Object> view(ControlReport report) {
@@ -86,7 +102,8 @@ final class ControlRoutes {
         v.put("id", c.id());
         v.put("execution_id", c.executionId());
         v.put("action", c.control());
-        v.put("selector", c.selector());
+        // a rerun's input holds an operation's secret fields sealed
+        v.put("selector", io.trailboss.engine.SealedInputs.masked(c.selector()));
         v.put("tasks", c.tasks());
         v.put("detail", c.detail());
         v.put("by", c.actor());

@@ -25,7 +25,7 @@ final class InboxRoutes {
         r.get("/api/v1/inbox", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-            Inbox.Page page = tb.inbox().list(limit, offset);
+            Inbox.Page page = Visibility.of(ctx).inbox(tb.inbox(), limit, offset);
             ctx.json(Bodies.page(page.items().stream().map(InboxRoutes::item).toList(), page.total(), limit, offset));
         }, Access.VIEWER);
         r.get("/api/v1/manual/{job}", ctx -> ctx.json(step(tb.inbox().step(ctx.pathParam("job")))), Access.VIEWER);

@@ -89,7 +89,7 @@ final class LogRoutes {
                 client.close();
                 return;
             }
-            stream(client, List.of(job.id()), job.id(), null, job.state().isFinal());
+            stream(client, List.of(job.id()), job.id(), null, job.state().isFinal(), Visibility.of(client.ctx()));
         }, Access.VIEWER);
         r.sse("/api/v1/executions/{id}/log/stream", client -> {
             String id = client.ctx().pathParam("id");
@@ -98,8 +98,9 @@ final class LogRoutes {
                 client.close();
                 return;
             }
-            List<String> jobs = tb.queries().tasks(id).stream().map(TaskExecution::id).flatMap(t -> tb.queries().jobs(t).stream()).map(Job::id).toList();
-            stream(client, jobs, null, id, false);
+            Visibility sight = Visibility.of(client.ctx());
+            List<String> jobs = tb.queries().tasks(id).stream().map(TaskExecution::id).flatMap(t -> sight.jobs(tb.queries().jobs(t)).stream()).map(Job::id).toList();
+            stream(client, jobs, null, id, false, sight);
         }, Access.VIEWER);
     }
 
@@ -116,7 +117,7 @@ final class LogRoutes {
      * Subscribes first, then sends the stored history, then live chunks; sequence numbers drop the
      * chunks that arrive live while the history is being sent.
      */
-    private void stream(SseClient client, List<String> historyJobs, String jobId, String executionId, boolean alreadyOver) {
+    private void stream(SseClient client, List<String> historyJobs, String jobId, String executionId, boolean alreadyOver, Visibility sight) {
         LinkedBlockingQueue<Map<String, Object>> live = new LinkedBlockingQueue<>();
         var hub = tb.engine().jobLogs().hub();
         Runnable unsubscribe = jobId != null
@@ -152,6 +153,8 @@ final class LogRoutes {
                         continue;
                     }
                     String job = (String) next.get("job_id");
+                    // an execution's stream carries only the jobs the reader sees (not those on targets out of its sight)
+                    if (executionId != null && !sight.seesJob(job)) continue;
                     int seq = (Integer) next.get("seq");
                     if (seq <= sent.getOrDefault(job, -1)) continue;
                     sent.put(job, seq);

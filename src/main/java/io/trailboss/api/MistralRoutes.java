@@ -65,7 +65,7 @@ final class MistralRoutes {
         }, Access.OPERATOR);
         r.get(BASE + "/executions", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
-            ExecutionStore.Filter filter = new ExecutionStore.Filter(ctx.queryParam("workflow_name"), null, null, null, null);
+            ExecutionStore.Filter filter = Visibility.of(ctx).executions(new ExecutionStore.Filter(ctx.queryParam("workflow_name"), null, null, null, null));
             ctx.json(Map.of("executions", tb.queries().executions(filter, limit, 0, false).stream().map(this::execution).toList()));
         }, Access.VIEWER);
         r.get(BASE + "/executions/{id}", ctx -> ctx.json(execution(execution(ctx.pathParam("id")))), Access.VIEWER);
@@ -85,7 +85,7 @@ final class MistralRoutes {
         r.get(BASE + "/tasks/{id}/action_executions", ctx -> {
             TaskExecution t = taskExecution(ctx.pathParam("id"));
             Execution e = execution(t.executionId());
-            ctx.json(Map.of("action_executions", tb.queries().jobs(t.id()).stream().map(j -> action(j, t, e)).toList()));
+            ctx.json(Map.of("action_executions", Visibility.of(ctx).jobs(tb.queries().jobs(t.id())).stream().map(j -> action(j, t, e)).toList()));
         }, Access.VIEWER);
         r.get(BASE + "/action_executions/{id}", ctx -> {
             Job j = job(ctx.pathParam("id"));

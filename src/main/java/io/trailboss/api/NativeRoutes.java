@@ -70,8 +70,8 @@ final class NativeRoutes {
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             String order = ctx.queryParam("order");
             if (order != null && !order.equals("asc") && !order.equals("desc")) throw ApiException.badRequest("order", "'order' must be asc or desc");
-            ExecutionStore.Filter filter = new ExecutionStore.Filter(ctx.queryParam("workflow"), state(ctx.queryParam("state")),
-                    Bodies.timeParam(ctx, "created_after"), Bodies.timeParam(ctx, "created_before"), null);
+            ExecutionStore.Filter filter = Visibility.of(ctx).executions(new ExecutionStore.Filter(ctx.queryParam("workflow"), state(ctx.queryParam("state")),
+                    Bodies.timeParam(ctx, "created_after"), Bodies.timeParam(ctx, "created_before"), null));
             var items = tb.queries().executions(filter, limit, offset, !"asc".equals(order)).stream().map(this::execution).toList();
             ctx.json(Bodies.page(items, tb.queries().countExecutions(filter), limit, offset));
         }, Access.VIEWER);
@@ -88,7 +88,7 @@ final class NativeRoutes {
                 .orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist")))), Access.VIEWER);
         r.get("/api/v1/tasks/{id}/jobs", ctx -> {
             tb.queries().task(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("task execution '" + ctx.pathParam("id") + "' does not exist"));
-            ctx.json(Map.of("items", jobs(tb.queries().jobs(ctx.pathParam("id")))));
+            ctx.json(Map.of("items", jobs(Visibility.of(ctx).jobs(tb.queries().jobs(ctx.pathParam("id"))))));
         }, Access.VIEWER);
         r.get("/api/v1/jobs/{id}", ctx -> ctx.json(job(tb.queries().job(ctx.pathParam("id"))
                 .orElseThrow(() -> new NotFoundException("job '" + ctx.pathParam("id") + "' does not exist")))), Access.VIEWER);

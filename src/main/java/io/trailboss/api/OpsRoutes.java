@@ -60,7 +60,7 @@ final class OpsRoutes {
             ctx.json(Map.of("items", tb.runs().onTarget(ctx.pathParam("name"), limit, offset).stream().map(tb.runs()::view).toList()));
         }, Access.VIEWER);
         r.get("/api/v1/runs/{id}", ctx -> ctx.json(tb.runs().view(tb.runs().get(ctx.pathParam("id")))), Access.VIEWER);
-        r.get("/api/v1/runs/{id}/variables", ctx -> ctx.json(tb.runs().variables(ctx.pathParam("id"))), Access.VIEWER);
+        r.get("/api/v1/runs/{id}/variables", ctx -> ctx.json(visibleJobs(Visibility.of(ctx), tb.runs().variables(ctx.pathParam("id")))), Access.VIEWER);
 
         // ---- stages and lifecycles
         r.put("/api/v1/stages/{name}", ctx -> ctx.json(stage(tb.lifecycles().declareStage(ctx.pathParam("name"), document(ctx)))), Access.OPERATOR);
@@ -124,6 +124,18 @@ final class OpsRoutes {
             }
             ctx.status(202).json(Triggers.view(tb.triggers().hook(ctx.pathParam("name"), ctx.bodyAsBytes(), ctx.headerMap())));
         }, Access.PUBLIC);
+    }
+
+    /** A run's variables without the job inputs of jobs out of the reader's sight (on targets its grants do not reach). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> visibleJobs(Visibility sight, Map<String, Object> variables) {
+        if (sight.all() || !(variables.get("tasks") instanceof Map<?, ?> tasks)) return variables;
+        Map<String, Object> out = new LinkedHashMap<>(variables);
+        Map<String, Object> kept = new LinkedHashMap<>();
+        ((Map<String, Object>) tasks).forEach((task, jobs) -> kept.put(task, ((List<Map<String, Object>>) jobs).stream()
+                .filter(j -> sight.seesJob(String.valueOf(j.get("job")))).toList()));
+        out.put("tasks", kept);
+        return out;
     }
 
     /** A JSON or YAML (by Content-Type) object body. */

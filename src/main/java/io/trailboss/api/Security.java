@@ -15,12 +15,10 @@ import io.trailboss.auth.Sessions;
 import io.trailboss.auth.TargetFacts;
 import io.trailboss.model.Execution;
 import io.trailboss.model.Job;
-import io.trailboss.target.Target;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +38,8 @@ final class Security {
     static final String CSRF_FIELD = "_csrf";
     /** The username with which a running job gives its job token as an HTTP Basic password (the ARA callback). */
     static final String JOB_USER = "job";
+    /** What a handler adds to its request's audit entry (the detail column), e.g. the input a rerun was asked to change. */
+    static final String AUDIT_DETAIL = "tb.audit.detail";
     private static final String VIA = "tb.via";
     private static final Set<String> UNSAFE = Set.of("POST", "PUT", "PATCH", "DELETE");
 
@@ -163,11 +163,14 @@ final class Security {
             String by = ctx.header(Bodies.USER_HEADER);
             ctx.attribute(PRINCIPAL, Principal.open(by == null || by.isBlank() ? "anonymous" : by.strip()));
             ctx.attribute(CSRF, null);
+            ctx.attribute(Visibility.ATTRIBUTE, Visibility.everything());
             return;
         }
         boolean isPublic = roles.contains(Access.PUBLIC);
         Principal p = authenticate(ctx, endpoint, isPublic);
         ctx.attribute(PRINCIPAL, p);
+        Visibility visibility = Visibility.of(tb, p);
+        ctx.attribute(Visibility.ATTRIBUTE, visibility);
         if (isPublic) return;
         if (p == null) throw unauthenticated(ctx);
         if ("cookie".equals(ctx.attribute(VIA)) && UNSAFE.contains(ctx.method().name())) checkCsrf(ctx);
@@ -176,6 +179,8 @@ final class Security {
             throw new Refused(403, roles.isEmpty() ? "this route has no access role: only admins may call it"
                     : p.name() + " (" + p.kind().label() + ") may not " + ctx.method().name() + " " + endpoint.path + " (needs " + needs(roles) + ")", null);
         }
+        // a read of one object out of the caller's sight answers as if it did not exist
+        if (ctx.method() == io.javalin.http.HandlerType.GET || ctx.method() == io.javalin.http.HandlerType.HEAD) visibility.checkRoute(ctx, endpoint.path);
     }
 
     /** The caller, or null when the request carries no credential (a wrong credential is refused on non-public routes). */
@@ -286,8 +291,9 @@ final class Security {
                 case PUBLIC -> true;
                 case AGENT -> p.kind() == Principal.Kind.AGENT;
                 case JOB -> p.kind() == Principal.Kind.JOB;
-                // a running job may read (the CLI inside a job, with its job token)
-                case VIEWER -> (people(p) && p.hasAnywhere(Role.VIEWER)) || p.kind() == Principal.Kind.JOB;
+                // a running job may read its own job and execution (the CLI inside a job, with its job token)
+                case VIEWER -> (people(p) && p.hasAnywhere(Role.VIEWER))
+                        || (p.kind() == Principal.Kind.JOB && Visibility.jobMayRead(ctx.endpoints().matchedHttpEndpoint().path));
                 case OPERATOR -> people(p) && (p.hasGlobally(Role.OPERATOR) || (p.hasAnywhere(Role.OPERATOR) && scopedOk(ctx, p)));
                 case ADMIN -> people(p) && p.hasGlobally(Role.ADMIN);
             };
@@ -301,8 +307,30 @@ final class Security {
     }
 
     private boolean scopedOk(Context ctx, Principal p) {
+        // a new target is in a scope or not by what the body says (its parent, its labels): its handler decides
+        // (TargetRoutes, through requireOperator), before anything changes
+        if (ctx.method() == io.javalin.http.HandlerType.POST && "/api/v1/targets".equals(ctx.endpoints().matchedHttpEndpoint().path)) return true;
         TargetFacts t = targetOf(ctx);
         return t != null && p.has(Role.OPERATOR, t);
+    }
+
+    /**
+     * In a handler, for what its route alone cannot tell: refuses (403, saying why) a caller whose grants do not
+     * give operator on {@code facts} (null: no such target), {@code target} naming it; global operators pass.
+     */
+    static void requireOperator(Context ctx, TargetFacts facts, String target, String what) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null || p.hasGlobally(Role.OPERATOR)) return;
+        if (facts == null || !p.has(Role.OPERATOR, facts)) {
+            throw new Refused(403, p.name() + " may not " + what + ": that needs operator on '" + target + "', which " + p.name() + "'s grants do not reach", null);
+        }
+    }
+
+    /** In a handler: refuses (403, saying why) a caller without a global operator grant. */
+    static void requireGlobalOperator(Context ctx, String what, String why) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null || p.hasGlobally(Role.OPERATOR)) return;
+        throw new Refused(403, p.name() + " may not " + what + ": that needs a global operator grant (" + why + ")", null);
     }
 
     /** The one target a route acts on, for target-scoped grants; null when the route acts on no single target. */
@@ -331,20 +359,16 @@ final class Security {
 
     private TargetFacts boundTarget(String executionId) {
         Execution e = tb.queries().execution(executionId).orElse(null);
-        if (e == null || !(e.bound().get("target") instanceof String name)) return null;
-        return facts(name);
+        if (e == null) return null;
+        // by id (kept through a rename of the target); by the name it had, for an execution from before ids were kept
+        if (e.targetId() != null) return facts(e.targetId());
+        return e.bound().get("target") instanceof String name ? facts(name) : null;
     }
 
-    private TargetFacts facts(String name) {
-        Target t = tb.targets().get(name);
-        List<String> lineage = new ArrayList<>();
-        lineage.add(t.name());
-        Target at = t;
-        for (int i = 0; i < 100 && at.parentId() != null; i++) {
-            at = tb.targets().get(at.parentId());
-            lineage.add(at.name());
-        }
-        return new TargetFacts(t.name(), t.labels(), lineage);
+    private TargetFacts facts(String idOrName) {
+        TargetFacts facts = Visibility.facts(tb, idOrName);
+        if (facts == null) throw new io.trailboss.engine.NotFoundException("no target '" + idOrName + "'");
+        return facts;
     }
 
     private static String needs(Set<RouteRole> roles) {
@@ -366,6 +390,8 @@ final class Security {
             if (route.startsWith("/api/v1/targets/{name}")) entry = entry.target(params.get("name"));
             else if (route.startsWith("/api/v1/executions/{id}") || route.startsWith("/mistral/v2/executions/{id}")) entry = entry.execution(params.get("id"));
             if (!params.isEmpty()) entry = entry.subject(String.join(",", params.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList()));
+            String detail = ctx.attribute(AUDIT_DETAIL);
+            if (detail != null) entry = entry.detail(detail);
             auth().audit().record(entry);
         } catch (RuntimeException ex) {
             // the request is answered; an audit problem is logged by the audit log, never raised

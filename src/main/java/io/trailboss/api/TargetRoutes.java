@@ -36,15 +36,18 @@ final class TargetRoutes {
         r.get("/api/v1/targets", h(ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             int offset = Bodies.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-            Targets.Query q = new Targets.Query(emptyToNull(ctx.queryParam("kind")), labelSelector(ctx.queryParams("label")), emptyToNull(ctx.queryParam("parent")));
+            Targets.Query q = new Targets.Query(emptyToNull(ctx.queryParam("kind")), labelSelector(ctx.queryParams("label")), emptyToNull(ctx.queryParam("parent")),
+                    Visibility.of(ctx).targetScope());
             var items = targets().list(q, limit, offset).stream().map(this::target).toList();
             ctx.json(Bodies.page(items, targets().count(q), limit, offset));
         }), Access.VIEWER);
         r.post("/api/v1/targets", h(ctx -> {
             Map<String, Object> body = Bodies.object(ctx, TARGET_FIELDS);
-            Target t = targets().create(new TargetSpec(Bodies.string(body, "kind", true), Bodies.string(body, "name", true),
+            TargetSpec spec = new TargetSpec(Bodies.string(body, "kind", true), Bodies.string(body, "name", true),
                     Bodies.string(body, "parent", false), labels(body), Bodies.map(body, "params"), strings(body, "profiles"),
-                    Bodies.string(body, "stage", false)));
+                    Bodies.string(body, "stage", false));
+            mayCreate(ctx, spec);
+            Target t = targets().create(spec);
             ctx.status(201).json(target(t));
         }), Access.OPERATOR);
         r.get("/api/v1/targets/{name}", h(ctx -> ctx.json(target(targets().get(ctx.pathParam("name"))))), Access.VIEWER);
@@ -58,6 +61,7 @@ final class TargetRoutes {
                     body.containsKey("params") ? Bodies.map(body, "params") : null,
                     body.containsKey("profiles") ? strings(body, "profiles") : null,
                     body.containsKey("stage") ? Optional.ofNullable(Bodies.string(body, "stage", false)) : null);
+            mayChange(ctx, targets().get(ctx.pathParam("name")), patch);
             ctx.json(target(targets().update(ctx.pathParam("name"), patch)));
         }), Access.OPERATOR);
         r.delete("/api/v1/targets/{name}", h(ctx -> {
@@ -133,6 +137,44 @@ final class TargetRoutes {
             targets().undeclare(ctx.pathParam("name"));
             ctx.status(204);
         }), Access.OPERATOR);
+    }
+
+    // ---------------------------------------------------------------- scoped operators
+
+    /**
+     * A scoped operator creates a target only inside its scope: it needs operator on the new target as it will be
+     * (its name, labels and place under its parent) and on the parent. Profiles are shared by every target that
+     * uses them, so giving a target profiles needs a global grant.
+     */
+    private void mayCreate(Context ctx, TargetSpec spec) {
+        io.trailboss.auth.TargetFacts parent = spec.parent() == null ? null : Visibility.facts(tb, spec.parent());
+        if (spec.parent() != null) Security.requireOperator(ctx, parent, spec.parent(), "create target '" + spec.name() + "' under '" + spec.parent() + "'");
+        List<String> lineage = new java.util.ArrayList<>();
+        lineage.add(spec.name());
+        if (parent != null) lineage.addAll(parent.lineage());
+        Security.requireOperator(ctx, new io.trailboss.auth.TargetFacts(spec.name(), spec.labels() == null ? Map.of() : spec.labels(), lineage), spec.name(),
+                "create target '" + spec.name() + "'");
+        if (spec.profiles() != null && !spec.profiles().isEmpty()) {
+            Security.requireGlobalOperator(ctx, "give target '" + spec.name() + "' profiles " + spec.profiles(), "a profile's params reach every target that uses it");
+        }
+    }
+
+    /**
+     * The route's scope check covers the target itself (and so the side of its old parent); a new parent must be in
+     * the caller's scope too, else the target's jobs would inherit the params (secrets included) of a target the
+     * caller may not touch. Adding profiles needs a global grant, for the same reason.
+     */
+    private void mayChange(Context ctx, Target current, TargetPatch patch) {
+        if (patch.parent() != null && patch.parent().isPresent()) {
+            String parent = patch.parent().get();
+            Security.requireOperator(ctx, Visibility.facts(tb, parent), parent, "move target '" + current.name() + "' under '" + parent + "'");
+        }
+        if (patch.profiles() != null) {
+            List<String> added = patch.profiles().stream().filter(p -> !current.profiles().contains(p)).toList();
+            if (!added.isEmpty()) {
+                Security.requireGlobalOperator(ctx, "give target '" + current.name() + "' profiles " + added, "a profile's params reach every target that uses it");
+            }
+        }
     }
 
     /** Domain refusals become problem+json answers that name the field. */

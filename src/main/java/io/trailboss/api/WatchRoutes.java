@@ -84,12 +84,13 @@ final class WatchRoutes {
     // ------------------------------------------------------------------ events
 
     private void stream(SseClient client, String executionId) {
+        Visibility sight = Visibility.of(client.ctx());
         EventHub.Subscription subscription = tb.engine().events().subscribe(executionId);
         client.keepAlive();
         client.onClose(subscription::close);
         Thread.startVirtualThread(() -> {
             try {
-                follow(client, subscription, executionId);
+                follow(client, subscription, executionId, sight);
             } catch (InterruptedException | RuntimeException closed) {
                 // the client went away
             } finally {
@@ -98,7 +99,8 @@ final class WatchRoutes {
         });
     }
 
-    private void follow(SseClient client, EventHub.Subscription subscription, String executionId) throws InterruptedException {
+    /** {@code sight}: of all executions' events, only those of executions the reader sees are sent. */
+    private void follow(SseClient client, EventHub.Subscription subscription, String executionId, Visibility sight) throws InterruptedException {
         EventFeed feed = new EventFeed();
         // the state now (read after subscribing, so that nothing falls between it and the live events)
         if (executionId != null) {
@@ -113,7 +115,7 @@ final class WatchRoutes {
         } else {
             for (ExecutionState state : ExecutionState.values()) {
                 if (state.isFinal()) continue;
-                ExecutionStore.Filter filter = new ExecutionStore.Filter(null, state, null, null, null);
+                ExecutionStore.Filter filter = sight.executions(new ExecutionStore.Filter(null, state, null, null, null));
                 for (Execution ex : tb.queries().executions(filter, SNAPSHOT_LIMIT, 0, false)) {
                     for (Event e : EventFeed.snapshot(ex, tb.queries().tasks(ex.id()), subscription.startSeq())) {
                         if (feed.admit(e)) send(client, e);
@@ -149,6 +151,9 @@ final class WatchRoutes {
                 finish(client, feed, tb.queries().execution(executionId).orElse(null));
                 return;
             }
+            if (executionId == null && !sight.seesExecution(next.executionId())) continue;
+            // what a job on a target out of sight asks (in an execution in sight) is not told either
+            if (next.kind() == Event.Kind.INBOX && next.taskId() != null && !sight.seesJob(next.taskId())) continue;
             if (feed.admit(next)) {
                 send(client, next);
                 lastSent = System.currentTimeMillis();

@@ -87,6 +87,7 @@ public final class Engine implements AutoCloseable {
     private volatile boolean storing;
     private final Thread storer;
     volatile TargetDirectory targets = TargetDirectory.NONE;
+    private volatile RerunCheck rerunCheck = RerunCheck.NONE;
     private volatile boolean running = true;
 
     public Engine(Database db, Clock clock, ActionRegistry actions) {
@@ -181,6 +182,11 @@ public final class Engine implements AutoCloseable {
 
     public void setTargets(TargetDirectory targets) {
         this.targets = targets;
+    }
+
+    /** What a rerun's new input and env must pass: the checks of the start that made the execution. */
+    public void setRerunCheck(RerunCheck check) {
+        this.rerunCheck = check;
     }
 
     /** Job inputs that may hold secrets are sealed with this at rest (the key of secret params). */
@@ -387,7 +393,8 @@ public final class Engine implements AutoCloseable {
         long now = clock.millis();
         Execution ex = new Execution(id, wf.row() == null ? null : wf.row().id(), spec.name(), wf.sha(), ExecutionState.RUNNING, null,
                 fullInput, params, context, null, description, parentJob == null ? null : parentJob.id(),
-                parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null, false);
+                parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null, false,
+                bound == null || !(bound.get("target_id") instanceof String targetId) ? null : targetId);
         executions.insert(h, ex);
         return ex;
     }
@@ -429,9 +436,10 @@ public final class Engine implements AutoCloseable {
             Definitions.Resolved wf = definitions.resolve(h, name, doc, sha)
                     .orElseThrow(() -> new InvalidInputException("workflow", "workflow '" + name + "' does not exist"));
             // a sub-workflow runs on its parent's target too, but belongs to no run of its own
-            Object target = parent.bound().get("target");
-            Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId(),
-                    target == null ? Map.of() : Map.of("target", target));
+            Map<String, Object> bound = new LinkedHashMap<>();
+            if (parent.bound().get("target") != null) bound.put("target", parent.bound().get("target"));
+            if (parent.targetId() != null) bound.put("target_id", parent.targetId());
+            Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId(), bound);
             Step step = new Step(this, h, child, wf.document(), wf.spec(), child.createdAt(), effects);
             step.newExecution();
             step.start(null);
@@ -518,7 +526,18 @@ public final class Engine implements AutoCloseable {
      * an on-error, or was cancelled) runs again from the context it had, with the input changed
      * where {@code input} says (vars are evaluated again) and the env replaced if given.
      */
-    public ControlReport rerun(String executionId, RerunRequest request) {
+    public ControlReport rerun(String executionId, RerunRequest asked) {
+        // the start's checks, before the transaction: what they read (the run, the operation's form) is not
+        // locked by it, and what they look at of the execution (its run, its definition) never changes
+        if (asked.input() == null && asked.env() == null) return rerunChecked(executionId, asked);
+        Execution found = jdbi.withHandle(h -> executions.find(h, executionId))
+                .orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));
+        WorkflowSpec foundSpec = jdbi.withHandle(h -> definitions.document(h, found.sourceSha())).workflows().get(found.workflowName());
+        return rerunChecked(executionId, new RerunRequest(asked.fromTask(), rerunCheck.check(found, foundSpec, asked.input(), asked.env()),
+                asked.env(), asked.dryRun(), asked.actor()));
+    }
+
+    private ControlReport rerunChecked(String executionId, RerunRequest request) {
         return inTransaction(h -> {
             Effects effects = new Effects();
             Step step = step(h, executionId, effects).orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));

@@ -100,7 +100,7 @@ final class Step {
         if (dirty) {
             ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, ex.input(),
                     ex.params(), ex.context(), output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active,
-                    waiting, errors, ex.createdAt(), now, finishedAt, steered);
+                    waiting, errors, ex.createdAt(), now, finishedAt, steered, ex.targetId());
             engine.executions.update(h, ex);
             Execution snapshot = ex;
             effects.executionChanged(snapshot);
@@ -1061,7 +1061,7 @@ final class Step {
     void reopen(Map<String, Object> input, Map<String, Object> context, Map<String, Object> params) {
         if (input != null) {
             ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, input, params, context,
-                    output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active, waiting, errors, ex.createdAt(), now, finishedAt, steered);
+                    output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active, waiting, errors, ex.createdAt(), now, finishedAt, steered, ex.targetId());
             engine.executions.replaceInput(h, ex);
         }
         state = ExecutionState.RUNNING;

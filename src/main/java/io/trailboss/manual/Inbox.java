@@ -66,9 +66,17 @@ public final class Inbox {
 
     /** What waits for a person, oldest first. */
     public Page list(int limit, int offset) {
+        return list(null, null, limit, offset);
+    }
+
+    /**
+     * What waits for a person, oldest first, of what a reader sees: with a {@code scope} (scoped grants) only the
+     * jobs of its targets (see {@link PromptStore#waiting}); with {@code job}, only that job's.
+     */
+    public Page list(io.trailboss.store.TargetScope scope, String job, int limit, int offset) {
         return jdbi.withHandle(h -> {
-            List<Item> items = prompts.waiting(h, limit, offset).stream().map(Inbox::item).toList();
-            return new Page(items, prompts.countWaiting(h));
+            List<Item> items = prompts.waiting(h, scope, job, limit, offset).stream().map(Inbox::item).toList();
+            return new Page(items, prompts.countWaiting(h, scope, job));
         });
     }
 

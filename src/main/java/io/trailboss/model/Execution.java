@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * One run of a workflow. {@code context} holds input and evaluated vars; times are epoch millis.
  * {@code steered}: a person has left task directives on it (skip, block, pause...), so the engine
- * looks them up before starting a task; executions nobody steers skip that read.
+ * looks them up before starting a task; executions nobody steers skip that read. {@code targetId}: the target
+ * it is bound to (its run's, or its parent's for a sub-workflow), null for a free execution.
  */
 public record Execution(
         String id,
@@ -27,7 +28,8 @@ public record Execution(
         long createdAt,
         long updatedAt,
         Long finishedAt,
-        boolean steered) {
+        boolean steered,
+        String targetId) {
 
     @SuppressWarnings("unchecked")
     public Map<String, Object> env() {

@@ -129,6 +129,48 @@ public final class Forms {
         return out;
     }
 
+    /**
+     * The changes a rerun makes to a form's earlier answers, checked field by field as {@link #check} checks a
+     * whole submission (every bad field at once): a field left out keeps its earlier value, an empty optional
+     * field goes back to its default, an empty required one is refused.
+     */
+    public static Map<String, Object> checkChanges(List<FieldSpec> form, Map<String, Object> changes) {
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, FieldSpec> byName = new LinkedHashMap<>();
+        for (FieldSpec f : form) byName.put(f.name(), f);
+        changes.forEach((key, v) -> {
+            FieldSpec f = byName.get(key);
+            if (f == null) {
+                errors.add(new FieldError(key, "not a field of this form (fields: " + String.join(", ", byName.keySet()) + ")"));
+            } else if (v == null || "".equals(v)) {
+                if (f.required()) errors.add(new FieldError(key, "is required"));
+                else out.put(key, f.defaultValue());
+            } else {
+                try {
+                    out.put(key, value(f, v));
+                } catch (FormException e) {
+                    errors.addAll(e.errors());
+                }
+            }
+        });
+        if (!errors.isEmpty()) throw new FormException(errors);
+        return out;
+    }
+
+    /** Refuses, all at once, input names the workflow does not declare (what every start refuses). */
+    public static void checkDeclared(WorkflowSpec spec, Map<String, Object> input) {
+        List<String> declared = spec.input().stream().map(InputParam::name).toList();
+        List<FieldError> errors = new ArrayList<>();
+        for (String key : input.keySet()) {
+            if (!declared.contains(key)) {
+                errors.add(new FieldError(key, "workflow '" + spec.name() + "' has no input '" + key + "'"
+                        + (declared.isEmpty() ? " (it takes none)" : " (it takes: " + String.join(", ", declared) + ")")));
+            }
+        }
+        if (!errors.isEmpty()) throw new FormException(errors);
+    }
+
     private static Object value(FieldSpec f, Object v) {
         return switch (f.type()) {
             case STRING, TEXT, SECRET -> {

@@ -60,6 +60,7 @@ public final class Runs implements EngineListener, AutoCloseable {
         this.targets = targets;
         this.operations = operations;
         engine.addListener(this);
+        engine.setRerunCheck(this::rerunInput);
     }
 
     public void onEnd(EndListener listener) {
@@ -180,6 +181,8 @@ public final class Runs implements EngineListener, AutoCloseable {
             if (run.targetId() != null) {
                 Target t = targets.get(run.targetId());
                 bound.put("target", t.name());
+                // by id too: the execution stays the target's through a rename (who may read it is decided by it)
+                bound.put("target_id", t.id());
                 Map<String, Object> plainVars = new LinkedHashMap<>();
                 for (Map.Entry<String, EffectiveParam> e : targets.effective(t.name()).entrySet()) {
                     EffectiveParam p = e.getValue();
@@ -228,6 +231,77 @@ public final class Runs implements EngineListener, AutoCloseable {
             LOG.info("run {} ({} {}) cannot start: {}", run.id(), run.kind(), run.name(), e.getMessage());
             end(run.id(), TargetRun.State.ERROR, "cannot start: " + e.getMessage());
         }
+    }
+
+    // ------------------------------------------------------------------ reruns
+
+    /**
+     * The checks of a start, for a rerun's new input: an execution started by an operation run gets its changes
+     * checked against the operation's form (and its secret fields sealed), one started by a stage run takes no
+     * input, every other one only inputs its workflow declares. The env of a run is the server's (its target and
+     * vars): a rerun cannot replace it.
+     */
+    Map<String, Object> rerunInput(Execution execution, io.trailboss.definition.WorkflowSpec spec, Map<String, Object> changes, Map<String, Object> env) {
+        TargetRun run = execution.bound().get("run") instanceof String id ? jdbi.withHandle(h -> store.byId(h, id)).orElse(null) : null;
+        if (run == null) {
+            if (execution.bound().get("run") != null && changes != null) {
+                throw FormException.of("input", "the run that started execution " + execution.id() + " is gone: its new input cannot be checked");
+            }
+            if (changes != null) Forms.checkDeclared(spec, changes);
+            return changes;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (env != null) {
+            errors.add(new FieldError("env", "the env of a " + run.kind().name().toLowerCase() + " run is set by the server (its target and vars);"
+                    + " a rerun cannot replace it"));
+        }
+        Map<String, Object> checked = changes;
+        if (changes != null) {
+            try {
+                checked = switch (run.kind()) {
+                    case OPERATION -> operationChanges(run, spec, changes);
+                    case STAGE -> {
+                        List<FieldError> refused = new ArrayList<>();
+                        changes.keySet().forEach(k -> refused.add(new FieldError(k, "stage '" + run.name() + "' runs its workflow without input:"
+                                + " a rerun of its run cannot give any")));
+                        if (!refused.isEmpty()) throw new FormException(refused);
+                        yield changes;
+                    }
+                    case WORKFLOW -> {
+                        Forms.checkDeclared(spec, changes);
+                        yield changes;
+                    }
+                };
+            } catch (FormException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (!errors.isEmpty()) throw new FormException(errors);
+        return checked;
+    }
+
+    private Map<String, Object> operationChanges(TargetRun run, io.trailboss.definition.WorkflowSpec spec, Map<String, Object> changes) {
+        Operation op;
+        try {
+            op = operations.get(run.name());
+        } catch (NotFoundException gone) {
+            throw FormException.of("input", "operation '" + run.name() + "' no longer exists: the new input cannot be checked against its form");
+        }
+        // the form of the workflow this execution runs (its own version), under the operation's notes
+        List<FieldSpec> form = Forms.form(spec, op.fields());
+        Map<String, Object> clean = new LinkedHashMap<>(Forms.checkChanges(form, changes));
+        for (FieldSpec f : form) {
+            if (f.type() == FieldSpec.Type.SECRET && changes.get(f.name()) != null && !"".equals(changes.get(f.name())) && clean.get(f.name()) != null) {
+                clean.put(f.name(), SealedInputs.seal(engine.sealer(), clean.get(f.name())));
+            }
+        }
+        return clean;
+    }
+
+    /** The input names of an execution that are secret fields of the operation that started it (masked wherever shown). */
+    public List<String> secretInputsOf(Execution execution) {
+        if (!(execution.bound().get("run") instanceof String id)) return List.of();
+        return jdbi.withHandle(h -> store.byId(h, id)).map(this::secretFields).orElse(List.of());
     }
 
     private List<String> secretFields(TargetRun run) {

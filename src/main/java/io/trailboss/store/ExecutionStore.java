@@ -16,14 +16,15 @@ import org.jdbi.v3.core.statement.Query;
 public final class ExecutionStore {
     private static final String COLUMNS = """
             id, workflow_id, workflow_name, source_sha, state, state_info, input, params, context, output, description,
-            parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors, created_at, updated_at, finished_at, steered""";
+            parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors, created_at, updated_at, finished_at, steered,
+            target_id""";
     private static final String INSERT = """
             insert into execution (id, workflow_id, workflow_name, source_sha, state, state_info, input, params, context,
                 output, description, parent_job_id, root_execution_id, active_tasks, waiting_joins, unhandled_errors,
-                created_at, updated_at, finished_at, steered)
+                created_at, updated_at, finished_at, steered, target_id)
             values (:id, :workflowId, :workflowName, :sourceSha, :state, :stateInfo, :input, :params, :context,
                 :output, :description, :parentJobId, :rootExecutionId, :activeTasks, :waitingJoins, :unhandledErrors,
-                :createdAt, :updatedAt, :finishedAt, :steered)
+                :createdAt, :updatedAt, :finishedAt, :steered, :targetId)
             """;
     private static final String LOCK = "select " + COLUMNS + " from execution where id = :id for update";
     private static final String FIND = "select " + COLUMNS + " from execution where id = :id";
@@ -50,7 +51,7 @@ public final class ExecutionStore {
                 .bind("rootExecutionId", e.rootExecutionId()).bind("activeTasks", e.activeTasks())
                 .bind("waitingJoins", e.waitingJoins()).bind("unhandledErrors", e.unhandledErrors())
                 .bind("createdAt", e.createdAt()).bind("updatedAt", e.updatedAt()).bind("finishedAt", e.finishedAt())
-                .bind("steered", e.steered())
+                .bind("steered", e.steered()).bind("targetId", e.targetId())
                 .execute();
     }
 
@@ -93,53 +94,102 @@ public final class ExecutionStore {
                 .bind("context", Json.write(e.context())).execute();
     }
 
-    /** Filters for listing; null fields do not filter. */
-    public record Filter(String workflowName, ExecutionState state, Long createdAfter, Long createdBefore, String parentJobId) {
+    /**
+     * Filters for listing; null fields do not filter. {@code scope}: only executions bound to a target in it (a
+     * reader whose grants are scoped); {@code id}: only that one execution (a job's own).
+     */
+    public record Filter(String workflowName, ExecutionState state, Long createdAfter, Long createdBefore, String parentJobId,
+            TargetScope scope, String id) {
         public static final Filter ALL = new Filter(null, null, null, null, null);
+
+        public Filter(String workflowName, ExecutionState state, Long createdAfter, Long createdBefore, String parentJobId) {
+            this(workflowName, state, createdAfter, createdBefore, parentJobId, null, null);
+        }
+
+        public Filter within(TargetScope s) {
+            return new Filter(workflowName, state, createdAfter, createdBefore, parentJobId, s, id);
+        }
+
+        public Filter only(String executionId) {
+            return new Filter(workflowName, state, createdAfter, createdBefore, parentJobId, scope, executionId);
+        }
     }
 
+    /**
+     * More executions in a reader's scope than this, and a page is found sooner by going through all executions
+     * newest first (the created_at index) and keeping those in scope than by reading every one in scope through
+     * the target_id index and sorting them: that costs a row read per execution in scope.
+     */
+    static final int SCAN_SCOPE_AFTER = 2_000;
+
+    /** The ids of a filter's scope, once read, and whether a page goes through the created_at order instead. */
+    private record Scope(List<String> ids, boolean byTime) {}
+
     public List<Execution> list(Handle h, Filter f, int limit, int offset, boolean newestFirst) {
+        Scope scope = scope(h, f, true);
+        if (scope != null && scope.ids().isEmpty()) return List.of();
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from execution");
-        where(sql, f);
+        where(sql, f, scope);
         sql.append(" order by created_at ").append(newestFirst ? "desc" : "asc").append(", id limit :limit offset :offset");
         Query q = h.createQuery(sql.toString()).bind("limit", limit).bind("offset", offset);
-        bind(q, f);
+        bind(q, f, scope);
         return q.map((rs, ctx) -> map(rs)).list();
     }
 
     public long count(Handle h, Filter f) {
+        Scope scope = scope(h, f, false);
+        if (scope != null && scope.ids().isEmpty()) return 0;
         StringBuilder sql = new StringBuilder("select count(*) from execution");
-        where(sql, f);
+        where(sql, f, scope);
         Query q = h.createQuery(sql.toString());
-        bind(q, f);
+        bind(q, f, scope);
         return q.mapTo(Long.class).one();
     }
 
     /** How many executions match, counting no further than {@code cap} (a page that only says "10,000+" need not count a million). */
     public long countUpTo(Handle h, Filter f, long cap) {
+        return countUpTo(h, f, scope(h, f, false), cap);
+    }
+
+    private long countUpTo(Handle h, Filter f, Scope scope, long cap) {
+        if (scope != null && scope.ids().isEmpty()) return 0;
         StringBuilder inner = new StringBuilder("select 1 from execution");
-        where(inner, f);
+        where(inner, f, scope);
         Query q = h.createQuery("select count(*) from (" + inner + " limit :cap) as capped").bind("cap", cap);
-        bind(q, f);
+        bind(q, f, scope);
         return q.mapTo(Long.class).one();
     }
 
-    private static void where(StringBuilder sql, Filter f) {
+    /** A filter's scope read (null without one); for a page, {@code byTime} when many executions are in it. */
+    private Scope scope(Handle h, Filter f, boolean forPage) {
+        if (f.scope() == null) return null;
+        List<String> ids = f.scope().targetIds(h);
+        if (ids.isEmpty() || !forPage) return new Scope(ids, false);
+        Scope byIndex = new Scope(ids, false);
+        return new Scope(ids, countUpTo(h, f, byIndex, SCAN_SCOPE_AFTER + 1) > SCAN_SCOPE_AFTER);
+    }
+
+    private static void where(StringBuilder sql, Filter f, Scope scope) {
         List<String> conditions = new ArrayList<>();
         if (f.workflowName() != null) conditions.add("workflow_name = :workflowName");
         if (f.state() != null) conditions.add("state = :state");
         if (f.createdAfter() != null) conditions.add("created_at >= :createdAfter");
         if (f.createdBefore() != null) conditions.add("created_at < :createdBefore");
         if (f.parentJobId() != null) conditions.add("parent_job_id = :parentJobId");
+        if (f.id() != null) conditions.add("id = :onlyId");
+        // through the target_id index; or, as an expression no index serves, checked on each row of the created_at order
+        if (scope != null) conditions.add(scope.byTime() ? "coalesce(target_id, '') = any(:scopeIds)" : "target_id = any(:scopeIds)");
         if (!conditions.isEmpty()) sql.append(" where ").append(String.join(" and ", conditions));
     }
 
-    private static void bind(Query q, Filter f) {
+    private static void bind(Query q, Filter f, Scope scope) {
         if (f.workflowName() != null) q.bind("workflowName", f.workflowName());
         if (f.state() != null) q.bind("state", f.state().name());
         if (f.createdAfter() != null) q.bind("createdAfter", f.createdAfter());
         if (f.createdBefore() != null) q.bind("createdBefore", f.createdBefore());
         if (f.parentJobId() != null) q.bind("parentJobId", f.parentJobId());
+        if (f.id() != null) q.bind("onlyId", f.id());
+        if (scope != null) q.bindArray("scopeIds", String.class, scope.ids());
     }
 
     private static Execution map(ResultSet rs) throws SQLException {
@@ -149,6 +199,6 @@ public final class ExecutionStore {
                 Rows.map(rs, "params"), Rows.map(rs, "context"), Rows.json(rs, "output"), rs.getString("description"),
                 rs.getString("parent_job_id"), rs.getString("root_execution_id"), rs.getInt("active_tasks"),
                 rs.getInt("waiting_joins"), rs.getInt("unhandled_errors"), rs.getLong("created_at"),
-                rs.getLong("updated_at"), Rows.nullableLong(rs, "finished_at"), rs.getBoolean("steered"));
+                rs.getLong("updated_at"), Rows.nullableLong(rs, "finished_at"), rs.getBoolean("steered"), rs.getString("target_id"));
     }
 }

@@ -3,6 +3,7 @@ package io.trailboss.store;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * The job_prompt table (questions running jobs asked on their output) and the inbox: everything
@@ -29,18 +30,20 @@ public final class PromptStore {
     // a manual job waits once its async result is recorded; a prompt only while its job runs
     private static final String WAITING = """
             select 'manual' as kind, j.id as id, j.id as job_id, j.execution_id as execution_id, e.workflow_name as workflow,
-                   t.name as task_name, t.id as task_id, j.target as target, coalesce(j.started_at, j.created_at) as since, j.input as body
+                   t.name as task_name, t.id as task_id, j.target as target, coalesce(j.started_at, j.created_at) as since, j.input as body,
+                   e.target_id as execution_target
             from job j join task_execution t on t.id = j.task_execution_id join execution e on e.id = j.execution_id
             where j.action = 'manual' and j.state = 'RUNNING' and j.is_async = true
             union all
             select 'prompt' as kind, p.id as id, p.job_id as job_id, p.execution_id as execution_id, e.workflow_name as workflow,
-                   t.name as task_name, t.id as task_id, j.target as target, p.created_at as since, p.text as body
+                   t.name as task_name, t.id as task_id, j.target as target, p.created_at as since, p.text as body,
+                   e.target_id as execution_target
             from job_prompt p join job j on j.id = p.job_id join task_execution t on t.id = j.task_execution_id
                  join execution e on e.id = p.execution_id
             where p.state = 'OPEN' and j.state = 'RUNNING'
             """;
-    private static final String INBOX = "select * from (" + WAITING + ") w order by since, id limit :limit offset :offset";
-    private static final String COUNT = "select count(*) from (" + WAITING + ") w";
+    private static final String INBOX = "select w.* from (" + WAITING + ") w%s order by w.since, w.id limit :limit offset :offset";
+    private static final String COUNT = "select count(*) from (" + WAITING + ") w%s";
 
     public record Prompt(String id, String jobId, String executionId, String text, String state, long createdAt,
             String answeredBy, Long answeredAt, Long closedAt) {}
@@ -75,16 +78,44 @@ public final class PromptStore {
         return h.createUpdate(CLOSE_FOR_JOB).bind("jobId", jobId).bind("now", now).execute();
     }
 
-    public List<Waiting> waiting(Handle h, int limit, int offset) {
-        return h.createQuery(INBOX).bind("limit", limit).bind("offset", offset)
-                .map((rs, ctx) -> new Waiting(rs.getString("kind").trim(), rs.getString("id"), rs.getString("job_id"), rs.getString("execution_id"),
+    /**
+     * What waits, oldest first; with a {@code scope} (a reader with scoped grants) only what waits on a job of a
+     * target in it (or, for a job without a target, in an execution bound to one); with {@code job}, only that job's.
+     */
+    public List<Waiting> waiting(Handle h, TargetScope scope, String job, int limit, int offset) {
+        List<String> ids = scope == null ? null : scope.targetIds(h);
+        if (ids != null && ids.isEmpty()) return List.of();
+        Query q = h.createQuery(INBOX.formatted(where(ids, job))).bind("limit", limit).bind("offset", offset);
+        bind(q, ids, job);
+        return q.map((rs, ctx) -> new Waiting(rs.getString("kind").trim(), rs.getString("id"), rs.getString("job_id"), rs.getString("execution_id"),
                         rs.getString("workflow"), rs.getString("task_name"), rs.getString("task_id"), rs.getString("target"),
                         rs.getLong("since"), rs.getString("body")))
                 .list();
     }
 
-    public long countWaiting(Handle h) {
-        return h.createQuery(COUNT).mapTo(Long.class).one();
+    public long countWaiting(Handle h, TargetScope scope, String job) {
+        List<String> ids = scope == null ? null : scope.targetIds(h);
+        if (ids != null && ids.isEmpty()) return 0;
+        Query q = h.createQuery(COUNT.formatted(where(ids, job)));
+        bind(q, ids, job);
+        return q.mapTo(Long.class).one();
+    }
+
+    private static String where(List<String> scopeIds, String job) {
+        String joins = "";
+        List<String> conditions = new java.util.ArrayList<>();
+        if (job != null) conditions.add("w.job_id = :onlyJob");
+        if (scopeIds != null) {
+            // the job's own target (by its name), else the target its execution is bound to
+            joins = " left join target wt on wt.name = w.target";
+            conditions.add("(wt.id = any(:scopeIds) or (w.target is null and w.execution_target = any(:scopeIds)))");
+        }
+        return joins + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions));
+    }
+
+    private static void bind(Query q, List<String> scopeIds, String job) {
+        if (job != null) q.bind("onlyJob", job);
+        if (scopeIds != null) q.bindArray("scopeIds", String.class, scopeIds);
     }
 
     private static Prompt map(java.sql.ResultSet rs) throws java.sql.SQLException {

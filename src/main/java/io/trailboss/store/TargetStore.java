@@ -42,8 +42,13 @@ public final class TargetStore {
         h.createUpdate("update target set stage = :stage, updated_at = :now where id = :id").bind("id", id).bind("stage", stage).bind("now", now).execute();
     }
 
-    public record Filter(String kind, Map<String, String> labels, String parentId) {
-        public static final Filter ALL = new Filter(null, Map.of(), null);
+    /** {@code scope}: only the targets a reader with scoped grants sees (null: all). */
+    public record Filter(String kind, Map<String, String> labels, String parentId, TargetScope scope) {
+        public static final Filter ALL = new Filter(null, Map.of(), null, null);
+
+        public Filter(String kind, Map<String, String> labels, String parentId) {
+            this(kind, labels, parentId, null);
+        }
     }
 
     public void insert(Handle h, Target t) {
@@ -88,66 +93,104 @@ public final class TargetStore {
     }
 
     public List<Target> list(Handle h, Filter f, int limit, int offset) {
+        List<String> ids = f.scope() == null ? null : f.scope().targetIds(h);
+        if (ids != null && ids.isEmpty()) return List.of();
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from target t");
-        where(sql, f);
+        where(sql, f, ids);
         sql.append(" order by t.name limit :limit offset :offset");
         Query q = h.createQuery(sql.toString()).bind("limit", limit).bind("offset", offset);
-        bind(q, f);
+        bind(q, f, ids);
         return withLabels(h, q.map((rs, ctx) -> map(rs)).list());
     }
 
     public long count(Handle h, Filter f) {
+        List<String> ids = f.scope() == null ? null : f.scope().targetIds(h);
+        if (ids != null && ids.isEmpty()) return 0;
         StringBuilder sql = new StringBuilder("select count(*) from target t");
-        where(sql, f);
+        where(sql, f, ids);
         Query q = h.createQuery(sql.toString());
-        bind(q, f);
+        bind(q, f, ids);
         return q.mapTo(Long.class).one();
     }
 
-    private static final String TREE_LEVEL = "select " + COLUMNS + ", (select count(*) from target c where c.parent_id = t.id) as child_count"
-            + " from target t where ";
-    private static final String SEARCH = "select " + COLUMNS + ", (select count(*) from target c where c.parent_id = t.id) as child_count"
-            + " from target t where lower(t.name) like :pattern order by t.name limit :limit offset :offset";
+    private static final String NODE_COLUMNS = COLUMNS + ", (select count(*) from target c where c.parent_id = t.id) as child_count";
 
     /** A target with how many children it has (a tree node). */
     public record Node(Target target, long children) {}
 
-    /** Children of {@code parentId} (null: the targets without a parent) by name, each with its number of children. */
-    public List<Node> level(Handle h, String parentId, int limit, int offset) {
-        Query q = h.createQuery(TREE_LEVEL + (parentId == null ? "t.parent_id is null" : "t.parent_id = :parentId")
-                + " order by t.name limit :limit offset :offset").bind("limit", limit).bind("offset", offset);
-        if (parentId != null) q.bind("parentId", parentId);
-        return nodes(h, q);
+    /**
+     * Children of {@code parentId} (null: the targets without a parent) by name, each with its number of children.
+     * With a {@code scope} (a reader with scoped grants), only targets in it, and its tops stand at the root: the
+     * targets in scope whose parent is not (or who have none); children are counted in scope too.
+     */
+    public List<Node> level(Handle h, String parentId, TargetScope scope, int limit, int offset) {
+        List<String> ids = scope == null ? null : scope.targetIds(h);
+        if (ids != null && ids.isEmpty()) return List.of();
+        Query q = h.createQuery("select " + NODE_COLUMNS + " from target t where " + levelWhere(parentId, ids) + " order by t.name limit :limit offset :offset")
+                .bind("limit", limit).bind("offset", offset);
+        bindLevel(q, parentId, ids);
+        return nodes(h, q, ids);
     }
 
-    public long countLevel(Handle h, String parentId) {
-        Query q = h.createQuery("select count(*) from target t where " + (parentId == null ? "t.parent_id is null" : "t.parent_id = :parentId"));
-        if (parentId != null) q.bind("parentId", parentId);
+    public long countLevel(Handle h, String parentId, TargetScope scope) {
+        List<String> ids = scope == null ? null : scope.targetIds(h);
+        if (ids != null && ids.isEmpty()) return 0;
+        Query q = h.createQuery("select count(*) from target t where " + levelWhere(parentId, ids));
+        bindLevel(q, parentId, ids);
         return q.mapTo(Long.class).one();
     }
 
-    /** Targets whose name contains {@code text} (case-insensitive), by name. */
-    public List<Node> search(Handle h, String text, int limit, int offset) {
-        return nodes(h, h.createQuery(SEARCH).bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%")
-                .bind("limit", limit).bind("offset", offset));
+    private static String levelWhere(String parentId, List<String> scopeIds) {
+        if (parentId != null) return "t.parent_id = :parentId" + (scopeIds == null ? "" : " and t.id = any(:scopeIds)");
+        if (scopeIds == null) return "t.parent_id is null";
+        return "t.id = any(:scopeIds) and (t.parent_id is null or not (t.parent_id = any(:scopeIds)))";
     }
 
-    public long countSearch(Handle h, String text) {
-        return h.createQuery("select count(*) from target t where lower(t.name) like :pattern")
-                .bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%").mapTo(Long.class).one();
+    private static void bindLevel(Query q, String parentId, List<String> scopeIds) {
+        if (parentId != null) q.bind("parentId", parentId);
+        if (scopeIds != null) q.bindArray("scopeIds", String.class, scopeIds);
+    }
+
+    /** Targets whose name contains {@code text} (case-insensitive), by name; with a {@code scope}, only those in it. */
+    public List<Node> search(Handle h, String text, TargetScope scope, int limit, int offset) {
+        List<String> ids = scope == null ? null : scope.targetIds(h);
+        if (ids != null && ids.isEmpty()) return List.of();
+        Query q = h.createQuery("select " + NODE_COLUMNS + " from target t where lower(t.name) like :pattern" + (ids == null ? "" : " and t.id = any(:scopeIds)")
+                        + " order by t.name limit :limit offset :offset")
+                .bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%").bind("limit", limit).bind("offset", offset);
+        if (ids != null) q.bindArray("scopeIds", String.class, ids);
+        return nodes(h, q, ids);
+    }
+
+    public long countSearch(Handle h, String text, TargetScope scope) {
+        List<String> ids = scope == null ? null : scope.targetIds(h);
+        if (ids != null && ids.isEmpty()) return 0;
+        Query q = h.createQuery("select count(*) from target t where lower(t.name) like :pattern" + (ids == null ? "" : " and t.id = any(:scopeIds)"))
+                .bind("pattern", "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%");
+        if (ids != null) q.bindArray("scopeIds", String.class, ids);
+        return q.mapTo(Long.class).one();
     }
 
     private static String likeEscape(String s) {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
-    private List<Node> nodes(Handle h, Query q) {
+    /** {@code scopeIds}: a scoped reader's targets, whose children alone are counted (null: all are). */
+    private List<Node> nodes(Handle h, Query q, List<String> scopeIds) {
         List<long[]> counts = new java.util.ArrayList<>();
         List<Target> list = q.map((rs, ctx) -> {
             counts.add(new long[] {rs.getLong("child_count")});
             return map(rs);
         }).list();
         List<Target> labelled = withLabels(h, list);
+        if (scopeIds != null && !labelled.isEmpty()) {
+            // one query for the page, not one per row
+            Map<String, Long> inScope = new java.util.HashMap<>();
+            h.createQuery("select parent_id, count(*) as n from target where parent_id in (<ids>) and id = any(:scopeIds) group by parent_id")
+                    .bindList("ids", labelled.stream().map(Target::id).toList()).bindArray("scopeIds", String.class, scopeIds)
+                    .map((rs, ctx) -> Map.entry(rs.getString("parent_id"), rs.getLong("n"))).forEach(e -> inScope.put(e.getKey(), e.getValue()));
+            for (int i = 0; i < labelled.size(); i++) counts.get(i)[0] = inScope.getOrDefault(labelled.get(i).id(), 0L);
+        }
         List<Node> out = new java.util.ArrayList<>(labelled.size());
         for (int i = 0; i < labelled.size(); i++) out.add(new Node(labelled.get(i), counts.get(i)[0]));
         return out;
@@ -177,17 +220,18 @@ public final class TargetStore {
         return h.createUpdate(DELETE).bind("id", id).execute() > 0;
     }
 
-    private static void where(StringBuilder sql, Filter f) {
+    private static void where(StringBuilder sql, Filter f, List<String> scopeIds) {
         List<String> conditions = new ArrayList<>();
         if (f.kind() != null) conditions.add("t.kind = :kind");
         if (f.parentId() != null) conditions.add("t.parent_id = :parentId");
         for (int i = 0; i < f.labels().size(); i++) {
             conditions.add("exists (select 1 from target_label l where l.target_id = t.id and l.name = :ln" + i + " and l.label_value = :lv" + i + ")");
         }
+        if (scopeIds != null) conditions.add("t.id = any(:scopeIds)");
         if (!conditions.isEmpty()) sql.append(" where ").append(String.join(" and ", conditions));
     }
 
-    private static void bind(Query q, Filter f) {
+    private static void bind(Query q, Filter f, List<String> scopeIds) {
         if (f.kind() != null) q.bind("kind", f.kind());
         if (f.parentId() != null) q.bind("parentId", f.parentId());
         int i = 0;
@@ -195,6 +239,7 @@ public final class TargetStore {
             q.bind("ln" + i, e.getKey()).bind("lv" + i, e.getValue());
             i++;
         }
+        if (scopeIds != null) q.bindArray("scopeIds", String.class, scopeIds);
     }
 
     private static Target withLabels(Handle h, Target t) {

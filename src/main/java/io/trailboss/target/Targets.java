@@ -133,8 +133,12 @@ public final class Targets {
         return find(idOrName).orElseThrow(() -> TargetException.notFound("target '" + idOrName + "' does not exist"));
     }
 
-    /** Filter by kind, labels (all must match) and parent (a name or id). */
-    public record Query(String kind, Map<String, String> labels, String parent) {}
+    /** Filter by kind, labels (all must match) and parent (a name or id); {@code scope}: only targets a scoped reader sees (null: all). */
+    public record Query(String kind, Map<String, String> labels, String parent, io.trailboss.store.TargetScope scope) {
+        public Query(String kind, Map<String, String> labels, String parent) {
+            this(kind, labels, parent, null);
+        }
+    }
 
     /** The most labels one selector may name: each is a condition of the query that finds its targets. */
     public static final int MAX_SELECTOR_LABELS = 32;
@@ -162,25 +166,28 @@ public final class Targets {
         }
         Map<String, String> labels = q.labels() == null ? Map.of() : q.labels();
         checkSelector(labels, "label");
-        return new TargetStore.Filter(q.kind(), labels, parentId);
+        return new TargetStore.Filter(q.kind(), labels, parentId, q.scope());
     }
 
-    /** One level of the target tree: the children of {@code parent} (null: targets without a parent), with their child counts. */
-    public List<TargetStore.Node> level(String parent, int limit, int offset) {
-        return db.jdbi().withHandle(h -> targets.level(h, parent == null ? null : parentId(h, parent), limit, offset));
+    /**
+     * One level of the target tree: the children of {@code parent} (null: targets without a parent), with their child
+     * counts. With a {@code scope} (a reader with scoped grants: null for all), only what it sees, its tops at the root.
+     */
+    public List<TargetStore.Node> level(String parent, io.trailboss.store.TargetScope scope, int limit, int offset) {
+        return db.jdbi().withHandle(h -> targets.level(h, parent == null ? null : parentId(h, parent), scope, limit, offset));
     }
 
-    public long countLevel(String parent) {
-        return db.jdbi().withHandle(h -> targets.countLevel(h, parent == null ? null : parentId(h, parent)));
+    public long countLevel(String parent, io.trailboss.store.TargetScope scope) {
+        return db.jdbi().withHandle(h -> targets.countLevel(h, parent == null ? null : parentId(h, parent), scope));
     }
 
-    /** Targets whose name contains {@code text}, case-insensitive. */
-    public List<TargetStore.Node> search(String text, int limit, int offset) {
-        return db.jdbi().withHandle(h -> targets.search(h, text, limit, offset));
+    /** Targets whose name contains {@code text}, case-insensitive; with a {@code scope}, only those it holds. */
+    public List<TargetStore.Node> search(String text, io.trailboss.store.TargetScope scope, int limit, int offset) {
+        return db.jdbi().withHandle(h -> targets.search(h, text, scope, limit, offset));
     }
 
-    public long countSearch(String text) {
-        return db.jdbi().withHandle(h -> targets.countSearch(h, text));
+    public long countSearch(String text, io.trailboss.store.TargetScope scope) {
+        return db.jdbi().withHandle(h -> targets.countSearch(h, text, scope));
     }
 
     private String parentId(Handle h, String parent) {

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.trailboss.agent.AgentToken;
 import io.trailboss.api.Access;
+import io.trailboss.api.Visibility;
 import io.trailboss.app.Trailboss;
 import io.trailboss.definition.DefinitionException;
 import io.trailboss.definition.WorkflowSpec;
@@ -87,7 +88,7 @@ final class BrowsePages {
         }
         Long after = day(Ui.q(ctx, "from"), 0);
         Long before = day(Ui.q(ctx, "to"), 1);
-        ExecutionStore.Filter filter = new ExecutionStore.Filter(workflow, st, after, before, null);
+        ExecutionStore.Filter filter = Visibility.of(ctx).executions(new ExecutionStore.Filter(workflow, st, after, before, null));
         List<Execution> list = tb.queries().executions(filter, limit, offset, true);
         List<List<Cell>> rows = new ArrayList<>();
         for (Execution e : list) {
@@ -137,7 +138,7 @@ final class BrowsePages {
         int limit = Ui.intParam(ctx, "limit", 20, 1, 200);
         int offset = Ui.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         Chrome chrome = Ui.chrome(ctx, "Inbox", "inbox");
-        Inbox.Page page = tb.inbox().list(limit, offset);
+        Inbox.Page page = Visibility.of(ctx).inbox(tb.inbox(), limit, offset);
         List<StepView> steps = new ArrayList<>();
         List<PromptView> prompts = new ArrayList<>();
         for (Inbox.Item item : page.items()) {
@@ -226,6 +227,12 @@ final class BrowsePages {
     // ------------------------------------------------------------------ agents
 
     private void agents(Context ctx) {
+        if (!Visibility.of(ctx).all()) {
+            // agents serve every target, and their tokens are an admin's to issue: a reader with scoped grants sees
+            // none of them (their scopes and running jobs name targets out of its sight)
+            ExecutionPages.message(ctx, 403, "the agents page is for readers with a global grant: your grants are scoped to targets");
+            return;
+        }
         List<List<Cell>> rows = new ArrayList<>();
         long now = tb.engine().clock().millis();
         long lease = tb.agents().lease().toMillis();

@@ -3,6 +3,7 @@ package io.trailboss.ui;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.trailboss.api.Access;
+import io.trailboss.api.Visibility;
 import io.trailboss.app.Trailboss;
 import io.trailboss.definition.WorkflowSpec;
 import io.trailboss.engine.ConflictException;
@@ -39,11 +40,12 @@ final class ExecutionPages {
 
     void register(RoutesConfig r) {
         r.get("/ui/executions/{id}", this::page, Access.VIEWER);
-        r.get("/ui/executions/{id}/state", ctx -> Ui.page(ctx, "executionState.jte", Ui.params("x", view(execution(ctx)))), Access.VIEWER);
+        r.get("/ui/executions/{id}/state", ctx -> Ui.page(ctx, "executionState.jte", Ui.params("x", view(execution(ctx), Visibility.of(ctx)))), Access.VIEWER);
         r.get("/ui/executions/{id}/steps", ctx -> {
             Execution e = execution(ctx);
             Chrome chrome = Ui.chrome(ctx, "", "executions");
-            Ui.page(ctx, "steps.jte", Ui.params("steps", steps(e.id(), chrome.csrf()), "prompts", prompts(e.id(), chrome.csrf()), "back", back(e.id())));
+            Visibility sight = Visibility.of(ctx);
+            Ui.page(ctx, "steps.jte", Ui.params("steps", steps(e.id(), chrome.csrf(), sight), "prompts", prompts(e.id(), chrome.csrf(), sight), "back", back(e.id())));
         }, Access.VIEWER);
         r.post("/ui/executions/{id}/preview", ctx -> control(ctx, true), Access.OPERATOR);
         r.post("/ui/executions/{id}/control", ctx -> control(ctx, false), Access.OPERATOR);
@@ -78,18 +80,20 @@ final class ExecutionPages {
     private void page(Context ctx) {
         Execution e = execution(ctx);
         Chrome chrome = Ui.chrome(ctx, e.workflowName() + " · " + e.id(), "executions");
-        ExecutionView x = view(e);
+        Visibility sight = Visibility.of(ctx);
+        ExecutionView x = view(e, sight);
         List<String> taskNames = x.tasks().stream().map(ExecutionView.TaskRow::name).distinct().toList();
-        // the log panel starts on the job asked for, else the newest started job that writes a log (not a manual step)
+        // the log panel starts on the job asked for (one of this execution's, in the reader's sight), else the newest
+        // started job that writes a log (not a manual step)
         String logJob = Ui.q(ctx, "job");
         LogView log = null;
-        if (logJob != null) log = tb.queries().job(logJob).map(this::log).orElse(null);
+        if (logJob != null) log = tb.queries().job(logJob).filter(j -> j.executionId().equals(e.id()) && sight.seesJob(j)).map(this::log).orElse(null);
         if (log == null) {
             log = x.tasks().stream().flatMap(t -> t.jobs().stream()).filter(j -> !j.started().isEmpty() && !"manual".equals(j.action()))
                     .max(Comparator.comparing(ExecutionView.JobRow::started)).flatMap(j -> tb.queries().job(j.id())).map(this::log).orElse(null);
         }
         List<String> controls = new ArrayList<>(EXECUTION_CONTROLS);
-        Ui.page(ctx, "execution.jte", Ui.params("chrome", chrome, "x", x, "steps", steps(e.id(), chrome.csrf()), "prompts", prompts(e.id(), chrome.csrf()),
+        Ui.page(ctx, "execution.jte", Ui.params("chrome", chrome, "x", x, "steps", steps(e.id(), chrome.csrf(), sight), "prompts", prompts(e.id(), chrome.csrf(), sight),
                 "log", log, "taskControls", taskControls(), "executionControls", controls, "taskNames", taskNames));
     }
 
@@ -99,14 +103,15 @@ final class ExecutionPages {
         return out;
     }
 
-    ExecutionView view(Execution e) {
+    /** The execution as the page draws it; jobs out of the reader's sight (on targets its grants do not reach) are left out. */
+    ExecutionView view(Execution e, Visibility sight) {
         List<TaskExecution> tasks = new ArrayList<>(tb.queries().tasks(e.id()));
         tasks.sort(Comparator.comparingLong(TaskExecution::seq));
         List<ExecutionView.TaskRow> rows = new ArrayList<>();
         Map<String, ExecutionState> states = new LinkedHashMap<>();
         for (TaskExecution t : tasks) {
             states.put(t.name(), t.state());
-            List<ExecutionView.JobRow> jobs = tb.queries().jobs(t.id()).stream().map(this::jobRow).toList();
+            List<ExecutionView.JobRow> jobs = sight.jobs(tb.queries().jobs(t.id())).stream().map(this::jobRow).toList();
             rows.add(new ExecutionView.TaskRow(t.id(), t.name(), t.state().name(), t.stateInfo(), Ui.time(t.createdAt()), Ui.time(t.startedAt()),
                     Ui.time(t.finishedAt()), t.attempt() + 1, jobs));
         }
@@ -140,17 +145,17 @@ final class ExecutionPages {
         return new LogView(job.id(), task, job.state().name(), text.toString(), last, job.state().isFinal());
     }
 
-    List<StepView> steps(String executionId, String csrf) {
+    List<StepView> steps(String executionId, String csrf, Visibility sight) {
         List<StepView> out = new ArrayList<>();
-        for (Inbox.Item item : tb.inbox().list(500, 0).items()) {
+        for (Inbox.Item item : sight.inbox(tb.inbox(), 500, 0).items()) {
             if (item.manual() && executionId.equals(item.row().executionId())) out.add(step(item, csrf, Map.of(), Map.of(), null));
         }
         return out;
     }
 
-    List<PromptView> prompts(String executionId, String csrf) {
+    List<PromptView> prompts(String executionId, String csrf, Visibility sight) {
         List<PromptView> out = new ArrayList<>();
-        for (Inbox.Item item : tb.inbox().list(500, 0).items()) {
+        for (Inbox.Item item : sight.inbox(tb.inbox(), 500, 0).items()) {
             if (!item.manual() && executionId.equals(item.row().executionId())) out.add(prompt(item, csrf));
         }
         return out;

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.trailboss.api.Access;
+import io.trailboss.api.Visibility;
 import io.trailboss.app.Trailboss;
 import io.trailboss.engine.ConflictException;
 import io.trailboss.engine.InvalidInputException;
@@ -41,16 +42,18 @@ final class TargetPages {
         String parent = Ui.q(ctx, "parent");
         int limit = Ui.intParam(ctx, "limit", 50, 1, 500);
         int offset = Ui.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        Visibility sight = Visibility.of(ctx);
         List<TargetStore.Node> nodes;
         long total;
         List<String> path = List.of();
         if (search != null) {
-            nodes = tb.targets().search(search, limit, offset);
-            total = tb.targets().countSearch(search);
+            nodes = tb.targets().search(search, sight.targetScope(), limit, offset);
+            total = tb.targets().countSearch(search, sight.targetScope());
         } else {
-            nodes = tb.targets().level(parent, limit, offset);
-            total = tb.targets().countLevel(parent);
-            if (parent != null) path = path(tb.targets().get(parent));
+            if (parent != null && !sight.seesTarget(parent)) throw io.trailboss.target.TargetException.notFound("target '" + parent + "' does not exist");
+            nodes = tb.targets().level(parent, sight.targetScope(), limit, offset);
+            total = tb.targets().countLevel(parent, sight.targetScope());
+            if (parent != null) path = path(tb.targets().get(parent), sight);
         }
         List<List<Cell>> rows = new ArrayList<>();
         for (TargetStore.Node n : nodes) {
@@ -65,10 +68,11 @@ final class TargetPages {
                 "pager", new Pager(base, limit, offset, total, false, rows.size())));
     }
 
-    private List<String> path(Target t) {
+    /** The way from the root (or, for a reader with scoped grants, from the top of what it sees) down to {@code t}. */
+    private List<String> path(Target t, Visibility sight) {
         List<String> out = new ArrayList<>();
         Target cursor = t;
-        for (int i = 0; cursor != null && i < 32; i++) {
+        for (int i = 0; cursor != null && i < 32 && sight.seesTarget(cursor.id()); i++) {
             out.addFirst(cursor.name());
             cursor = cursor.parentId() == null ? null : tb.targets().find(cursor.parentId()).orElse(null);
         }
@@ -115,7 +119,9 @@ final class TargetPages {
                     Cell.of(Ui.duration(j.startedAt(), j.finishedAt()))));
         }
         Pager jobPager = new Pager("/ui/targets/" + Ui.enc(t.name()), limit, offset, offset + jobs.size(), jobs.size() > limit, jobRows.size());
-        TargetView v = new TargetView(t.name(), t.kind(), tb.targets().parentName(t), path(t), t.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+        String parent = tb.targets().parentName(t);
+        // a parent out of the reader's sight is not linked (its page would answer not found)
+        TargetView v = new TargetView(t.name(), t.kind(), parent != null && Visibility.of(ctx).seesTarget(parent) ? parent : null, path(t, Visibility.of(ctx)), t.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                 t.profiles(), params, (String) life.get("stage"), (String) life.get("state"), (String) life.get("state_info"), runnable, ops, busy,
                 new Table(List.of("kind", "name", "state", "execution", "by", "created", "finished"), runRows),
                 new Table(List.of("job", "action", "state", "exit", "execution", "started", "took"), jobRows), jobPager);

@@ -73,8 +73,42 @@ class ScopesAndAuditTest {
         // acting on no single target needs a global grant
         assertThat(asBob("POST", "/api/v1/targets", Map.of("kind", "site", "name", "new")).statusCode()).isEqualTo(403);
         assertThat(asBob("POST", "/api/v1/executions", Map.of("workflow", "hold")).statusCode()).isEqualTo(403);
-        // reads are not scoped
+        // bob's global viewer grant reads everything
         assertThat(asBob("GET", "/api/v1/targets/blog", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void re_parenting_or_creating_under_a_target_out_of_scope_is_refused_and_changes_nothing() {
+        ok(server.postJson("/api/v1/params", Map.of("name", "vault_key", "secret", true)));
+        ok(server.postJson("/api/v1/targets", Map.of("kind", "site", "name", "vault", "params", Map.of("vault_key", "the-vault-key"))));
+        ok(server.postJson("/api/v1/targets", Map.of("kind", "site", "name", "shop-api", "parent", "shop")));
+        ok(server.postJson("/api/v1/profiles", Map.of("name", "vault-secrets", "params", Map.of("vault_key", "profile-vault-key"))));
+        var before = SecuredServer.snapshot(server);
+
+        HttpResponse<String> moved = asBob("PATCH", "/api/v1/targets/shop-api", Map.of("parent", "vault"));
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(403);
+        assertThat(SecuredServer.json(moved).get("detail")).asString().contains("'vault'", "move target 'shop-api'");
+        HttpResponse<String> created = asBob("POST", "/api/v1/targets", Map.of("kind", "site", "name", "shop-vault", "parent", "vault"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(403);
+        assertThat(SecuredServer.json(created).get("detail")).asString().contains("'vault'");
+        HttpResponse<String> profiled = asBob("PATCH", "/api/v1/targets/shop-api", Map.of("profiles", List.of("vault-secrets")));
+        assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(403);
+        assertThat(SecuredServer.json(profiled).get("detail")).asString().contains("global operator grant");
+        assertThat(asBob("POST", "/api/v1/targets", Map.of("kind", "site", "name", "shop-p", "parent", "shop", "profiles", List.of("vault-secrets")))
+                .statusCode()).isEqualTo(403);
+        assertThat(SecuredServer.snapshot(server)).as("refused changes change nothing").isEqualTo(before);
+        Map<String, Object> params = (Map<String, Object>) server.get("/api/v1/targets/shop-api/params").map().get("params");
+        assertThat(params).doesNotContainKey("vault_key");
+
+        // inside the scope both are allowed: a new target under one of its targets, a move between two of them
+        HttpResponse<String> inside = asBob("POST", "/api/v1/targets", Map.of("kind", "site", "name", "shop-cdn", "parent", "shop"));
+        assertThat(inside.statusCode()).as(inside.body()).isEqualTo(201);
+        HttpResponse<String> within = asBob("PATCH", "/api/v1/targets/shop-api", Map.of("parent", "shop-cdn"));
+        assertThat(within.statusCode()).as(within.body()).isEqualTo(200);
+        assertThat(server.get("/api/v1/targets/shop-api").map()).containsEntry("parent", "shop-cdn");
+        // a label grant reaches a new target that carries its labels, under no parent
+        assertThat(asBob("POST", "/api/v1/targets", Map.of("kind", "site", "name", "prod-new", "labels", Map.of("env", "prod"))).statusCode()).isEqualTo(201);
     }
 
     @Test

@@ -17,7 +17,7 @@ class EventHubTest {
     }
 
     private static Execution execution(String id, ExecutionState state, long at) {
-        return new Execution(id, null, "wf", "sha", state, null, Map.of(), Map.of(), Map.of(), null, null, null, id, 0, 0, 0, 0, at, null, false);
+        return new Execution(id, null, "wf", "sha", state, null, Map.of(), Map.of(), Map.of(), null, null, null, id, 0, 0, 0, 0, at, null, false, null);
     }
 
     @Test
