@@ -40,6 +40,17 @@ final class MistralRoutes {
         r.get(BASE, ctx -> ctx.json(Map.of("uri", ctx.url())), Access.VIEWER);
         r.post(BASE + "/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())), Access.OPERATOR);
         r.put(BASE + "/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())), Access.OPERATOR);
+        r.post(BASE + "/workflows/validate", ctx -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            try {
+                tb.catalog().validate(NativeRoutes.definition(ctx));
+                v.put("valid", true);
+            } catch (io.trailboss.definition.DefinitionException e) {
+                v.put("valid", false);
+                v.put("error", e.getMessage());
+            }
+            ctx.json(v);
+        }, Access.VIEWER);
         r.get(BASE + "/workflows", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             ctx.json(Map.of("workflows", tb.catalog().list(limit, 0).stream().map(this::workflow).toList()));
@@ -63,21 +74,60 @@ final class MistralRoutes {
                     Bodies.string(body, "description", false), taskName instanceof String t ? t : null));
             ctx.status(201).json(execution(e));
         }, Access.OPERATOR);
-        r.get(BASE + "/executions", ctx -> {
-            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
-            ExecutionStore.Filter filter = Visibility.of(ctx).executions(new ExecutionStore.Filter(ctx.queryParam("workflow_name"), null, null, null, null));
-            ctx.json(Map.of("executions", tb.queries().executions(filter, limit, 0, false).stream().map(this::execution).toList()));
-        }, Access.VIEWER);
+        r.get(BASE + "/executions", ctx -> ctx.json(Map.of("executions", executions(ctx).stream().map(this::execution).toList())), Access.VIEWER);
+        r.get(BASE + "/executions/{id}/report", ctx -> ctx.json(report(execution(ctx.pathParam("id")),
+                "true".equalsIgnoreCase(ctx.queryParam("errors_only")), "true".equalsIgnoreCase(ctx.queryParam("statistics_only")),
+                Bodies.intParam(ctx, "max_depth", -1, -1, 100))), Access.VIEWER);
         r.get(BASE + "/executions/{id}", ctx -> ctx.json(execution(execution(ctx.pathParam("id")))), Access.VIEWER);
         r.put(BASE + "/executions/{id}", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "state_info", "description", "params", "env", "id"));
-            String state = Bodies.string(body, "state", true);
-            ctx.json(execution(NativeRoutes.control(tb.engine(), ctx.pathParam("id"), state, Bodies.headerActor(ctx))));
+            String id = ctx.pathParam("id");
+            String state = Bodies.string(body, "state", false);
+            String description = Bodies.string(body, "description", false);
+            if (body.get("params") != null || body.get("env") != null) {
+                throw ApiException.badRequest("params", "the env of a started execution cannot be changed in Trailboss: rerun it with a new env (task-rerun --env)");
+            }
+            if (state == null && description == null) throw ApiException.badRequest("state", "give 'state' or 'description' to change");
+            if (state != null && (state.equals("SUCCESS") || state.equals("ERROR"))) {
+                throw ApiException.badRequest("state", "Trailboss does not force an execution to " + state + ": use PAUSED, RUNNING or CANCELLED");
+            }
+            Execution e = description != null ? tb.engine().describe(id, description) : execution(id);
+            if (state != null && !state.equals(e.state().name())) e = NativeRoutes.control(tb.engine(), id, state, Bodies.headerActor(ctx));
+            ctx.json(execution(e));
         }, Access.OPERATOR);
         r.get(BASE + "/executions/{id}/tasks", ctx -> {
             Execution e = execution(ctx.pathParam("id"));
             ctx.json(Map.of("tasks", tb.queries().tasks(e.id()).stream().map(t -> task(t, e)).toList()));
         }, Access.VIEWER);
+        r.get(BASE + "/tasks", ctx -> {
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            String of = ctx.queryParam("workflow_execution_id");
+            Visibility visibility = Visibility.of(ctx);
+            // a scoped reader's page leaves out what it does not see, so it may hold fewer than the limit
+            List<TaskExecution> tasks = of != null ? tb.queries().tasks(visibility.execution(of).id())
+                    : tb.queries().allTasks(limit, 0).stream().filter(t -> visibility.seesExecution(t.executionId())).toList();
+            Map<String, Execution> seen = new java.util.HashMap<>();
+            ctx.json(Map.of("tasks", tasks.stream().limit(limit).map(t -> task(t, seen.computeIfAbsent(t.executionId(), this::execution))).toList()));
+        }, Access.VIEWER);
+        r.put(BASE + "/tasks/{id}", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, Set.of("id", "state", "reset", "env", "name", "workflow_name", "workflow_execution_id"));
+            TaskExecution t = taskExecution(ctx.pathParam("id"));
+            String state = Bodies.string(body, "state", true);
+            if (!state.equals("RUNNING")) throw ApiException.badRequest("state", "a task can only be set RUNNING (a rerun), not " + state);
+            Map<String, Object> env = body.get("env") == null ? null : jsonObject(body.get("env"), "env");
+            Execution e = execution(t.executionId());
+            String actor = Bodies.headerActor(ctx);
+            // a finished execution runs again from this task; a live one reruns the task in place
+            if (e.state().isFinal()) {
+                tb.engine().rerun(e.id(), new io.trailboss.engine.Engine.RerunRequest(t.name(), Map.of(), env, false, actor));
+            } else {
+                if (env != null) throw ApiException.badRequest("env", "the env of a running execution cannot be changed: rerun the task without --env");
+                tb.engine().control(e.id(), new io.trailboss.engine.ControlRequest(io.trailboss.engine.TaskControl.RERUN, List.of(t.name()), null, null, 0,
+                        io.trailboss.engine.ControlRequest.DEFAULT_GRACE_MILLIS, false, actor));
+            }
+            TaskExecution now = tb.queries().tasks(e.id()).stream().filter(x -> x.name().equals(t.name())).reduce((a, b) -> b).orElse(t);
+            ctx.json(task(now, execution(e.id())));
+        }, Access.OPERATOR);
         r.get(BASE + "/tasks/{id}", ctx -> {
             TaskExecution t = taskExecution(ctx.pathParam("id"));
             ctx.json(task(t, execution(t.executionId())));
@@ -86,6 +136,16 @@ final class MistralRoutes {
             TaskExecution t = taskExecution(ctx.pathParam("id"));
             Execution e = execution(t.executionId());
             ctx.json(Map.of("action_executions", Visibility.of(ctx).jobs(tb.queries().jobs(t.id())).stream().map(j -> action(j, t, e)).toList()));
+        }, Access.VIEWER);
+        r.get(BASE + "/action_executions", ctx -> {
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            Map<String, TaskExecution> tasks = new java.util.HashMap<>();
+            Map<String, Execution> executions = new java.util.HashMap<>();
+            Visibility visibility = Visibility.of(ctx);
+            ctx.json(Map.of("action_executions", visibility.jobs(tb.queries().allJobs(limit, 0)).stream().map(j -> {
+                TaskExecution t = tasks.computeIfAbsent(j.taskExecutionId(), this::taskExecution);
+                return action(j, t, executions.computeIfAbsent(t.executionId(), this::execution));
+            }).toList()));
         }, Access.VIEWER);
         r.get(BASE + "/action_executions/{id}", ctx -> {
             Job j = job(ctx.pathParam("id"));
@@ -111,6 +171,113 @@ final class MistralRoutes {
             TaskExecution t = taskExecution(c.job().taskExecutionId());
             ctx.json(action(c.job(), t, execution(t.executionId())));
         }, Access.OPERATOR);
+    }
+
+    private static final Set<String> LIST_PARAMS = Set.of("limit", "marker", "sort_keys", "sort_dirs", "fields", "workflow_name", "state", "nulls");
+
+    /**
+     * Executions as Mistral lists them: filtered by workflow name or state, ordered by creation time
+     * (ascending unless asked otherwise), a page after {@code marker}. Other filters and sort keys
+     * are refused rather than ignored, so a list is never silently wider than asked.
+     */
+    private List<Execution> executions(Context ctx) {
+        for (String q : ctx.queryParamMap().keySet()) {
+            if (!LIST_PARAMS.contains(q)) throw ApiException.badRequest(q, "filter '" + q + "' is not supported (filter by workflow_name or state)");
+        }
+        int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+        String keys = ctx.queryParam("sort_keys");
+        for (String k : keys == null || keys.isBlank() ? new String[0] : keys.split(",")) {
+            if (!k.trim().equals("created_at") && !k.trim().equals("id")) throw ApiException.badRequest("sort_keys", "executions sort by created_at only, not '" + k.trim() + "'");
+        }
+        String dirs = ctx.queryParam("sort_dirs");
+        String dir = dirs == null || dirs.isBlank() ? "asc" : dirs.split(",")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!dir.equals("asc") && !dir.equals("desc")) throw ApiException.badRequest("sort_dirs", "'sort_dirs' must be asc or desc, not '" + dir + "'");
+        boolean desc = dir.equals("desc");
+        io.trailboss.model.ExecutionState state = null;
+        if (ctx.queryParam("state") != null) {
+            try {
+                state = io.trailboss.model.ExecutionState.valueOf(ctx.queryParam("state").trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("state", "unknown state '" + ctx.queryParam("state") + "'");
+            }
+        }
+        String name = ctx.queryParam("workflow_name");
+        String markerId = ctx.queryParam("marker");
+        if (markerId == null || markerId.isBlank()) {
+            return tb.queries().executions(Visibility.of(ctx).executions(new ExecutionStore.Filter(name, state, null, null, null)), limit, 0, desc);
+        }
+        Execution marker = Visibility.of(ctx).execution(markerId);
+        // the page after the marker: from its creation time on, skipping what shares that time and sorts up to it (by id)
+        ExecutionStore.Filter from = Visibility.of(ctx).executions(desc ? new ExecutionStore.Filter(name, state, null, marker.createdAt() + 1, null)
+                : new ExecutionStore.Filter(name, state, marker.createdAt(), null, null));
+        List<Execution> page = new java.util.ArrayList<>();
+        for (int offset = 0; page.size() < limit; ) {
+            List<Execution> batch = tb.queries().executions(from, limit, offset, desc);
+            for (Execution e : batch) {
+                boolean upToMarker = e.createdAt() == marker.createdAt() && e.id().compareTo(marker.id()) <= 0;
+                if (!upToMarker && page.size() < limit) page.add(e);
+            }
+            if (batch.size() < limit) break;
+            offset += batch.size();
+        }
+        return page;
+    }
+
+    /** Mistral's execution report: the tree of the execution, its tasks, their actions and sub-workflows, and task counts by state. */
+    private Map<String, Object> report(Execution root, boolean errorsOnly, boolean statisticsOnly, int maxDepth) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String k : List.of("total_tasks_count", "running_tasks_count", "success_tasks_count", "error_tasks_count", "idle_tasks_count", "paused_tasks_count")) counts.put(k, 0);
+        Map<String, Object> tree = reportOf(root, counts, errorsOnly, maxDepth, 0);
+        Map<String, Object> v = new LinkedHashMap<>();
+        if (!statisticsOnly) v.put("root_workflow_execution", tree);
+        v.put("statistics", counts);
+        return v;
+    }
+
+    private Map<String, Object> reportOf(Execution e, Map<String, Integer> counts, boolean errorsOnly, int maxDepth, int depth) {
+        Map<String, Object> wf = new LinkedHashMap<>();
+        wf.put("id", e.id());
+        wf.put("name", e.workflowName());
+        wf.put("state", e.state().name());
+        wf.put("state_info", e.stateInfo());
+        List<Map<String, Object>> tasks = new java.util.ArrayList<>();
+        for (TaskExecution t : tb.queries().tasks(e.id())) {
+            counts.merge("total_tasks_count", 1, Integer::sum);
+            String key = switch (t.state()) {
+                case SUCCESS, SKIPPED -> "success_tasks_count";
+                case ERROR, CANCELLED -> "error_tasks_count";
+                case PAUSED, BLOCKED, INTERRUPTED -> "paused_tasks_count";
+                case IDLE -> "idle_tasks_count";
+                default -> "running_tasks_count";
+            };
+            counts.merge(key, 1, Integer::sum);
+            List<Map<String, Object>> actions = new java.util.ArrayList<>();
+            List<Map<String, Object>> subs = new java.util.ArrayList<>();
+            for (Job j : tb.queries().jobs(t.id())) {
+                List<Execution> children = tb.queries().executions(new ExecutionStore.Filter(null, null, null, null, j.id()), 1000, 0, false);
+                if (children.isEmpty()) {
+                    Map<String, Object> a = actionPlain(j, t, e);
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    for (String k : List.of("id", "name", "state", "state_info")) entry.put(k, a.get(k));
+                    actions.add(entry);
+                } else if (maxDepth < 0 || depth < maxDepth) {
+                    for (Execution child : children) subs.add(reportOf(child, counts, errorsOnly, maxDepth, depth + 1));
+                }
+            }
+            if (errorsOnly && t.state() != io.trailboss.model.ExecutionState.ERROR && subs.isEmpty()) continue;
+            Map<String, Object> te = new LinkedHashMap<>();
+            te.put("id", t.id());
+            te.put("name", t.name());
+            te.put("type", subs.isEmpty() ? "ACTION" : "WORKFLOW");
+            te.put("state", t.state().name());
+            te.put("state_info", t.stateInfo());
+            if (t.attempt() > 0) te.put("retry_count", t.attempt());
+            te.put("action_executions", errorsOnly ? actions.stream().filter(a -> "ERROR".equals(a.get("state"))).toList() : actions);
+            te.put("workflow_executions", subs);
+            tasks.add(te);
+        }
+        wf.put("task_executions", tasks);
+        return wf;
     }
 
     private Map<String, Object> workflow(Workflow w) {

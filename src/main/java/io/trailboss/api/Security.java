@@ -67,9 +67,12 @@ final class Security {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Security.class);
     private final Trailboss tb;
+    /** What a server running open lets every request read. */
+    private final Visibility everything;
 
     Security(Trailboss tb) {
         this.tb = tb;
+        this.everything = Visibility.everything(tb);
     }
 
     void install(RoutesConfig r) {
@@ -163,7 +166,7 @@ final class Security {
             String by = ctx.header(Bodies.USER_HEADER);
             ctx.attribute(PRINCIPAL, Principal.open(by == null || by.isBlank() ? "anonymous" : by.strip()));
             ctx.attribute(CSRF, null);
-            ctx.attribute(Visibility.ATTRIBUTE, Visibility.everything());
+            ctx.attribute(Visibility.ATTRIBUTE, everything);
             return;
         }
         boolean isPublic = roles.contains(Access.PUBLIC);

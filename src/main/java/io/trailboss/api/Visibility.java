@@ -38,6 +38,7 @@ public final class Visibility {
 
     private enum Kind { ALL, TARGETS, JOB }
 
+    /** Outside a request checked by Security (no lookups of single objects: those go through a request's own). */
     private static final Visibility EVERYTHING = new Visibility(null, Kind.ALL, null, null);
     /** The routes a job's token may read (with what is read checked to be its own), besides /ara. */
     private static final List<String> JOB_READS = List.of("/api/v1/me", "/api/v1/executions", "/api/v1/tasks/", "/api/v1/jobs/",
@@ -67,14 +68,15 @@ public final class Visibility {
         return v != null ? v : EVERYTHING;
     }
 
-    static Visibility everything() {
-        return EVERYTHING;
+    /** Everything, with lookups of single objects through {@code tb} (one instance serves every request). */
+    static Visibility everything(Trailboss tb) {
+        return new Visibility(tb, Kind.ALL, null, null);
     }
 
     /** {@code p} null: nobody authenticated (a public route), who reads nothing bound to targets. */
     static Visibility of(Trailboss tb, Principal p) {
         if (p != null && p.kind() == Principal.Kind.JOB) return new Visibility(tb, Kind.JOB, p, new TargetScope(List.of(), List.of()));
-        if (p != null && p.hasGlobally(Role.VIEWER)) return EVERYTHING;
+        if (p != null && p.hasGlobally(Role.VIEWER)) return everything(tb);
         List<String> groups = new ArrayList<>();
         List<Map<String, String>> selectors = new ArrayList<>();
         for (Grant g : p == null ? List.<Grant>of() : p.roles()) {

@@ -463,6 +463,16 @@ public final class Engine implements AutoCloseable {
         });
     }
 
+    /** Changes what an execution says it is for (any state: it changes no behaviour). */
+    public Execution describe(String executionId, String description) {
+        String tooLong = io.trailboss.model.Names.descriptionProblem(description);
+        if (tooLong != null) throw new InvalidInputException("description", tooLong);
+        return jdbi.inTransaction(h -> {
+            if (!executions.describe(h, executionId, description, clock.millis())) throw new NotFoundException("execution '" + executionId + "' does not exist");
+            return executions.find(h, executionId).orElseThrow();
+        });
+    }
+
     public Execution resume(String executionId) {
         return resume(executionId, null);
     }

@@ -36,6 +36,16 @@ public final class Queries {
         return engine.jdbi.withHandle(h -> engine.tasks.byExecution(h, executionId));
     }
 
+    /** Task executions of every execution, oldest first. */
+    public List<TaskExecution> allTasks(int limit, int offset) {
+        return engine.jdbi.withHandle(h -> engine.tasks.page(h, limit, offset));
+    }
+
+    /** Jobs of every execution, oldest first. */
+    public List<Job> allJobs(int limit, int offset) {
+        return engine.jdbi.withHandle(h -> engine.jobs.page(h, limit, offset));
+    }
+
     public Optional<TaskExecution> task(String id) {
         return engine.jdbi.withHandle(h -> engine.tasks.find(h, id));
     }

@@ -88,6 +88,12 @@ public final class ExecutionStore {
                 .execute();
     }
 
+    /** A new description; false when there is no such execution. */
+    public boolean describe(Handle h, String id, String description, long now) {
+        return h.createUpdate("update execution set description = :description, updated_at = :now where id = :id")
+                .bind("id", id).bind("description", description).bind("now", now).execute() == 1;
+    }
+
     /** A rerun with changed input or env: the execution's input, params and context are replaced. */
     public void replaceInput(Handle h, Execution e) {
         h.createUpdate(RESTART).bind("id", e.id()).bind("input", Json.write(e.input())).bind("params", Json.write(e.params()))

@@ -180,6 +180,12 @@ public final class JobStore {
         return h.createQuery(BY_TASK).bind("taskId", taskId).map((rs, ctx) -> map(rs)).list();
     }
 
+    /** Jobs of every execution, oldest first, a page at a time. */
+    public List<Job> page(Handle h, int limit, int offset) {
+        return h.createQuery("select " + COLUMNS + " from job order by created_at, id limit :limit offset :offset")
+                .bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
+    }
+
     public List<Job> byTaskAttempt(Handle h, String taskId, int attempt) {
         return h.createQuery(BY_TASK_ATTEMPT).bind("taskId", taskId).bind("attempt", attempt).map((rs, ctx) -> map(rs)).list();
     }

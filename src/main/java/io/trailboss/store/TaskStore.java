@@ -73,6 +73,12 @@ public final class TaskStore {
         return h.createQuery(BY_EXECUTION).bind("executionId", executionId).map((rs, ctx) -> map(rs)).list();
     }
 
+    /** Task executions of every execution, oldest first, a page at a time. */
+    public List<TaskExecution> page(Handle h, int limit, int offset) {
+        return h.createQuery("select " + COLUMNS + " from task_execution order by created_at, id limit :limit offset :offset")
+                .bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
+    }
+
     public Optional<TaskExecution> latestByName(Handle h, String executionId, String name) {
         return h.createQuery(LATEST_BY_NAME).bind("executionId", executionId).bind("name", name).map((rs, ctx) -> map(rs)).findOne();
     }

@@ -1,0 +1,154 @@
+package io.trailboss.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trailboss.auth.Auth;
+import io.trailboss.json.Json;
+import io.trailboss.testing.TestDatabases;
+import io.trailboss.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The execution, task and action-execution commands of Mistral's own client, on H2 and PostgreSQL. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MistralClientCommandsTest {
+    private final Map<String, TestServer> servers = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    void installed() {
+        boolean installed = Files.isExecutable(Path.of("/usr/bin/mistral"));
+        if (!installed && "true".equals(System.getenv("CI"))) throw new IllegalStateException("python3-mistralclient is required in CI (.ci/run installs it)");
+        Assumptions.assumeTrue(installed, "python3-mistralclient is not installed (apt-get install python3-mistralclient)");
+    }
+
+    @AfterAll
+    void stop() {
+        servers.values().forEach(TestServer::close);
+    }
+
+    private TestServer server(String db) {
+        // open: the client would need a Keystone token otherwise
+        return servers.computeIfAbsent(db, kind -> new TestServer(TestDatabases.of(kind), Clock.systemUTC(), Auth.Mode.OPEN));
+    }
+
+    private record Run(int code, String out) {}
+
+    private static Run run(TestServer server, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("mistral", "--os-mistral-url", server.base + "/mistral/v2"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    private static String mistral(TestServer server, String... args) throws Exception {
+        Run r = run(server, args);
+        assertThat(r.code()).as(r.out()).isZero();
+        return r.out();
+    }
+
+    private static Path file(String text) throws Exception {
+        Path f = Files.createTempFile("mistral", ".yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    private static final String GREET = """
+            version: '2.0'
+            %s:
+              input:
+                - name
+              tasks:
+                say:
+                  action: std.echo output="hi {{ _.name }}"
+                  publish:
+                    message: "{{ task().result }}"
+            """;
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"h2", "postgres"})
+    void refusals_show_their_reason_and_validation_answers_valid_or_the_error(String db) throws Exception {
+        TestServer s = server(db);
+        Path wf = file(GREET.formatted("cmd_refused"));
+        mistral(s, "workflow-create", wf.toString());
+        Run twice = run(s, "workflow-create", wf.toString());
+        assertThat(twice.code()).isNotZero();
+        assertThat(twice.out()).contains("already exists").doesNotContain("None");
+        Path bad = file("version: '2.0'\nbad_wf:\n  tasks:\n    a: {action: std.echo, on-success: [zz]}\n");
+        Run refused = run(s, "workflow-create", bad.toString());
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.out()).contains("unknown task 'zz'").contains("line 4");
+        assertThat(mistral(s, "workflow-validate", wf.toString(), "-f", "value", "-c", "Valid").trim()).isEqualTo("True");
+        String invalid = mistral(s, "workflow-validate", bad.toString(), "-f", "json");
+        assertThat(Json.readMap(invalid)).containsEntry("Valid", false);
+        assertThat((String) Json.readMap(invalid).get("Error")).contains("unknown task 'zz'");
+        Run missing = run(s, "execution-get", "no-such-execution");
+        assertThat(missing.out()).contains("execution 'no-such-execution' does not exist");
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"h2", "postgres"})
+    void executions_are_listed_in_pages_described_reported_and_their_tasks_rerun(String db) throws Exception {
+        TestServer s = server(db);
+        String name = "cmd_list_" + db;
+        mistral(s, "workflow-create", file(GREET.formatted(name)).toString());
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            ids.add(mistral(s, "execution-create", name, "{\"name\": \"n" + i + "\"}", "-d", "run " + i, "-f", "value", "-c", "ID").trim());
+        }
+        for (String id : ids) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> mistral(s, "execution-get", id, "-f", "value", "-c", "State").trim().equals("SUCCESS"));
+        }
+        assertThat(mistral(s, "execution-get", ids.get(0), "-f", "value", "-c", "Description").trim()).isEqualTo("run 1");
+        // the newest two, shown oldest first as the client does; then pages after a marker, either way
+        assertThat(lines(mistral(s, "execution-list", "--filter", "workflow_name=" + name, "--limit", "2", "-f", "value", "-c", "ID"))).isEqualTo(ids.subList(1, 3));
+        assertThat(lines(mistral(s, "execution-list", "--filter", "workflow_name=" + name, "--marker", ids.get(0), "-f", "value", "-c", "ID"))).isEqualTo(ids.subList(1, 3));
+        assertThat(lines(mistral(s, "execution-list", "--filter", "workflow_name=" + name, "--sort_keys", "created_at", "--sort_dirs", "desc", "--marker", ids.get(2),
+                "-f", "value", "-c", "ID"))).isEqualTo(List.of(ids.get(1), ids.get(0)));
+        assertThat(lines(mistral(s, "execution-list", "--filter", "workflow_name=" + name, "--filter", "state=ERROR", "-f", "value", "-c", "ID"))).isEmpty();
+        Run unknownFilter = run(s, "execution-list", "--filter", "description=x");
+        assertThat(unknownFilter.code()).isNotZero();
+        assertThat(unknownFilter.out()).contains("filter 'description' is not supported");
+
+        assertThat(mistral(s, "execution-update", ids.get(0), "-d", "renamed", "-f", "value", "-c", "Description").trim()).isEqualTo("renamed");
+        assertThat(mistral(s, "execution-get", ids.get(0), "-f", "value", "-c", "Description").trim()).isEqualTo("renamed");
+        Run forced = run(s, "execution-update", ids.get(0), "-s", "ERROR");
+        assertThat(forced.code()).isNotZero();
+        assertThat(forced.out()).contains("does not force an execution to ERROR");
+        assertThat(Json.read(mistral(s, "execution-get-input", ids.get(0)))).isEqualTo(Map.of("name", "n1"));
+        assertThat(Json.read(mistral(s, "execution-get-output", ids.get(0)))).isEqualTo(Map.of("name", "n1", "message", "hi n1"));
+
+        String report = mistral(s, "execution-get-report", "--no-errors-only", ids.get(0));
+        assertThat(report).contains("Number of tasks in SUCCESS state: 1").contains("workflow '" + name + "' [SUCCESS] " + ids.get(0))
+                .contains("task 'say' [SUCCESS]").contains("action 'std.echo' [SUCCESS]");
+
+        String taskId = mistral(s, "task-list", ids.get(0), "-f", "value", "-c", "ID").trim();
+        assertThat(mistral(s, "task-list", "-f", "value", "-c", "ID")).contains(taskId);
+        assertThat(Json.read(mistral(s, "task-get-published", taskId))).isEqualTo(Map.of("message", "hi n1"));
+        assertThat(mistral(s, "action-execution-list", "-f", "value", "-c", "Name", "-c", "State")).contains("std.echo SUCCESS");
+        mistral(s, "task-rerun", taskId, "--env", "{\"k\": \"v\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(mistral(s, "task-list", ids.get(0), "-f", "value", "-c", "State")).equals(List.of("SUCCESS", "SUCCESS")));
+        assertThat(mistral(s, "execution-get", ids.get(0), "-f", "value", "-c", "State").trim()).isEqualTo("SUCCESS");
+    }
+
+    private static List<String> lines(String out) {
+        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    }
+}
