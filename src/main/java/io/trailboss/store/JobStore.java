@@ -353,6 +353,18 @@ public final class JobStore {
         return h.createQuery("select log_bytes from job where id = :id").bind("id", id).mapTo(Long.class).findOne().orElse(0L);
     }
 
+    /** How many jobs are in one state under one kind of runner ({@code local}, {@code agent}, {@code none}: not claimed yet). */
+    public record Count(String state, String runner, long jobs) {}
+
+    /** The whole table counted by state and kind of runner (a group by: its cost grows with the table). */
+    public List<Count> countByStateAndRunner(Handle h) {
+        return h.createQuery("""
+                        select state, case when runner is null then 'none' when runner like 'agent:%' then 'agent' else 'local' end as kind,
+                               count(*) as n
+                        from job group by state, case when runner is null then 'none' when runner like 'agent:%' then 'agent' else 'local' end""")
+                .map((rs, ctx) -> new Count(rs.getString("state"), rs.getString("kind"), rs.getLong("n"))).list();
+    }
+
     private static String writeReport(JobReport r) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("state", r.state().name());
