@@ -19,7 +19,7 @@ import io.trailboss.model.JobReport;
 import io.trailboss.model.JobState;
 import io.trailboss.store.AgentInputStore;
 import io.trailboss.store.JobStore;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.target.Targets;
 import java.time.Clock;
 import java.time.Duration;

@@ -15,7 +15,7 @@ import io.trailboss.auth.Sessions;
 import io.trailboss.auth.TargetFacts;
 import io.trailboss.model.Execution;
 import io.trailboss.model.Job;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

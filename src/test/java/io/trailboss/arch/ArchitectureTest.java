@@ -1,6 +1,9 @@
 package io.trailboss.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -111,5 +114,14 @@ class ArchitectureTest {
         assertThatThrownBy(() -> SQL_ONLY_IN_STORES.check(sneaky))
                 .hasMessageContaining("JobCleaner.clean(").hasMessageContaining("createUpdate")
                 .hasMessageContaining("JobCleaner.cleanJdbc(").hasMessageContaining("executeUpdate");
+    }
+
+    @Test
+    void packages_are_free_of_cycles() {
+        slices().matching("io.trailboss.(*)..").should().beFreeOfCycles()
+                // known exception: the UI's handlers name the route roles of the HTTP layer that registers them
+                // (api.Access is a Javalin RouteRole, so it cannot move below the HTTP layer as it is)
+                .ignoreDependency(resideInAPackage("io.trailboss.ui.."), equivalentTo(io.trailboss.api.Access.class))
+                .check(CLASSES);
     }
 }
