@@ -2,7 +2,6 @@ package io.trailboss.agent;
 
 import io.trailboss.manual.ManualAction;
 
-import io.trailboss.action.ActionResult;
 import io.trailboss.engine.ConflictException;
 import io.trailboss.engine.Engine;
 import io.trailboss.engine.Ids;
@@ -14,11 +13,13 @@ import io.trailboss.engine.JobTokens;
 import io.trailboss.engine.LocalRunner;
 import io.trailboss.engine.NotFoundException;
 import io.trailboss.engine.Secrets;
-import io.trailboss.json.Json;
+import io.trailboss.engine.StoredOutcomes;
 import io.trailboss.model.Job;
+import io.trailboss.model.JobReport;
 import io.trailboss.model.JobState;
+import io.trailboss.store.AgentInputStore;
 import io.trailboss.store.JobStore;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.target.Targets;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +75,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private final Clock clock;
     private final Jdbi jdbi;
     private final JobStore jobs;
+    private final AgentInputStore inputs = new AgentInputStore();
     private final Map<String, List<String>> secrets = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition jobsChanged = lock.newCondition();
@@ -203,11 +205,9 @@ public final class AgentHub implements JobRunner, AutoCloseable {
             // an agent's job, or a local job on another node: its runner takes the text from agent_input
             boolean elsewhere = job != null && job.runner() != null && (job.runner().startsWith(RUNNER_PREFIX)
                     || (job.runner().startsWith("node:") && !job.runner().equals(local.name())));
-            if (job == null || job.state() != JobState.RUNNING || !elsewhere || agentOutcome(h, jobId) != null) return false;
+            if (job == null || job.state() != JobState.RUNNING || !elsewhere || jobs.storedReport(h, jobId).isPresent()) return false;
             runner[0] = job.runner();
-            h.createUpdate("insert into agent_input (id, job_id, runner, text, created_at, seq) values (:id, :job, :runner, :text, :now, :seq)")
-                    .bind("id", Ids.next()).bind("job", jobId).bind("runner", job.runner()).bind("text", text)
-                    .bind("now", clock.millis()).bind("seq", inputSeq.incrementAndGet()).execute();
+            inputs.insert(h, Ids.next(), jobId, job.runner(), text, clock.millis(), inputSeq.incrementAndGet());
             return true;
         });
         if (stored && runner[0].startsWith(RUNNER_PREFIX)) signal(false);
@@ -224,12 +224,11 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     /** An agent (re)started: the jobs it held under its name can no longer finish; they are lost. */
     public int hello(AgentToken agent) {
         tokens.seen(agent);
-        List<String> held = jdbi.withHandle(h -> h.createQuery("select id from job where runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
-                .bind("runner", agent.runner()).mapTo(String.class).list());
+        List<String> held = jdbi.withHandle(h -> jobs.held(h, agent.runner()));
         int n = 0;
         for (String id : held) if (lose(id, "agent restarted: " + agent.runner() + " said hello without it", false)) n++;
         requeue(agent.runner(), false);
-        jdbi.useHandle(h -> h.createUpdate("delete from agent_input where runner = :runner").bind("runner", agent.runner()).execute());
+        jdbi.useHandle(h -> inputs.dropFor(h, agent.runner()));
         return n;
     }
 
@@ -274,33 +273,18 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                     candidates = jobs.queuedOn(h, scope, ManualAction.NAME, max * 4);
                 }
                 if (candidates.isEmpty()) return null;
-                List<String> ids = h.createQuery("""
-                                select id from job where id in (<ids>) and state = 'QUEUED' and action <> :manual
-                                order by created_at, id limit :max for update skip locked""")
-                        .bindList("ids", candidates).bind("manual", ManualAction.NAME).bind("max", max).mapTo(String.class).list();
+                List<String> ids = jobs.lockClaimable(h, candidates, ManualAction.NAME, max);
                 List<Claimed> out = new ArrayList<>(ids.size());
                 if (ids.isEmpty()) return out;
-                List<String> secretsOut = new ArrayList<>(ids.size());
-                var batch = h.prepareBatch("""
-                        update job set state = 'RUNNING', runner = :runner, started_at = :now, updated_at = :now, lease_until = :lease,
-                            token = :tokenHash, agent_outcome = null, agent_acked = false
-                        where id = :id and state = 'QUEUED'""");
+                List<String> hashes = new ArrayList<>(ids.size());
+                Map<String, String> secretOf = new HashMap<>();
                 for (String id : ids) {
                     String secret = JobTokens.issue(id);
-                    secretsOut.add(secret);
-                    batch.bind("runner", agent.runner()).bind("now", now).bind("lease", now + ackWindow())
-                            .bind("tokenHash", JobTokens.hash(secret)).bind("id", id).add();
+                    secretOf.put(id, secret);
+                    hashes.add(JobTokens.hash(secret));
                 }
-                int[] counts = batch.execute();
-                List<String> taken = new ArrayList<>(ids.size());
-                Map<String, String> secretOf = new HashMap<>();
-                for (int i = 0; i < ids.size(); i++) {
-                    if (counts[i] == 1) {
-                        taken.add(ids.get(i));
-                        secretOf.put(ids.get(i), secretsOut.get(i));
-                    }
-                    queuedHints.remove(ids.get(i));
-                }
+                List<String> taken = jobs.offer(h, ids, hashes, agent.runner(), now + ackWindow(), now);
+                for (String id : ids) queuedHints.remove(id);
                 List<Job> claimedJobs = new ArrayList<>(jobs.findAll(h, taken));
                 claimedJobs.sort(java.util.Comparator.comparing(Job::createdAt).thenComparing(Job::id)); // oldest first, as claimed
                 for (Job j : claimedJobs) out.add(new Claimed(j, secretOf.get(j.id())));
@@ -309,8 +293,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                 if (!others.isEmpty() && ids.size() < max) {
                     // too few candidates were claimable: some hints may be stale (the sweeper also drops them)
                     // hints for jobs no longer queued (claimed elsewhere, cancelled) are dropped
-                    Set<String> stillQueued = new java.util.HashSet<>(h.createQuery("select id from job where id in (<ids>) and state = 'QUEUED'")
-                            .bindList("ids", others).mapTo(String.class).list());
+                    Set<String> stillQueued = jobs.stillQueued(h, others);
                     for (String id : others) if (!stillQueued.contains(id)) queuedHints.remove(id);
                 }
                 return out;
@@ -354,8 +337,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private void dropStaleHints() {
         if (queuedHints.isEmpty()) return;
         List<String> oldest = queuedHints.keySet().stream().limit(500).toList();
-        Set<String> queued = new java.util.HashSet<>(jdbi.withHandle(h -> h.createQuery("select id from job where id in (<ids>) and state = 'QUEUED'")
-                .bindList("ids", oldest).mapTo(String.class).list()));
+        Set<String> queued = jdbi.withHandle(h -> jobs.stillQueued(h, oldest));
         for (String id : oldest) if (!queued.contains(id)) queuedHints.remove(id);
     }
 
@@ -403,12 +385,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private List<String> ack(Handle h, AgentToken agent, List<String> offered) {
         if (offered.isEmpty()) return List.of();
         long now = clock.millis();
-        List<String> distinct = List.copyOf(new LinkedHashSet<>(offered));
-        int updated = h.createUpdate("update job set agent_acked = true, lease_until = :lease, updated_at = :now where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null")
-                .bindList("ids", distinct).bind("lease", now + leaseMillis).bind("now", now).bind("runner", agent.runner()).execute();
-        if (updated == distinct.size()) return distinct; // every offer is still this agent's: no need to ask which
-        return h.createQuery("select id from job where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
-                .bindList("ids", offered).bind("runner", agent.runner()).mapTo(String.class).list();
+        return jobs.ack(h, offered, agent.runner(), now + leaseMillis, now);
     }
 
     /**
@@ -433,12 +410,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
 
     private List<String> extendLeases(AgentToken agent) {
         long now = clock.millis();
-        return jdbi.withHandle(h -> {
-            h.createUpdate("update job set lease_until = :lease where runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
-                    .bind("lease", now + leaseMillis).bind("runner", agent.runner()).execute();
-            return h.createQuery("select id from job where runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true")
-                    .bind("runner", agent.runner()).mapTo(String.class).list();
-        });
+        return jdbi.withHandle(h -> jobs.extendLeases(h, agent.runner(), now + leaseMillis));
     }
 
     /**
@@ -457,9 +429,10 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private Job held(AgentToken agent, String jobId) {
         return jdbi.withHandle(h -> {
             Job job = jobs.find(h, jobId).orElseThrow(() -> new NotFoundException("job '" + jobId + "' does not exist"));
-            if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || agentOutcome(h, jobId) != null || !acked(h, jobId)) {
+            JobReport report = jobs.storedReport(h, jobId).orElse(null);
+            if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || report != null || !jobs.acked(h, jobId)) {
                 throw new ConflictException("job '" + jobId + "' is not held by " + agent.runner() + " (it is " + job.state()
-                        + (job.runner() == null ? "" : " under " + job.runner()) + describe(agentOutcome(h, jobId)) + ")");
+                        + (job.runner() == null ? "" : " under " + job.runner()) + describe(report) + ")");
             }
             return job;
         });
@@ -510,8 +483,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         for (Report r : ordered) ids.add(r.jobId());
         // the engine applies the reports in the same transaction (one commit for both); it locks
         // the jobs' executions first, as all its transactions do, so they are read here without locks
-        List<String> executions = jdbi.withHandle(h -> h.createQuery("select distinct execution_id from job where id in (<ids>)")
-                .bindList("ids", List.copyOf(ids)).mapTo(String.class).list());
+        List<String> executions = jdbi.withHandle(h -> jobs.executionsOf(h, ids));
         try {
             Batch batch = engine.applyWith(executions, h -> {
                 List<String> acked = ack(h, agent, ack);
@@ -547,26 +519,17 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         List<JobOutcome> outcomes = new ArrayList<>(size);
         Map<String, Job> locked = new HashMap<>();
         for (Job j : jobs.lockAll(h, ids)) locked.put(j.id(), j);
-        Map<String, Map<String, Object>> stored = new HashMap<>();
-        Set<String> acked = new java.util.HashSet<>();
-        if (!locked.isEmpty()) {
-            h.createQuery("select id, agent_outcome, agent_acked from job where id in (<ids>)").bindList("ids", List.copyOf(locked.keySet()))
-                    .map((rs, ctx) -> {
-                        String id = rs.getString("id");
-                        String outcome = rs.getString("agent_outcome");
-                        if (outcome != null) stored.put(id, Json.readMap(outcome));
-                        if (rs.getBoolean("agent_acked")) acked.add(id);
-                        return id;
-                    }).list();
-        }
-        var updates = h.prepareBatch("update job set agent_outcome = :report where id = :id");
+        Map<String, JobStore.Hold> holds = jobs.holds(h, locked.keySet());
+        Map<String, JobReport> stored = new HashMap<>();
+        for (var e : holds.entrySet()) if (e.getValue().report() != null) stored.put(e.getKey(), e.getValue().report());
+        Map<String, JobReport> updates = new LinkedHashMap<>();
         List<Reported> out = new ArrayList<>(size);
         for (Report r : ordered) {
             try {
                 Job job = locked.get(r.jobId());
                 if (job == null) throw new NotFoundException("job '" + r.jobId() + "' does not exist");
-                Map<String, Object> report = check(agent, job, r.state(), stored.get(job.id()), acked.contains(job.id()));
-                if (report == null) {
+                JobStore.Hold hold = holds.get(job.id());
+                if (!isNew(agent, job, r.state(), stored.get(job.id()), hold != null && hold.acked())) {
                     out.add(new Reported(r.jobId(), Completion.UNCHANGED, null));
                     continue;
                 }
@@ -574,18 +537,16 @@ public final class AgentHub implements JobRunner, AutoCloseable {
                 Object masked = Secrets.maskWithTokens(r.output(), masks);
                 String err = (String) Secrets.maskWithTokens(r.error(), masks);
                 if (r.state() == JobState.FAILED && err == null) err = "failed on " + agent.runner();
-                report.put("output", masked);
-                report.put("error", err);
-                report.put("at", clock.millis());
-                updates.bind("report", Json.write(report)).bind("id", job.id()).add();
+                JobReport report = new JobReport(JobReport.Outcome.named(r.state().name()), agent.runner(), masked, err, clock.millis());
+                updates.put(job.id(), report);
                 stored.put(job.id(), report); // a repeat of this report later in the batch changes nothing
-                outcomes.add(outcomeOf(job, report));
+                outcomes.add(StoredOutcomes.outcome(job, report));
                 out.add(new Reported(r.jobId(), Completion.CHANGED, null));
             } catch (ConflictException | NotFoundException e) {
                 out.add(new Reported(r.jobId(), null, e));
             }
         }
-        if (updates.size() > 0) updates.execute();
+        jobs.storeReports(h, updates);
         return new Stored(out, outcomes);
     }
 
@@ -596,28 +557,24 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     }
 
     /**
-     * Checks a report against the locked job and the report stored with it: null when it repeats
-     * what is stored (harmless), a new report (state and reporter) when it may be stored, and a
-     * conflict when the agent no longer holds the job.
+     * Checks a report against the locked job and the report stored with it: false when it repeats
+     * what is stored (harmless), true when it may be stored, and a conflict when the agent no longer
+     * holds the job.
      */
-    private static Map<String, Object> check(AgentToken agent, Job job, JobState reported, Map<String, Object> stored, boolean acked) {
-        String state = reported.name();
+    private static boolean isNew(AgentToken agent, Job job, JobState reported, JobReport stored, boolean acked) {
         String jobId = job.id();
         if (stored != null) {
-            if (agent.runner().equals(stored.get("by")) && state.equals(stored.get("state"))) return null;
+            if (stored.repeats(agent.runner(), JobReport.Outcome.named(reported.name()))) return false;
             throw new ConflictException("job '" + jobId + "' is no longer held by " + agent.runner() + describe(stored));
         }
         if (job.state().isFinal()) {
-            if (agent.runner().equals(job.runner()) && job.state().name().equals(state)) return null;
+            if (agent.runner().equals(job.runner()) && job.state() == reported) return false;
             throw new ConflictException("job '" + jobId + "' is already " + job.state() + (job.error() == null ? "" : " (" + job.error() + ")") + "; this report changes nothing");
         }
         if (job.state() != JobState.RUNNING || !agent.runner().equals(job.runner()) || !acked) {
             throw new ConflictException("job '" + jobId + "' is not held by " + agent.runner() + " (it is " + job.state() + (job.runner() == null ? "" : " under " + job.runner()) + ")");
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("state", state);
-        report.put("by", agent.runner());
-        return report;
+        return true;
     }
 
     /** Text waiting for the agent's jobs' standard input (taken: each is delivered once), waiting up to {@code wait}. */
@@ -625,17 +582,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             long seen = version(false);
-            List<Input> got = jdbi.inTransaction(h -> {
-                List<Map<String, Object>> rows = h.createQuery("select id, job_id, text from agent_input where runner = :runner order by created_at, seq limit 100")
-                        .bind("runner", agent.runner()).mapToMap().list();
-                List<Input> out = new ArrayList<>();
-                for (Map<String, Object> r : rows) {
-                    if (h.createUpdate("delete from agent_input where id = :id").bind("id", r.get("id")).execute() == 1) {
-                        out.add(new Input(String.valueOf(r.get("job_id")), String.valueOf(r.get("text"))));
-                    }
-                }
-                return out;
-            });
+            List<Input> got = jdbi.inTransaction(h -> inputs.take(h, agent.runner())).stream().map(i -> new Input(i.jobId(), i.text())).toList();
             long left = deadline - System.nanoTime();
             if (!got.isEmpty() || left <= 0 || closed) return got;
             await(false, seen, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, FALLBACK_POLL_MS));
@@ -651,14 +598,8 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     public void recover() {
         long now = clock.millis();
         List<JobOutcome> pending = jdbi.withHandle(h -> {
-            h.createUpdate("update job set lease_until = :lease where state = 'RUNNING' and runner like 'agent:%' and agent_outcome is null and lease_until is not null")
-                    .bind("lease", now + leaseMillis).execute();
-            List<JobOutcome> out = new ArrayList<>();
-            for (String id : h.createQuery("select id from job where state = 'RUNNING' and agent_outcome is not null").mapTo(String.class).list()) {
-                Job job = jobs.find(h, id).orElseThrow();
-                out.add(outcomeOf(job, agentOutcome(h, id)));
-            }
-            return out;
+            jobs.extendAgentLeases(h, now + leaseMillis);
+            return jobs.unapplied(h, false).stream().map(r -> StoredOutcomes.outcome(r.job(), r.report())).toList();
         });
         pending.forEach(engine::jobDone);
         if (!pending.isEmpty()) LOG.info("re-delivered {} agent reports", pending.size());
@@ -678,9 +619,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private void sweep() {
         try {
             long now = clock.millis();
-            List<String> expired = jdbi.withHandle(h -> h.createQuery(
-                            "select id from job where state = 'RUNNING' and runner like 'agent:%' and agent_outcome is null and agent_acked = true and lease_until < :now")
-                    .bind("now", now).mapTo(String.class).list());
+            List<String> expired = jdbi.withHandle(h -> jobs.expiredLeases(h, now));
             for (String id : expired) {
                 if (lose(id, "lease expired: the agent sent no heartbeat for " + leaseMillis / 1000.0 + " s", true)) LOG.info("job {} lost: lease expired", id);
             }
@@ -700,10 +639,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
      */
     private void requeue(String runner, boolean onlyIfExpired) {
         long now = clock.millis();
-        int n = jdbi.withHandle(h -> h.createUpdate("update job set state = 'QUEUED', runner = null, started_at = null, lease_until = null, token = null, updated_at = :now "
-                        + "where state = 'RUNNING' and agent_acked = false and agent_outcome is null and runner " + (runner == null ? "like 'agent:%'" : "= :runner")
-                        + (onlyIfExpired ? " and lease_until < :now" : ""))
-                .bind("now", now).bind("runner", runner).execute());
+        int n = jdbi.withHandle(h -> jobs.withdrawOffers(h, runner, onlyIfExpired, now));
         if (n > 0) {
             LOG.info("{} unacknowledged job offers went back to the queue", n);
             signal(true);
@@ -713,18 +649,12 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     /** Stores LOST as the job's report unless one is there already, then tells the engine. */
     private boolean lose(String jobId, String reason, boolean onlyIfExpired) {
         long now = clock.millis();
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("state", "LOST");
-        report.put("by", "server");
-        report.put("error", reason);
-        report.put("at", now);
+        JobReport report = JobReport.lost("server", reason, now);
         JobOutcome outcome = jdbi.inTransaction(h -> {
             Job job = jobs.lock(h, jobId).orElse(null);
-            if (job == null || job.state() != JobState.RUNNING || agentOutcome(h, jobId) != null) return null;
-            int n = h.createUpdate("update job set agent_outcome = :report where id = :id and state = 'RUNNING' and agent_outcome is null"
-                            + (onlyIfExpired ? " and lease_until < :now" : ""))
-                    .bind("report", Json.write(report)).bind("id", jobId).bind("now", now).execute();
-            return n == 1 ? outcomeOf(job, report) : null;
+            if (job == null || job.state() != JobState.RUNNING || jobs.storedReport(h, jobId).isPresent()) return null;
+            boolean stored = onlyIfExpired ? jobs.loseExpired(h, jobId, report, now) : jobs.storeReport(h, jobId, report);
+            return stored ? StoredOutcomes.outcome(job, report) : null;
         });
         if (outcome == null) return false;
         delivered(outcome);
@@ -737,31 +667,9 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         engine.jobDone(outcome);
     }
 
-    private static JobOutcome outcomeOf(Job job, Map<String, Object> report) {
-        Object state = report.get("state");
-        String error = report.get("error") == null ? null : String.valueOf(report.get("error"));
-        ActionResult result = switch (String.valueOf(state)) {
-            case "SUCCEEDED" -> new ActionResult.Success(report.get("output"));
-            case "FAILED" -> new ActionResult.Failure(error, report.get("output"));
-            case "INCOMPLETE" -> new ActionResult.Incomplete(report.get("output"));
-            default -> new ActionResult.Lost(error);
-        };
-        long started = job.startedAt() == null ? job.createdAt() : job.startedAt();
-        return new JobOutcome(job.id(), job.executionId(), result, started, job.runner());
-    }
-
-    private static boolean acked(Handle h, String jobId) {
-        return h.createQuery("select agent_acked from job where id = :id").bind("id", jobId).mapTo(Boolean.class).findOne().orElse(false);
-    }
-
-    private static Map<String, Object> agentOutcome(Handle h, String jobId) {
-        String text = h.createQuery("select agent_outcome from job where id = :id").bind("id", jobId).mapTo(String.class).findOne().orElse(null);
-        return text == null ? null : Json.readMap(text);
-    }
-
-    private static String describe(Map<String, Object> report) {
+    private static String describe(JobReport report) {
         if (report == null) return "";
-        return "; it was reported " + report.get("state") + (report.get("error") == null ? "" : " (" + report.get("error") + ")");
+        return "; it was reported " + report.state() + (report.error() == null ? "" : " (" + report.error() + ")");
     }
 
     private List<String> secretsOf(Job job) {

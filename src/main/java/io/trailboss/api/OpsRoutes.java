@@ -11,7 +11,7 @@ import io.trailboss.lifecycle.StageStep;
 import io.trailboss.operation.FieldSpec;
 import io.trailboss.operation.Operation;
 import io.trailboss.operation.TargetRun;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.trigger.Triggers;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -13,7 +13,7 @@ import io.trailboss.model.TaskExecution;
 import io.trailboss.operation.TargetRun;
 import io.trailboss.store.ExecutionStore;
 import io.trailboss.store.TargetScope;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.target.TargetException;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.trailboss.app;
 import io.trailboss.engine.InvalidInputException;
 import io.trailboss.engine.TargetDirectory;
 import io.trailboss.target.EffectiveParam;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.target.TargetException;
 import io.trailboss.target.Targets;
 import java.util.ArrayList;

@@ -310,7 +310,7 @@ final class AgentBench {
         String java = ProcessHandle.current().info().command().orElse("java");
         // started as bin/trailboss starts an agent: with the JVM options chosen for agents
         List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(io.trailboss.cli.AgentCommand.JVM_OPTIONS);
+        command.addAll(io.trailboss.agent.AgentProcess.JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trailboss.cli.Main", "agent",
                 "--server", base, "--token", token));
         if (fingerprint != null) command.addAll(List.of("--fingerprint", fingerprint));

@@ -32,12 +32,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Run jobs for targets on this machine, as a remote agent of a server.")
 public final class AgentCommand implements Callable<Integer> {
-    /**
-     * The JVM options {@code bin/trailboss} gives an agent. An agent starts processes and relays
-     * bytes: C1's code does that as well as C2's, while C2 would spend a third of the agent's CPU
-     * compiling through its first ten thousand jobs; the serial collector suits its small heap.
-     */
-    public static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    /** The JVM options {@code bin/trailboss} gives an agent ({@link io.trailboss.agent.AgentProcess}). */
+    public static final List<String> JVM_OPTIONS = io.trailboss.agent.AgentProcess.JVM_OPTIONS;
 
     private static final int MAX_CHUNK = 256 * 1024;
     private static final int CLAIM_WAIT_SECONDS = 20;

@@ -66,4 +66,9 @@ public final class NodeStore {
         return new NodeRow(rs.getString("id"), rs.getString("host"), rs.getInt("port"), rs.getString("version"), rs.getLong("started_at"),
                 rs.getLong("heartbeat_at"), rs.getLong("lease_ms"), rs.getString("load_json"), rs.getString("recovered_by"), recoveredAt);
     }
+
+    /** A node that stopped cleanly: its heartbeat is long gone, so a survivor takes over its work at once. */
+    public void markStopped(Handle h, String id) {
+        h.createUpdate("update node set heartbeat_at = 0 where id = :id and recovered_by is null").bind("id", id).execute();
+    }
 }

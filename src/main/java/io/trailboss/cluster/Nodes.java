@@ -6,6 +6,7 @@ import io.trailboss.engine.LocalRunner;
 import io.trailboss.engine.StoredOutcomes;
 import io.trailboss.json.Json;
 import io.trailboss.model.Job;
+import io.trailboss.model.JobReport;
 import io.trailboss.store.Database;
 import io.trailboss.store.JobStore;
 import io.trailboss.store.PromptStore;
@@ -56,6 +57,7 @@ public final class Nodes implements AutoCloseable {
     private final JobStore jobs;
     private final TimerStore timers = new TimerStore();
     private final PromptStore prompts = new PromptStore();
+    private final io.trailboss.store.AgentInputStore inputs = new io.trailboss.store.AgentInputStore();
     private final String id;
     private final String host = hostname();
     private final long startedAt;
@@ -196,36 +198,24 @@ public final class Nodes implements AutoCloseable {
         return port > 0 && other.port() == port && other.host().equals(host) && other.startedAt() <= startedAt;
     }
 
-    private record Taken(List<Job> jobs, Map<String, String> stored) {}
-
     private boolean recover(NodeStore.NodeRow dead) {
         long now = clock.millis();
         // a deadlock with the engine's own transactions (running already while this node starts) is tried again
-        Taken taken = io.trailboss.engine.Transactions.retrying(() -> jdbi.inTransaction(h -> {
+        List<JobStore.Reported> taken = io.trailboss.engine.Transactions.retrying(() -> jdbi.inTransaction(h -> {
             if (!store.claimRecovery(h, dead.id(), dead.heartbeatAt(), id, now)) return null;
-            List<String> ids = h.createQuery("""
-                            select id from job where node_id = :dead and state in ('QUEUED', 'RUNNING')
-                            and (runner is null or runner not like 'agent:%') order by id for update""")
-                    .bind("dead", dead.id()).mapTo(String.class).list();
-            if (!ids.isEmpty()) {
-                h.createUpdate("update job set node_id = :me where id in (<ids>)").bind("me", id).bindList("ids", ids).execute();
-            }
-            Map<String, String> stored = new LinkedHashMap<>();
-            if (!ids.isEmpty()) {
-                h.createQuery("select id, agent_outcome from job where id in (<ids>) and agent_outcome is not null").bindList("ids", ids)
-                        .map((rs, ctx) -> stored.put(rs.getString("id"), rs.getString("agent_outcome"))).list();
-            }
+            List<JobStore.Reported> adopted = jobs.adopt(h, dead.id());
             timers.releaseClaims(h, dead.id());
-            h.createUpdate("delete from agent_input where runner = :runner").bind("runner", "node:" + dead.id()).execute();
-            return new Taken(jobs.findAll(h, ids), stored);
+            inputs.dropFor(h, "node:" + dead.id());
+            return adopted;
         }));
         if (taken == null) return false;
         int delivered = 0;
         int lost = 0;
         List<String> rerun = new ArrayList<>();
         List<String> queued = new ArrayList<>();
-        for (Job job : taken.jobs()) {
-            String report = taken.stored().get(job.id());
+        for (JobStore.Reported adopted : taken) {
+            Job job = adopted.job();
+            JobReport report = adopted.report();
             if (report != null) {
                 engine.jobDone(StoredOutcomes.outcome(job, report));
                 delivered++;
@@ -240,12 +230,7 @@ public final class Nodes implements AutoCloseable {
             }
         }
         List<Job> dispatch = io.trailboss.engine.Transactions.retrying(() -> jdbi.inTransaction(h -> {
-            if (!rerun.isEmpty()) {
-                h.createUpdate("""
-                                update job set state = 'QUEUED', runner = null, started_at = null, token = null, updated_at = :now
-                                where id in (<ids>) and state = 'RUNNING' and agent_outcome is null and node_id = :me""")
-                        .bindList("ids", rerun).bind("now", now).bind("me", id).execute();
-            }
+            jobs.requeue(h, rerun, now);
             List<String> all = new ArrayList<>(queued);
             all.addAll(rerun);
             return jobs.findAll(h, all).stream().filter(j -> j.state() == io.trailboss.model.JobState.QUEUED).toList();
@@ -254,12 +239,7 @@ public final class Nodes implements AutoCloseable {
         engine.timerService().due(0);
         engine.signals().timerArmed(0);
         // stored agent reports the dead node had not applied yet (applying twice is harmless: a final job is left alone)
-        List<Job> reported = jdbi.withHandle(h -> jobs.findAll(h, h.createQuery(
-                "select id from job where state = 'RUNNING' and runner like 'agent:%' and agent_outcome is not null").mapTo(String.class).list()));
-        for (Job j : reported) {
-            String report = jdbi.withHandle(h -> h.createQuery("select agent_outcome from job where id = :id").bind("id", j.id()).mapTo(String.class).findOne().orElse(null));
-            if (report != null) engine.jobDone(StoredOutcomes.outcome(j, report));
-        }
+        for (JobStore.Reported r : jdbi.withHandle(h -> jobs.unapplied(h, true))) engine.jobDone(StoredOutcomes.outcome(r.job(), r.report()));
         engine.recover();
         runsRecover.run();
         agents.wake();
@@ -271,12 +251,11 @@ public final class Nodes implements AutoCloseable {
     private boolean lose(Job job, String deadNode) {
         long now = clock.millis();
         String reason = "lost: node " + deadNode + " that ran it stopped (no heartbeat)";
-        String report = Json.write(StoredOutcomes.report(new io.trailboss.action.ActionResult.Lost(reason), "server", now));
+        JobReport report = JobReport.lost("server", reason, now);
         boolean stored = jdbi.inTransaction(h -> {
-            int n = h.createUpdate("update job set agent_outcome = :report where id = :id and state = 'RUNNING' and agent_outcome is null and node_id = :me")
-                    .bind("report", report).bind("id", job.id()).bind("me", id).execute();
-            if (n == 1) prompts.closeForJob(h, job.id(), now);
-            return n == 1;
+            boolean n = jobs.loseOwned(h, job.id(), report);
+            if (n) prompts.closeForJob(h, job.id(), now);
+            return n;
         });
         if (stored) {
             engine.jobLogs().endedElsewhere(job.id());
@@ -342,16 +321,8 @@ public final class Nodes implements AutoCloseable {
         try {
             jdbi.useTransaction(h -> {
                 // its running scripts were stopped with it: they run again wherever the queued job is taken
-                List<String> running = h.createQuery("""
-                                select id from job where node_id = :id and runner = :runner and state = 'RUNNING' and agent_outcome is null
-                                and is_async = false and child_execution_id is null""")
-                        .bind("id", id).bind("runner", local.name()).mapTo(String.class).list();
-                if (!running.isEmpty()) {
-                    h.createUpdate("update job set state = 'QUEUED', runner = null, started_at = null, token = null, updated_at = :now where id in (<ids>)")
-                            .bindList("ids", running).bind("now", clock.millis()).execute();
-                    for (String job : running) prompts.closeForJob(h, job, clock.millis());
-                }
-                h.createUpdate("update node set heartbeat_at = 0 where id = :id and recovered_by is null").bind("id", id).execute();
+                for (String job : jobs.requeueStopped(h, local.name(), clock.millis())) prompts.closeForJob(h, job, clock.millis());
+                store.markStopped(h, id);
             });
         } catch (RuntimeException e) {
             LOG.debug("cannot mark node {} stopped: {}", id, e.toString());

@@ -96,7 +96,7 @@ public final class Engine implements AutoCloseable {
         this.actions = actions;
         this.jobs = new JobStore(nodeId, db.dialect());
         this.timerService = new TimerService(clock, jdbi, nodeId, this::fireTimer);
-        this.jobLogs = new JobLogs(jdbi, clock, new LogHub(), JobLogs.DEFAULT_CAP);
+        this.jobLogs = new JobLogs(jdbi, clock, new LogHub(), JobLogs.DEFAULT_CAP, jobs);
         this.events = new EventHub(clock);
         listeners.add(events);
         int workerCount = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -766,11 +766,9 @@ public final class Engine implements AutoCloseable {
                 for (int attempt = 0; ; attempt++) {
                     try {
                         jdbi.useTransaction(h -> {
-                            var update = h.prepareBatch("update job set agent_outcome = :report where id = :id and state = 'RUNNING' and agent_outcome is null");
-                            for (JobOutcome o : batch) {
-                                update.bind("report", io.trailboss.json.Json.write(StoredOutcomes.report(o.result(), o.runner(), now))).bind("id", o.jobId()).add();
-                            }
-                            update.execute();
+                            Map<String, io.trailboss.model.JobReport> reports = new java.util.LinkedHashMap<>();
+                            for (JobOutcome o : batch) reports.put(o.jobId(), StoredOutcomes.report(o.result(), o.runner(), now));
+                            jobs.storeReports(h, reports);
                         });
                         break;
                     } catch (RuntimeException e) {

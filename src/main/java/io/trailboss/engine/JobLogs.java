@@ -28,6 +28,7 @@ public final class JobLogs {
     private final LogHub hub;
     private volatile long cap;
     private final JobLogStore store = new JobLogStore();
+    private final io.trailboss.store.JobStore jobs;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final PromptStore prompts = new PromptStore();
     // jobs of this process that asked something: only their end costs a look at the prompt table
@@ -36,8 +37,9 @@ public final class JobLogs {
     private volatile Consumer<PromptStore.Prompt> promptListener = p -> { };
     private volatile NodeSignals signals = NodeSignals.NONE;
 
-    public JobLogs(Jdbi jdbi, Clock clock, LogHub hub, long cap) {
+    public JobLogs(Jdbi jdbi, Clock clock, LogHub hub, long cap, io.trailboss.store.JobStore jobs) {
         this.jdbi = jdbi;
+        this.jobs = jobs;
         this.clock = clock;
         this.hub = hub;
         this.cap = cap;
@@ -151,7 +153,7 @@ public final class JobLogs {
         boolean[] cut = {false};
         Chunk stored = jdbi.inTransaction(h -> {
             asked.clear();
-            long size = store.size(h, jobId);
+            long size = jobs.logSize(h, jobId);
             if (size >= cap) return null;
             String chunk = text;
             cut[0] = size + text.length() > cap;
@@ -161,6 +163,7 @@ public final class JobLogs {
             int seq = store.nextSeq(h, jobId);
             long at = clock.millis();
             store.append(h, jobId, seq, at, chunk);
+            jobs.growLog(h, jobId, chunk.length());
             signals.logChunk(h, executionId, jobId, seq);
             for (String question : questions(chunk)) {
                 PromptStore.Prompt p = new PromptStore.Prompt(UUID.randomUUID().toString(), jobId, executionId, question, PromptStore.OPEN, at, null, null, null);

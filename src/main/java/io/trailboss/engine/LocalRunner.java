@@ -30,6 +30,7 @@ public final class LocalRunner implements JobRunner {
     // jobs whose action runs now (marked RUNNING under this runner): watched for a stop decided by another node
     private final Map<String, Boolean> started = new ConcurrentHashMap<>();
     private final Object watch = new Object();
+    private final io.trailboss.store.AgentInputStore waitingInput = new io.trailboss.store.AgentInputStore();
     private volatile boolean closed;
 
     public LocalRunner(Engine engine, ActionRegistry actions, Clock clock, int limit, String name) {
@@ -136,25 +137,15 @@ public final class LocalRunner implements JobRunner {
     private void checkStopped(long graceMillis) {
         List<String> ids = List.copyOf(started.keySet());
         if (ids.isEmpty()) return;
-        List<String> stopped = engine.jdbi().withHandle(h -> h.createQuery(
-                        "select id from job where id in (<ids>) and (state <> 'RUNNING' or runner <> :runner) and agent_outcome is null")
-                .bindList("ids", ids).bind("runner", name).mapTo(String.class).list());
+        List<String> stopped = engine.jdbi().withHandle(h -> engine.jobStore().stoppedElsewhere(h, ids, name));
         for (String id : stopped) if (started.containsKey(id)) interrupt(id, graceMillis);
     }
 
     /** Text stored for this runner's jobs' standard input (by another node), each taken once. */
     public void takeInputs() {
         if (started.isEmpty()) return;
-        List<Map<String, Object>> taken = engine.jdbi().inTransaction(h -> {
-            List<Map<String, Object>> rows = h.createQuery("select id, job_id, text from agent_input where runner = :runner order by created_at, seq limit 100")
-                    .bind("runner", name).mapToMap().list();
-            List<Map<String, Object>> out = new java.util.ArrayList<>();
-            for (Map<String, Object> r : rows) {
-                if (h.createUpdate("delete from agent_input where id = :id").bind("id", r.get("id")).execute() == 1) out.add(r);
-            }
-            return out;
-        });
-        for (Map<String, Object> r : taken) send(String.valueOf(r.get("job_id")), String.valueOf(r.get("text")));
+        List<io.trailboss.store.AgentInputStore.Input> taken = engine.jdbi().inTransaction(h -> waitingInput.take(h, name));
+        for (io.trailboss.store.AgentInputStore.Input in : taken) send(in.jobId(), in.text());
     }
 
     /** Stops watching and stops the scripts of jobs running here (SIGTERM, SIGKILL after 2 s): the node stops. */

@@ -458,7 +458,7 @@ final class Step {
                 : tasks().find(h, job.taskExecutionId()).orElseThrow();
         taskCache.put(t.name(), t);
         if (result instanceof ActionResult.Async) {
-            engine.jobs.mark(h, job.id(), JobState.RUNNING, true, runner, startedAt);
+            engine.jobs.awaitCompletion(h, job.id(), runner, startedAt);
             return;
         }
         if (result instanceof ActionResult.Incomplete incomplete && runAgain(job, incomplete)) return;
@@ -489,7 +489,7 @@ final class Step {
                 error = "cannot evaluate the output of action '" + taskSpec.action().name() + "': " + e.getMessage();
             }
         }
-        engine.jobs.record(h, job.id(), ok ? JobState.SUCCEEDED : lost ? JobState.LOST : JobState.FAILED, out, error, startedAt, runner, now);
+        engine.jobs.finish(h, job.id(), ok ? JobState.SUCCEEDED : lost ? JobState.LOST : JobState.FAILED, out, error, startedAt, runner, now);
         if (t.state() != ExecutionState.RUNNING || job.attempt() != t.attempt() || state.isFinal()) return;
         TaskSpec ts = spec.task(t.name());
         TaskExecution updated = with(t, t.state(), t.stateInfo())
@@ -519,7 +519,7 @@ final class Step {
     private boolean runAgain(Job job, ActionResult.Incomplete incomplete) {
         int runs = engine.jobs.incompleteRuns(h, job.taskExecutionId(), job.itemIndex(), job.attempt());
         if (runs + 1 >= MAX_INCOMPLETE) return false;
-        engine.jobs.record(h, job.id(), JobState.INCOMPLETE, incomplete.output(), null, job.startedAt(), null, now);
+        engine.jobs.finish(h, job.id(), JobState.INCOMPLETE, incomplete.output(), null, job.startedAt(), null, now);
         if (state.isFinal()) return true;
         Job again = new Job(Ids.next(), job.executionId(), job.taskExecutionId(), job.action(), job.input(), JobState.QUEUED, null, null,
                 job.itemIndex(), job.attempt(), false, null, null, null, now, null, null, now, job.target(), job.id(), null);
@@ -733,7 +733,7 @@ final class Step {
             case TIMEOUT -> {
                 if (t.state() != ExecutionState.RUNNING) return;
                 for (Job j : engine.jobs.openByTask(h, t.id())) {
-                    engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "task timed out", now);
+                    engine.jobs.cancel(h, j.id(), "task timed out", now);
                     if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
                 }
                 TaskExecution timedOut = with(t, ExecutionState.RUNNING, null)
@@ -860,7 +860,7 @@ final class Step {
         for (TaskExecution t : tasks().unfinished(h, executionId)) {
             save(with(t, ExecutionState.CANCELLED, "execution ended: " + end).finishedAt(now).build());
             for (Job j : engine.jobs.openByTask(h, t.id())) {
-                engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "execution ended: " + end, now);
+                engine.jobs.cancel(h, j.id(), "execution ended: " + end, now);
                 if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
                 else effects.interrupt(j, ControlRequest.DEFAULT_GRACE_MILLIS);
             }
@@ -1008,7 +1008,7 @@ final class Step {
     /** Counts the task as done without (further) running: open jobs are cancelled, successors start. */
     void skipNow(TaskExecution t, String by) {
         for (Job j : engine.jobs.openByTask(h, t.id())) {
-            engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "task skipped by " + by, now);
+            engine.jobs.cancel(h, j.id(), "task skipped by " + by, now);
             if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
             else effects.interrupt(j, ControlRequest.DEFAULT_GRACE_MILLIS);
         }
@@ -1019,7 +1019,7 @@ final class Step {
     /** Stops the task's jobs; the task waits, INTERRUPTED, for a rerun, a skip or a resume. */
     void interruptNow(TaskExecution t, String by, long graceMillis) {
         for (Job j : engine.jobs.openByTask(h, t.id())) {
-            engine.jobs.finish(h, j.id(), JobState.CANCELLED, null, "interrupted by " + by, now);
+            engine.jobs.cancel(h, j.id(), "interrupted by " + by, now);
             if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
             else effects.interrupt(j, graceMillis);
         }

@@ -1,67 +1,68 @@
 package io.trailboss.engine;
 
 import io.trailboss.action.ActionResult;
-import io.trailboss.json.Json;
 import io.trailboss.model.Job;
+import io.trailboss.model.JobReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A runner's report as stored in {@code job.agent_outcome} before the engine applies it (agents'
- * and local runners' alike): {@code {state, by, output, error, at}}. Stored first, it survives the
- * death of the node that was to apply it, and a survivor delivers it again; the engine applies an
- * outcome only to a job that is not final yet, under the execution's lock, so never twice.
+ * A runner's result as the {@link JobReport} stored with its job ({@code job.agent_outcome}) before
+ * the engine applies it (agents' and local runners' alike). Stored first, it survives the death of
+ * the node that was to apply it, and a survivor delivers it again; the engine applies an outcome
+ * only to a job that is not final yet, under the execution's lock, so never twice.
  */
 public final class StoredOutcomes {
     private StoredOutcomes() {}
 
-    public static Map<String, Object> report(ActionResult result, String by, long at) {
-        Map<String, Object> report = fields(result);
-        report.put("by", by);
-        report.put("at", at);
-        return report;
+    public static JobReport report(ActionResult result, String by, long at) {
+        return switch (result) {
+            case ActionResult.Success s -> new JobReport(JobReport.Outcome.SUCCEEDED, by, s.output(), null, at);
+            case ActionResult.Failure f -> new JobReport(JobReport.Outcome.FAILED, by, f.output(), f.error(), at);
+            case ActionResult.Incomplete i -> new JobReport(JobReport.Outcome.INCOMPLETE, by, i.output(), null, at);
+            case ActionResult.Lost l -> JobReport.lost(by, l.reason(), at);
+            case ActionResult.Async a -> new JobReport(JobReport.Outcome.ASYNC, by, null, null, at);
+        };
     }
 
-    /** A result as a report's {@code state}, {@code output} and {@code error} (what an agent posts, too). */
+    /** A result as the {@code state}, {@code output} and {@code error} an agent posts. */
     public static Map<String, Object> fields(ActionResult result) {
-        Map<String, Object> report = new LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
         switch (result) {
             case ActionResult.Success s -> {
-                report.put("state", "SUCCEEDED");
-                report.put("output", s.output());
+                fields.put("state", "SUCCEEDED");
+                fields.put("output", s.output());
             }
             case ActionResult.Failure f -> {
-                report.put("state", "FAILED");
-                report.put("output", f.output());
-                report.put("error", f.error());
+                fields.put("state", "FAILED");
+                fields.put("output", f.output());
+                fields.put("error", f.error());
             }
             case ActionResult.Incomplete i -> {
-                report.put("state", "INCOMPLETE");
-                report.put("output", i.output());
+                fields.put("state", "INCOMPLETE");
+                fields.put("output", i.output());
             }
             case ActionResult.Lost l -> {
-                report.put("state", "LOST");
-                report.put("error", l.reason());
+                fields.put("state", "LOST");
+                fields.put("error", l.reason());
             }
-            case ActionResult.Async a -> report.put("state", "ASYNC");
+            case ActionResult.Async a -> fields.put("state", "ASYNC");
         }
-        return report;
+        return fields;
     }
 
-    public static ActionResult result(Map<String, Object> report) {
-        String error = report.get("error") == null ? null : String.valueOf(report.get("error"));
-        return switch (String.valueOf(report.get("state"))) {
-            case "SUCCEEDED" -> new ActionResult.Success(report.get("output"));
-            case "FAILED" -> new ActionResult.Failure(error, report.get("output"));
-            case "INCOMPLETE" -> new ActionResult.Incomplete(report.get("output"));
-            case "ASYNC" -> new ActionResult.Async();
-            default -> new ActionResult.Lost(error);
+    public static ActionResult result(JobReport report) {
+        return switch (report.state()) {
+            case SUCCEEDED -> new ActionResult.Success(report.output());
+            case FAILED -> new ActionResult.Failure(report.error(), report.output());
+            case INCOMPLETE -> new ActionResult.Incomplete(report.output());
+            case ASYNC -> new ActionResult.Async();
+            case LOST -> new ActionResult.Lost(report.error());
         };
     }
 
     /** The outcome to hand the engine for a job and its stored report. */
-    public static JobOutcome outcome(Job job, String storedReport) {
-        Map<String, Object> report = Json.readMap(storedReport);
+    public static JobOutcome outcome(Job job, JobReport report) {
         long started = job.startedAt() == null ? job.createdAt() : job.startedAt();
         return new JobOutcome(job.id(), job.executionId(), result(report), started, job.runner());
     }

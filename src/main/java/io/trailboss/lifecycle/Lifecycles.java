@@ -10,7 +10,7 @@ import io.trailboss.operation.Operations;
 import io.trailboss.operation.Runs;
 import io.trailboss.operation.TargetRun;
 import io.trailboss.store.TargetStore;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.target.Targets;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -40,6 +40,7 @@ public final class Metrics implements EngineListener, JobStarts {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Jdbi jdbi;
+    private final io.trailboss.store.JobStore jobs;
     // meters per state, made up front so that the listener calls look nothing up and allocate nothing
     private final Counter startedTop;
     private final Counter startedSub;
@@ -62,6 +63,7 @@ public final class Metrics implements EngineListener, JobStarts {
 
     public Metrics(Database database, Engine engine, LocalRunner local) {
         this.jdbi = database.jdbi();
+        this.jobs = engine.jobStore();
         database.bindMetrics(registry);
         Gauge.builder("trailboss.engine.outcomes.waiting", engine, Engine::outcomesWaiting)
                 .description("job outcomes reported by runners and not yet applied by the engine").register(registry);
@@ -142,28 +144,24 @@ public final class Metrics implements EngineListener, JobStarts {
     }
 
     private void refreshJobCounts() {
-        List<Map<String, Object>> rows;
+        List<io.trailboss.store.JobStore.Count> rows;
         try {
-            rows = jdbi.withHandle(h -> h.createQuery("""
-                select state, case when runner is null then 'none' when runner like 'agent:%' then 'agent' else 'local' end as kind,
-                       count(*) as n
-                from job group by state, case when runner is null then 'none' when runner like 'agent:%' then 'agent' else 'local' end""")
-                .mapToMap().list());
+            rows = jdbi.withHandle(jobs::countByStateAndRunner);
         } catch (RuntimeException e) {
             // the database is away: the scrape still answers (the pool's meters show why), job counts keep their last values
             return;
         }
         jobCounts.values().forEach(v -> v.set(0));
-        for (Map<String, Object> row : rows) {
-            String state = String.valueOf(row.get("state"));
-            String kind = String.valueOf(row.get("kind"));
+        for (io.trailboss.store.JobStore.Count row : rows) {
+            String state = row.state();
+            String kind = row.runner();
             jobCounts.computeIfAbsent(state + " " + kind, k -> {
                 AtomicLong v = new AtomicLong();
                 Gauge.builder("trailboss.jobs", v, AtomicLong::get)
                         .description("jobs in the database by state and runner kind (local, agent, none: not claimed yet)")
                         .tags("state", state, "runner", kind).register(registry);
                 return v;
-            }).set(((Number) row.get("n")).longValue());
+            }).set(row.jobs());
         }
     }
 

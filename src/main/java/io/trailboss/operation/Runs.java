@@ -11,7 +11,7 @@ import io.trailboss.engine.StartRequest;
 import io.trailboss.model.Execution;
 import io.trailboss.model.ExecutionState;
 import io.trailboss.target.EffectiveParam;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.target.TargetException;
 import io.trailboss.target.Targets;
 import java.util.ArrayList;

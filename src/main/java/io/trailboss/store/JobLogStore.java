@@ -3,20 +3,17 @@ package io.trailboss.store;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
-/** Job logs as append-only chunks, numbered per job; read back in order, from any chunk on. */
+/** Job logs as append-only chunks, numbered per job; read back in order, from any chunk on (the job's log size is {@link JobStore}'s). */
 public final class JobLogStore {
     private static final String APPEND = "insert into job_log (job_id, seq, at, chunk) values (:jobId, :seq, :at, :chunk)";
-    private static final String GROW = "update job set log_bytes = log_bytes + :bytes where id = :jobId";
     private static final String FROM = "select seq, at, chunk from job_log where job_id = :jobId and seq >= :from order by seq";
     private static final String NEXT_SEQ = "select coalesce(max(seq), -1) + 1 from job_log where job_id = :jobId";
-    private static final String SIZE = "select log_bytes from job where id = :jobId";
 
     /** One stored piece of a job's log. */
     public record Chunk(int seq, long at, String text) {}
 
     public void append(Handle h, String jobId, int seq, long at, String chunk) {
         h.createUpdate(APPEND).bind("jobId", jobId).bind("seq", seq).bind("at", at).bind("chunk", chunk).execute();
-        h.createUpdate(GROW).bind("jobId", jobId).bind("bytes", (long) chunk.length()).execute();
     }
 
     public List<Chunk> from(Handle h, String jobId, int from) {
@@ -26,9 +23,5 @@ public final class JobLogStore {
 
     public int nextSeq(Handle h, String jobId) {
         return h.createQuery(NEXT_SEQ).bind("jobId", jobId).mapTo(Integer.class).one();
-    }
-
-    public long size(Handle h, String jobId) {
-        return h.createQuery(SIZE).bind("jobId", jobId).mapTo(Long.class).findOne().orElse(0L);
     }
 }

@@ -2,16 +2,35 @@ package io.trailboss.store;
 
 import io.trailboss.json.Json;
 import io.trailboss.model.Job;
+import io.trailboss.model.JobReport;
 import io.trailboss.model.JobState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
-/** The job table: one row per action run, with its state, output and the runner that has it. */
+/**
+ * The job table: one row per action run, with its state, output and the runner that has it. Every
+ * write of the table is one of the job's transitions here:
+ * <ul>
+ * <li>{@link #insertAll} queues jobs (QUEUED, owned by this node);</li>
+ * <li>{@link #start} (a local runner), {@link #offer} then {@link #ack} (an agent) make one RUNNING;
+ *     {@link #extendLeases} and {@link #extendAgentLeases} keep agents' leases;</li>
+ * <li>{@link #awaitCompletion} (an async action), {@link #linkChild}/{@link #unlinkChild} (a sub-workflow);</li>
+ * <li>{@link #storeReport}/{@link #storeReports} keep a runner's {@link JobReport} until the engine
+ *     applies it, {@link #loseExpired}/{@link #loseOwned} store a LOST one;</li>
+ * <li>{@link #finish} applies a report (final state), {@link #cancel} ends a job that will not run on,
+ *     {@link #keepCompletion} keeps an external completion as given;</li>
+ * <li>{@link #requeue}, {@link #requeueStopped}, {@link #withdrawOffers} put running jobs back in the queue;
+ *     {@link #adopt} makes a dead node's jobs this node's;</li>
+ * <li>{@link #growLog} counts the job's log.</li>
+ * </ul>
+ */
 public final class JobStore {
     /** The node whose transactions insert jobs and whose local runner starts them (null: none named). */
     private final String owner;
@@ -34,11 +53,13 @@ public final class JobStore {
             values (:id, :executionId, :taskExecutionId, :action, :input, :state, :output, :error, :itemIndex, :attempt,
                 :async, :token, :childExecutionId, :runner, :createdAt, :startedAt, :finishedAt, :updatedAt, :target, :previousJobId, :node)
             """;
-    private static final String FINISH = """
-            update job set state = :state, output = :output, error = :error, finished_at = :now, updated_at = :now
+    private static final String CANCEL = """
+            update job set state = 'CANCELLED', output = null, error = :error, finished_at = :now, updated_at = :now
             where id = :id
             """;
-    private static final String MARK = "update job set state = :state, is_async = :async, started_at = coalesce(started_at, :now), updated_at = :now, runner = :runner where id = :id";
+    private static final String AWAIT_COMPLETION = """
+            update job set state = 'RUNNING', is_async = true, started_at = coalesce(started_at, :now), updated_at = :now, runner = :runner
+            where id = :id""";
     private static final String START = """
             update job set state = 'RUNNING', started_at = :now, updated_at = :now, runner = :runner, token = :tokenHash, node_id = :node
             where id = :id and state = 'QUEUED' and (node_id = :node or node_id is null)
@@ -104,13 +125,14 @@ public final class JobStore {
         return "job:" + jobId + ":input";
     }
 
-    public void finish(Handle h, String id, JobState state, Object output, String error, long now) {
-        h.createUpdate(FINISH).bind("id", id).bind("state", state.name()).bind("output", Rows.jsonOrNull(output))
-                .bind("error", error).bind("now", now).execute();
+    /** The job will not run (on): cancelled, with the reason as its error. */
+    public void cancel(Handle h, String id, String reason, long now) {
+        h.createUpdate(CANCEL).bind("id", id).bind("error", reason).bind("now", now).execute();
     }
 
-    public void mark(Handle h, String id, JobState state, boolean async, String runner, long now) {
-        h.createUpdate(MARK).bind("id", id).bind("state", state.name()).bind("async", async).bind("runner", runner).bind("now", now).execute();
+    /** The job's action started and waits for an external completion (an async action). */
+    public void awaitCompletion(Handle h, String id, String runner, long startedAt) {
+        h.createUpdate(AWAIT_COMPLETION).bind("id", id).bind("runner", runner).bind("now", startedAt).execute();
     }
 
     /**
@@ -132,6 +154,233 @@ public final class JobStore {
 
     public void keepCompletion(Handle h, String id, String completion) {
         h.createUpdate("update job set completion = :completion where id = :id").bind("completion", completion).bind("id", id).execute();
+    }
+
+    // ------------------------------------------------------------------ runners' reports, agents' claims and leases
+
+    /** A job's stored report, with the job as it was read. */
+    public record Reported(Job job, JobReport report) {}
+
+    /** What an agent's hold of a job says: the report stored with it (null: none) and whether the agent acknowledged the offer. */
+    public record Hold(JobReport report, boolean acked) {}
+
+    // the one statement that stores a report: only a running job without one takes it (first report wins)
+    private static final String STORE_REPORT = "update job set agent_outcome = :report where id = :id and state = 'RUNNING' and agent_outcome is null";
+    // the one statement that puts a running job back in the queue, for a runner that never started it or stopped it
+    private static final String REQUEUE = """
+            update job set state = 'QUEUED', runner = null, started_at = null, lease_until = null, token = null, updated_at = :now
+            where state = 'RUNNING' and agent_outcome is null and\s""";
+    private static final String OFFER = """
+            update job set state = 'RUNNING', runner = :runner, started_at = :now, updated_at = :now, lease_until = :lease,
+                token = :tokenHash, agent_outcome = null, agent_acked = false
+            where id = :id and state = 'QUEUED'""";
+    private static final String HELD = "runner = :runner and state = 'RUNNING' and agent_outcome is null and agent_acked = true";
+
+    /** Stores a runner's report with its running job; false if the job is no longer running or has a report. */
+    public boolean storeReport(Handle h, String id, JobReport report) {
+        return h.createUpdate(STORE_REPORT).bind("report", writeReport(report)).bind("id", id).execute() == 1;
+    }
+
+    /** Stores several reports in one batch, each as {@link #storeReport}. */
+    public void storeReports(Handle h, Map<String, JobReport> reports) {
+        if (reports.isEmpty()) return;
+        PreparedBatch batch = h.prepareBatch(STORE_REPORT);
+        for (var e : reports.entrySet()) batch.bind("report", writeReport(e.getValue())).bind("id", e.getKey()).add();
+        batch.execute();
+    }
+
+    /** An agent's job is lost (the report says why) if its lease ran out before {@code now}. */
+    public boolean loseExpired(Handle h, String id, JobReport lost, long now) {
+        return h.createUpdate(STORE_REPORT + " and lease_until < :now").bind("report", writeReport(lost)).bind("id", id).bind("now", now).execute() == 1;
+    }
+
+    /** A job of this node's that a dead node ran is lost (the report says why). */
+    public boolean loseOwned(Handle h, String id, JobReport lost) {
+        return h.createUpdate(STORE_REPORT + " and node_id = :node").bind("report", writeReport(lost)).bind("id", id).bind("node", owner).execute() == 1;
+    }
+
+    /** The report stored with a job, if any. */
+    public Optional<JobReport> storedReport(Handle h, String id) {
+        return h.createQuery("select agent_outcome from job where id = :id").bind("id", id).mapTo(String.class).findOne().map(JobStore::readReport);
+    }
+
+    /** Running jobs with a stored report the engine has not applied (of agents only, or of every runner). */
+    public List<Reported> unapplied(Handle h, boolean agentsOnly) {
+        return h.createQuery("select " + COLUMNS + ", agent_outcome from job where state = 'RUNNING' and agent_outcome is not null"
+                        + (agentsOnly ? " and runner like 'agent:%'" : ""))
+                .map((rs, ctx) -> new Reported(map(rs), readReport(rs.getString("agent_outcome")))).list();
+    }
+
+    /** The agent columns of jobs the caller locked. */
+    public Map<String, Hold> holds(Handle h, java.util.Collection<String> ids) {
+        Map<String, Hold> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) return out;
+        h.createQuery("select id, agent_outcome, agent_acked from job where id in (<ids>)").bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> out.put(rs.getString("id"), new Hold(readReport(rs.getString("agent_outcome")), rs.getBoolean("agent_acked")))).list();
+        return out;
+    }
+
+    /** Whether an agent acknowledged the offer of this job. */
+    public boolean acked(Handle h, String id) {
+        return h.createQuery("select agent_acked from job where id = :id").bind("id", id).mapTo(Boolean.class).findOne().orElse(false);
+    }
+
+    /** Locks up to {@code max} of the candidates still queued (not of action {@code excluded}), oldest first, skipping rows locked by others. */
+    public List<String> lockClaimable(Handle h, List<String> candidates, String excluded, int max) {
+        return h.createQuery("""
+                        select id from job where id in (<ids>) and state = 'QUEUED' and action <> :excluded
+                        order by created_at, id limit :max for update skip locked""")
+                .bindList("ids", candidates).bind("excluded", excluded).bind("max", max).mapTo(String.class).list();
+    }
+
+    /** Which of these jobs are still queued. */
+    public Set<String> stillQueued(Handle h, List<String> ids) {
+        if (ids.isEmpty()) return Set.of();
+        return new java.util.HashSet<>(h.createQuery("select id from job where id in (<ids>) and state = 'QUEUED'").bindList("ids", ids).mapTo(String.class).list());
+    }
+
+    /**
+     * Offers queued jobs to an agent: RUNNING under {@code runner}, each with the hash of its token,
+     * until {@code ackBy} (the agent must acknowledge before). Answers the ids it took (a job no
+     * longer queued is left alone).
+     */
+    public List<String> offer(Handle h, List<String> ids, List<String> tokenHashes, String runner, long ackBy, long now) {
+        PreparedBatch batch = h.prepareBatch(OFFER);
+        for (int i = 0; i < ids.size(); i++) {
+            batch.bind("runner", runner).bind("now", now).bind("lease", ackBy).bind("tokenHash", tokenHashes.get(i)).bind("id", ids.get(i)).add();
+        }
+        int[] counts = batch.execute();
+        List<String> taken = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) if (counts[i] == 1) taken.add(ids.get(i));
+        return taken;
+    }
+
+    /** The agent acknowledged offered jobs: they are its own until {@code leaseUntil}. Answers the ones it holds. */
+    public List<String> ack(Handle h, List<String> ids, String runner, long leaseUntil, long now) {
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        int updated = h.createUpdate("update job set agent_acked = true, lease_until = :lease, updated_at = :now where id in (<ids>) and runner = :runner and state = 'RUNNING' and agent_outcome is null")
+                .bindList("ids", distinct).bind("lease", leaseUntil).bind("now", now).bind("runner", runner).execute();
+        if (updated == distinct.size()) return distinct; // every offer is still this agent's: no need to ask which
+        return h.createQuery("select id from job where id in (<ids>) and " + HELD).bindList("ids", ids).bind("runner", runner).mapTo(String.class).list();
+    }
+
+    /** An agent's heartbeat: the jobs it holds are its own until {@code leaseUntil}. Answers the ones it holds. */
+    public List<String> extendLeases(Handle h, String runner, long leaseUntil) {
+        h.createUpdate("update job set lease_until = :lease where " + HELD).bind("lease", leaseUntil).bind("runner", runner).execute();
+        return held(h, runner);
+    }
+
+    /** The jobs an agent holds (acknowledged, running, not reported). */
+    public List<String> held(Handle h, String runner) {
+        return h.createQuery("select id from job where " + HELD).bind("runner", runner).mapTo(String.class).list();
+    }
+
+    /** After a restart every agent lease runs until {@code leaseUntil}: agents could not heartbeat while the server was down. */
+    public void extendAgentLeases(Handle h, long leaseUntil) {
+        h.createUpdate("update job set lease_until = :lease where state = 'RUNNING' and runner like 'agent:%' and agent_outcome is null and lease_until is not null")
+                .bind("lease", leaseUntil).execute();
+    }
+
+    /** Agents' jobs whose lease ran out before {@code now}. */
+    public List<String> expiredLeases(Handle h, long now) {
+        return h.createQuery("select id from job where state = 'RUNNING' and runner like 'agent:%' and agent_outcome is null and agent_acked = true and lease_until < :now")
+                .bind("now", now).mapTo(String.class).list();
+    }
+
+    /**
+     * Offers never acknowledged (of one agent, or of every agent when {@code runner} is null; only
+     * those whose acknowledgement window closed before {@code now} if {@code onlyExpired}) go back
+     * to the queue. Answers how many.
+     */
+    public int withdrawOffers(Handle h, String runner, boolean onlyExpired, long now) {
+        return h.createUpdate(REQUEUE + "agent_acked = false and runner " + (runner == null ? "like 'agent:%'" : "= :runner")
+                        + (onlyExpired ? " and lease_until < :now" : ""))
+                .bind("now", now).bind("runner", runner).execute();
+    }
+
+    /** Running jobs of this node's that may run again (their runner is gone) go back to the queue. */
+    public void requeue(Handle h, List<String> ids, long now) {
+        if (ids.isEmpty()) return;
+        h.createUpdate(REQUEUE + "id in (<ids>) and node_id = :node").bindList("ids", ids).bind("now", now).bind("node", owner).execute();
+    }
+
+    /**
+     * This node stops: the scripts its runner ran were stopped with it, so their jobs go back to the
+     * queue (async and sub-workflow jobs wait on). Answers their ids.
+     */
+    public List<String> requeueStopped(Handle h, String runner, long now) {
+        List<String> running = h.createQuery("""
+                        select id from job where node_id = :node and runner = :runner and state = 'RUNNING' and agent_outcome is null
+                        and is_async = false and child_execution_id is null""")
+                .bind("node", owner).bind("runner", runner).mapTo(String.class).list();
+        if (!running.isEmpty()) h.createUpdate(REQUEUE + "id in (<ids>)").bindList("ids", running).bind("now", now).execute();
+        return running;
+    }
+
+    /**
+     * A dead node's queued and running jobs (but agents') become this node's: locked, owned, and
+     * answered with the reports stored with them.
+     */
+    public List<Reported> adopt(Handle h, String deadNode) {
+        List<String> ids = h.createQuery("""
+                        select id from job where node_id = :dead and state in ('QUEUED', 'RUNNING')
+                        and (runner is null or runner not like 'agent:%') order by id for update""")
+                .bind("dead", deadNode).mapTo(String.class).list();
+        if (ids.isEmpty()) return List.of();
+        h.createUpdate("update job set node_id = :me where id in (<ids>)").bind("me", owner).bindList("ids", ids).execute();
+        return h.createQuery("select " + COLUMNS + ", agent_outcome from job where id in (<ids>) order by id").bindList("ids", ids)
+                .map((rs, ctx) -> new Reported(map(rs), readReport(rs.getString("agent_outcome")))).list();
+    }
+
+    /** Of these jobs started by {@code runner}, those it no longer has (ended, or taken elsewhere) and without a report. */
+    public List<String> stoppedElsewhere(Handle h, List<String> ids, String runner) {
+        return h.createQuery("select id from job where id in (<ids>) and (state <> 'RUNNING' or runner <> :runner) and agent_outcome is null")
+                .bindList("ids", ids).bind("runner", runner).mapTo(String.class).list();
+    }
+
+    /** The executions these jobs belong to. */
+    public List<String> executionsOf(Handle h, java.util.Collection<String> ids) {
+        return h.createQuery("select distinct execution_id from job where id in (<ids>)").bindList("ids", List.copyOf(ids)).mapTo(String.class).list();
+    }
+
+    /** A chunk of this many bytes was added to the job's log. */
+    public void growLog(Handle h, String id, long bytes) {
+        h.createUpdate("update job set log_bytes = log_bytes + :bytes where id = :id").bind("id", id).bind("bytes", bytes).execute();
+    }
+
+    /** How many bytes the job's log holds. */
+    public long logSize(Handle h, String id) {
+        return h.createQuery("select log_bytes from job where id = :id").bind("id", id).mapTo(Long.class).findOne().orElse(0L);
+    }
+
+    /** How many jobs are in one state under one kind of runner ({@code local}, {@code agent}, {@code none}: not claimed yet). */
+    public record Count(String state, String runner, long jobs) {}
+
+    /** The whole table counted by state and kind of runner (a group by: its cost grows with the table). */
+    public List<Count> countByStateAndRunner(Handle h) {
+        return h.createQuery("""
+                        select state, case when runner is null then 'none' when runner like 'agent:%' then 'agent' else 'local' end as kind,
+                               count(*) as n
+                        from job group by state, case when runner is null then 'none' when runner like 'agent:%' then 'agent' else 'local' end""")
+                .map((rs, ctx) -> new Count(rs.getString("state"), rs.getString("kind"), rs.getLong("n"))).list();
+    }
+
+    private static String writeReport(JobReport r) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("state", r.state().name());
+        if (r.output() != null) m.put("output", r.output());
+        if (r.error() != null) m.put("error", r.error());
+        m.put("by", r.by());
+        if (r.at() != null) m.put("at", r.at());
+        return Json.write(m);
+    }
+
+    private static JobReport readReport(String text) {
+        if (text == null) return null;
+        Map<String, Object> m = Json.readMap(text);
+        Object at = m.get("at");
+        return new JobReport(JobReport.Outcome.named(m.get("state")), m.get("by") == null ? null : String.valueOf(m.get("by")), m.get("output"),
+                m.get("error") == null ? null : String.valueOf(m.get("error")), at instanceof Number n ? n.longValue() : null);
     }
 
     public Optional<Job> find(Handle h, String id) {
@@ -214,7 +463,7 @@ public final class JobStore {
             order by created_at desc, id desc limit 1""";
     private static final String BY_TARGET = "select " + COLUMNS + " from job where target = :target order by created_at desc, id desc limit :limit offset :offset";
 
-    private static final String RECORD = """
+    private static final String FINISH = """
             update job set state = :state, output = :output, error = :error, exit_code = :exitCode,
                 started_at = coalesce(started_at, :started), finished_at = :now, updated_at = :now,
                 runner = coalesce(:runner, runner)
@@ -226,9 +475,9 @@ public final class JobStore {
             """;
     private static final String UNLINK_CHILD = "update job set child_execution_id = null where id = :id";
 
-    /** Records a runner's report: final state, output, error and exit code (read from the output). */
-    public void record(Handle h, String id, JobState state, Object output, String error, Long startedAt, String runner, long now) {
-        h.createUpdate(RECORD).bind("id", id).bind("state", state.name()).bind("output", Rows.jsonOrNull(output))
+    /** The job ended as its runner reported: final state, output, error and exit code (read from the output). */
+    public void finish(Handle h, String id, JobState state, Object output, String error, Long startedAt, String runner, long now) {
+        h.createUpdate(FINISH).bind("id", id).bind("state", state.name()).bind("output", Rows.jsonOrNull(output))
                 .bind("error", error).bind("exitCode", exitCode(output)).bind("started", startedAt).bind("now", now)
                 .bind("runner", runner).execute();
     }

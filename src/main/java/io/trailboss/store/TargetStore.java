@@ -1,7 +1,7 @@
 package io.trailboss.store;
 
 import io.trailboss.json.Json;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.trailboss.target;
 
+import io.trailboss.model.ParamDecl;
+import io.trailboss.model.Profile;
+import io.trailboss.model.Target;
 import io.trailboss.store.Database;
 import io.trailboss.store.ParamStore;
 import io.trailboss.store.ProfileStore;

@@ -15,7 +15,7 @@ import io.trailboss.operation.Operation;
 import io.trailboss.operation.TargetRun;
 import io.trailboss.store.TargetStore;
 import io.trailboss.target.EffectiveParam;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.target.Targets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,12 +1,21 @@
 package io.trailboss.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import java.util.Set;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
-/** Package boundaries: the domain knows nothing of HTTP, the CLI or the UI. */
+/** Package boundaries: the domain knows nothing of HTTP, the CLI or the UI; SQL lives in the store classes. */
 class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(location -> !location.contains("/test-classes/"))
@@ -40,6 +49,81 @@ class ArchitectureTest {
     void the_store_does_not_know_the_engine() {
         noClasses().that().resideInAPackage("io.trailboss.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.trailboss.engine..")
+                .check(CLASSES);
+    }
+
+    /**
+     * Classes outside the stores that still hold SQL of their own, each owning its tables alone. No other
+     * class may add any: a new statement goes into the store class that owns its table.
+     */
+    private static final Set<String> SQL_OUTSIDE_STORES = Set.of(
+            "io.trailboss.record.Recordings",       // ARA's rec_* tables
+            "io.trailboss.auth.Users",              // app_user
+            "io.trailboss.auth.ApiTokens",          // api_token
+            "io.trailboss.auth.Sessions",           // user_session
+            "io.trailboss.auth.AuditLog",           // audit_log
+            "io.trailboss.agent.AgentTokens",       // agent_token
+            "io.trailboss.cluster.PgSignals",       // LISTEN/NOTIFY and the schema's name: no table
+            "io.trailboss.bench.Bench",             // the benchmark's own measurements and scratch schemas
+            "io.trailboss.bench.NodesBench",
+            "io.trailboss.bench.ScratchSchema",
+            "io.trailboss.bench.PostgresCpu");
+
+    /** A class that may run SQL: a store (the store package, or a class named *Store), or one of the listed exceptions. */
+    private static final DescribedPredicate<JavaClass> MAY_RUN_SQL = DescribedPredicate.describe("a store class or a listed exception", c -> {
+        String top = c.getName().replaceAll("\\$.*", "");
+        return c.getPackageName().startsWith("io.trailboss.store") || top.endsWith("Store") || SQL_OUTSIDE_STORES.contains(top);
+    });
+
+    private static final DescribedPredicate<JavaAccess<?>> RUNS_SQL = DescribedPredicate.describe(
+            "JDBI statements or JDBC statement execution", access -> {
+                JavaClass owner = access.getTargetOwner();
+                String name = access.getName();
+                if (owner.isAssignableTo(org.jdbi.v3.core.Handle.class)) {
+                    return Set.of("createUpdate", "createQuery", "createCall", "createScript", "execute", "prepareBatch", "select", "createBatch").contains(name);
+                }
+                if (owner.isAssignableTo(java.sql.Statement.class)) return name.startsWith("execute") || name.equals("addBatch");
+                if (owner.isAssignableTo(java.sql.Connection.class)) return name.equals("prepareStatement") || name.equals("prepareCall");
+                return false;
+            });
+
+    private static final ArchRule SQL_ONLY_IN_STORES = noClasses().that(DescribedPredicate.not(MAY_RUN_SQL))
+            .should().accessTargetWhere(RUNS_SQL);
+
+    @Test
+    void sql_stays_in_the_store_classes() {
+        SQL_ONLY_IN_STORES.check(CLASSES);
+    }
+
+    /** Neither a store nor an exception: what a class that adds SQL of its own looks like. */
+    static final class JobCleaner {
+        int clean(org.jdbi.v3.core.Handle h) {
+            return h.createUpdate("delete from job where state = 'CANCELLED'").execute();
+        }
+
+        void cleanJdbc(java.sql.Connection c) throws java.sql.SQLException {
+            try (var s = c.createStatement()) {
+                s.executeUpdate("delete from job");
+            }
+        }
+    }
+
+    @Test
+    void the_sql_rule_refuses_a_statement_outside_the_stores() {
+        JavaClasses sneaky = new ClassFileImporter().importClasses(JobCleaner.class);
+        assertThatThrownBy(() -> SQL_ONLY_IN_STORES.check(sneaky))
+                .hasMessageContaining("JobCleaner.clean(").hasMessageContaining("createUpdate")
+                .hasMessageContaining("JobCleaner.cleanJdbc(").hasMessageContaining("executeUpdate");
+    }
+
+    @Test
+    void packages_are_free_of_cycles() {
+        slices().matching("io.trailboss.(*)..").should().beFreeOfCycles()
+                // known exceptions: the UI's handlers name the route roles of the HTTP layer that registers them
+                // (api.Access is a Javalin RouteRole, so it cannot move below the HTTP layer as it is), and read
+                // through the request's api.Visibility (set by the access check of that layer) what a caller sees
+                .ignoreDependency(resideInAPackage("io.trailboss.ui.."), equivalentTo(io.trailboss.api.Access.class))
+                .ignoreDependency(resideInAPackage("io.trailboss.ui.."), equivalentTo(io.trailboss.api.Visibility.class))
                 .check(CLASSES);
     }
 }

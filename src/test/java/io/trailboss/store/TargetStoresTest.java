@@ -2,10 +2,10 @@ package io.trailboss.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trailboss.target.ParamDecl;
-import io.trailboss.target.Profile;
+import io.trailboss.model.ParamDecl;
+import io.trailboss.model.Profile;
 import io.trailboss.target.SecretBox;
-import io.trailboss.target.Target;
+import io.trailboss.model.Target;
 import io.trailboss.target.TargetException;
 import io.trailboss.target.TargetPatch;
 import io.trailboss.target.TargetSpec;

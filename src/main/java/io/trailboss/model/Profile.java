@@ -1,4 +1,4 @@
-package io.trailboss.target;
+package io.trailboss.model;
 
 import java.util.Map;
 

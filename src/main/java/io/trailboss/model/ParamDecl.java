@@ -1,4 +1,4 @@
-package io.trailboss.target;
+package io.trailboss.model;
 
 /**
  * A declared param: an optional JSON schema its values must satisfy, an optional default
