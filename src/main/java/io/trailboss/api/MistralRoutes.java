@@ -62,14 +62,15 @@ final class MistralRoutes {
             ctx.status(204);
         }, Access.OPERATOR);
 
+        registerEnvironments(r);
+
         r.post(BASE + "/executions", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow_name", "workflow_id", "workflow_namespace", "input", "params", "description", "id", "source_execution_id"));
             String wf = body.get("workflow_id") instanceof String id ? id : Bodies.string(body, "workflow_name", true);
             Map<String, Object> params = jsonObject(body.get("params"), "params");
             Object env = params.get("env");
             Object taskName = params.get("task_name");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> envMap = env instanceof Map<?, ?> m ? (Map<String, Object>) m : env instanceof String s ? jsonObject(s, "params.env") : Map.of();
+            Map<String, Object> envMap = envOf(env);
             Execution e = tb.engine().start(new StartRequest(wf, io.trailboss.engine.SealedInputs.refuseIn(jsonObject(body.get("input"), "input")), envMap,
                     Bodies.string(body, "description", false), taskName instanceof String t ? t : null));
             ctx.status(201).json(execution(e));
@@ -171,6 +172,56 @@ final class MistralRoutes {
             TaskExecution t = taskExecution(c.job().taskExecutionId());
             ctx.json(action(c.job(), t, execution(t.executionId())));
         }, Access.OPERATOR);
+    }
+
+    private static final Set<String> ENVIRONMENT_FIELDS = Set.of("name", "description", "variables", "scope");
+
+    private void registerEnvironments(RoutesConfig r) {
+        r.post(BASE + "/environments", ctx -> {
+            Security.requireGlobalOperator(ctx, "create an environment", "environments are global: any execution may be started with one");
+            Map<String, Object> body = Bodies.object(ctx, ENVIRONMENT_FIELDS);
+            ctx.status(201).json(environment(tb.environments().create(Bodies.string(body, "name", true), Bodies.string(body, "description", false),
+                    jsonObject(body.get("variables"), "variables"), Bodies.string(body, "scope", false))));
+        }, Access.OPERATOR);
+        r.put(BASE + "/environments", ctx -> {
+            Security.requireGlobalOperator(ctx, "change an environment", "environments are global: any execution may be started with one");
+            Map<String, Object> body = Bodies.object(ctx, ENVIRONMENT_FIELDS);
+            ctx.json(environment(tb.environments().update(Bodies.string(body, "name", true), Bodies.string(body, "description", false),
+                    body.get("variables") == null ? null : jsonObject(body.get("variables"), "variables"), Bodies.string(body, "scope", false))));
+        }, Access.OPERATOR);
+        r.get(BASE + "/environments", ctx -> ctx.json(Map.of("environments",
+                tb.environments().list(Bodies.intParam(ctx, "limit", 100, 1, 1000)).stream().map(MistralRoutes::environment).toList())), Access.VIEWER);
+        r.get(BASE + "/environments/{name}", ctx -> ctx.json(environment(tb.environments().get(ctx.pathParam("name")))), Access.VIEWER);
+        r.delete(BASE + "/environments/{name}", ctx -> {
+            Security.requireGlobalOperator(ctx, "delete an environment", "environments are global: any execution may be started with one");
+            tb.environments().delete(ctx.pathParam("name"));
+            ctx.status(204);
+        }, Access.OPERATOR);
+    }
+
+    private static Map<String, Object> environment(io.trailboss.environment.Environment e) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", e.id());
+        v.put("name", e.name());
+        v.put("description", e.description());
+        v.put("variables", Json.write(e.variables()));
+        v.put("scope", e.scope());
+        v.put("project_id", "<default-project>");
+        v.put("created_at", time(e.createdAt()));
+        v.put("updated_at", time(e.updatedAt()));
+        return v;
+    }
+
+    /**
+     * The env of a new execution: a JSON object (or its text), or, as Mistral allows, the name of a stored
+     * environment, whose variables it then gets (a copy: a later change of the environment does not reach it).
+     */
+    private Map<String, Object> envOf(Object env) {
+        if (env == null) return Map.of();
+        if (env instanceof String name && !name.isBlank() && !name.trim().startsWith("{")) {
+            return tb.environments().find(name).orElseThrow(() -> ApiException.badRequest("params.env", "environment '" + name + "' does not exist")).variables();
+        }
+        return jsonObject(env, "params.env");
     }
 
     private static final Set<String> LIST_PARAMS = Set.of("limit", "marker", "sort_keys", "sort_dirs", "fields", "workflow_name", "state", "nulls");

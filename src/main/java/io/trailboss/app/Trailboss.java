@@ -30,6 +30,7 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.operation.Runs runs;
     private final io.trailboss.lifecycle.Lifecycles lifecycles;
     private final io.trailboss.trigger.Triggers triggers;
+    private final io.trailboss.environment.Environments environments;
     private final io.trailboss.monitor.Metrics metrics;
     private final io.trailboss.monitor.Node node;
     private final io.trailboss.monitor.Health health;
@@ -74,6 +75,7 @@ public final class Trailboss implements AutoCloseable {
         this.runs = new io.trailboss.operation.Runs(engine, targets, operations);
         this.lifecycles = new io.trailboss.lifecycle.Lifecycles(engine.jdbi(), clock, targets, operations, runs, queries);
         this.triggers = new io.trailboss.trigger.Triggers(engine.jdbi(), clock, runs, operations, secrets);
+        this.environments = new io.trailboss.environment.Environments(engine.jdbi(), clock);
         this.metrics = new io.trailboss.monitor.Metrics(database, engine, localRunner);
         engine.addListener(metrics);
         localRunner.observeStarts(metrics);
@@ -203,6 +205,11 @@ public final class Trailboss implements AutoCloseable {
     /** Cron and webhook triggers. */
     public io.trailboss.trigger.Triggers triggers() {
         return triggers;
+    }
+
+    /** Named environments (variables an execution is started with by name). */
+    public io.trailboss.environment.Environments environments() {
+        return environments;
     }
 
     /** Ansible recordings (ARA's objects). */

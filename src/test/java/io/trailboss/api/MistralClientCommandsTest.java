@@ -148,6 +148,46 @@ class MistralClientCommandsTest {
         assertThat(mistral(s, "execution-get", ids.get(0), "-f", "value", "-c", "State").trim()).isEqualTo("SUCCESS");
     }
 
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"h2", "postgres"})
+    void environments_are_stored_changed_listed_deleted_and_give_an_execution_its_env_by_name(String db) throws Exception {
+        TestServer s = server(db);
+        String env = "env_" + db;
+        Path json = file("{\"name\": \"" + env + "\", \"description\": \"staging\", \"variables\": {\"greeting\": \"hello\", \"n\": 2}}");
+        assertThat(mistral(s, "environment-create", json.toString(), "-f", "value", "-c", "Scope").trim()).isEqualTo("private");
+        assertThat(Json.read(mistral(s, "environment-get", env, "-f", "value", "-c", "Variables"))).isEqualTo(Map.of("greeting", "hello", "n", 2));
+        Run twice = run(s, "environment-create", json.toString());
+        assertThat(twice.code()).isNotZero();
+        assertThat(twice.out()).contains("environment '" + env + "' already exists");
+        Path yaml = file("name: " + env + "\ndescription: production\nvariables:\n  greeting: howdy\n");
+        assertThat(mistral(s, "environment-update", yaml.toString(), "-f", "value", "-c", "Description").trim()).isEqualTo("production");
+        assertThat(Json.read(mistral(s, "environment-get", env, "-f", "value", "-c", "Variables"))).isEqualTo(Map.of("greeting", "howdy"));
+        assertThat(mistral(s, "environment-list", "-f", "value", "-c", "Name", "-c", "Description")).contains(env + " production");
+
+        String wf = "cmd_env_" + db;
+        mistral(s, "workflow-create", file("""
+                version: '2.0'
+                %s:
+                  tasks:
+                    say:
+                      action: std.echo output="{{ env().greeting }}"
+                      publish:
+                        said: "{{ task().result }}"
+                """.formatted(wf)).toString());
+        String id = mistral(s, "execution-create", wf, "{}", "{\"env\": \"" + env + "\"}", "-f", "value", "-c", "ID").trim();
+        await().atMost(Duration.ofSeconds(30)).until(() -> mistral(s, "execution-get", id, "-f", "value", "-c", "State").trim().equals("SUCCESS"));
+        assertThat(Json.read(mistral(s, "execution-get-output", id))).isEqualTo(Map.of("said", "howdy"));
+        Run unknown = run(s, "execution-create", wf, "{}", "{\"env\": \"no_such_env\"}");
+        assertThat(unknown.code()).isNotZero();
+        assertThat(unknown.out()).contains("environment 'no_such_env' does not exist");
+
+        mistral(s, "environment-delete", env);
+        assertThat(mistral(s, "environment-list", "-f", "value", "-c", "Name")).doesNotContain(env);
+        Run gone = run(s, "environment-get", env);
+        assertThat(gone.code()).isNotZero();
+        assertThat(gone.out()).contains("environment '" + env + "' does not exist");
+    }
+
     private static List<String> lines(String out) {
         return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     }
