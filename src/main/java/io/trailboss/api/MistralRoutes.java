@@ -63,6 +63,7 @@ final class MistralRoutes {
         }, Access.OPERATOR);
 
         registerEnvironments(r);
+        registerActions(r);
 
         r.post(BASE + "/executions", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow_name", "workflow_id", "workflow_namespace", "input", "params", "description", "id", "source_execution_id"));
@@ -222,6 +223,82 @@ final class MistralRoutes {
             return tb.environments().find(name).orElseThrow(() -> ApiException.badRequest("params.env", "environment '" + name + "' does not exist")).variables();
         }
         return jsonObject(env, "params.env");
+    }
+
+    private static final Set<String> RUN_PARAMS = Set.of("run_sync", "save_result", "target");
+
+    private void registerActions(RoutesConfig r) {
+        r.get(BASE + "/actions", ctx -> ctx.json(Map.of("actions", tb.engine().actions().all().stream()
+                .sorted(java.util.Comparator.comparing(io.trailboss.action.Action::name)).map(MistralRoutes::action).toList())), Access.VIEWER);
+        r.get(BASE + "/actions/{name}", ctx -> ctx.json(action(tb.engine().actions().find(ctx.pathParam("name"))
+                .orElseThrow(() -> new NotFoundException("action '" + ctx.pathParam("name") + "' does not exist")))), Access.VIEWER);
+        r.post(BASE + "/action_executions", ctx -> {
+            Security.requireGlobalOperator(ctx, "run an action directly", "it runs inside the server, outside any target's scope");
+            Map<String, Object> body = Bodies.object(ctx, Set.of("name", "input", "params", "workflow_namespace", "description"));
+            String name = Bodies.string(body, "name", true);
+            Map<String, Object> params = jsonObject(body.get("params"), "params");
+            for (String k : params.keySet()) {
+                if (!RUN_PARAMS.contains(k)) throw ApiException.badRequest("params." + k, "param '" + k + "' is not supported (run_sync and save_result are)");
+            }
+            if (params.get("target") != null) {
+                throw ApiException.badRequest("params.target", "a directly run action runs inside the server; it cannot be sent to an executor");
+            }
+            if (Boolean.TRUE.equals(params.get("save_result"))) {
+                throw ApiException.badRequest("params.save_result", "Trailboss does not keep the result of a directly run action, nor run one asynchronously:"
+                        + " run it without --save-result (it runs synchronously) or as a task of a workflow");
+            }
+            if (params.get("run_sync") != null && !(params.get("run_sync") instanceof Boolean)) throw ApiException.badRequest("params.run_sync", "'run_sync' must be true or false");
+            var outcome = tb.directActions().run(name, io.trailboss.engine.SealedInputs.refuseIn(jsonObject(body.get("input"), "input")));
+            ctx.status(201).json(actionRun(outcome));
+        }, Access.OPERATOR);
+    }
+
+    private static Map<String, Object> action(io.trailboss.action.Action a) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", a.name());
+        v.put("name", a.name());
+        v.put("namespace", "");
+        v.put("is_system", true);
+        v.put("input", String.join(", ", a.parameters().stream().map(p -> p.required() ? p.name() : p.name() + "=" + pythonLiteral(p.defaultValue())).toList()));
+        v.put("description", a.description());
+        v.put("tags", List.of());
+        v.put("scope", "public");
+        v.put("project_id", "<default-project>");
+        v.put("created_at", null);
+        v.put("updated_at", null);
+        return v;
+    }
+
+    /** A default value as Mistral prints an action's input (Python's literals). */
+    private static String pythonLiteral(Object value) {
+        if (value == null) return "None";
+        if (value instanceof Boolean b) return b ? "True" : "False";
+        if (value instanceof String s) return '"' + s + '"';
+        return value instanceof Number ? value.toString() : Json.write(value);
+    }
+
+    private static Map<String, Object> actionRun(io.trailboss.engine.DirectActions.Outcome o) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", o.id());
+        v.put("name", o.action());
+        v.put("workflow_name", null);
+        v.put("workflow_namespace", "");
+        v.put("task_name", null);
+        v.put("task_execution_id", null);
+        v.put("state", o.succeeded() ? "SUCCESS" : "ERROR");
+        v.put("state_info", o.error());
+        v.put("tags", List.of());
+        v.put("accepted", true);
+        v.put("input", Json.write(o.input()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("result", o.succeeded() ? o.output() : (o.output() != null ? o.output() : o.error()));
+        v.put("output", Json.write(out));
+        v.put("params", Json.write(Map.of("run_sync", true, "save_result", false)));
+        v.put("description", "");
+        v.put("created_at", time(o.startedAt()));
+        v.put("updated_at", time(o.finishedAt()));
+        v.put("project_id", "<default-project>");
+        return v;
     }
 
     private static final Set<String> LIST_PARAMS = Set.of("limit", "marker", "sort_keys", "sort_dirs", "fields", "workflow_name", "state", "nulls");

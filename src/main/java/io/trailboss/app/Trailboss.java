@@ -31,6 +31,7 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.lifecycle.Lifecycles lifecycles;
     private final io.trailboss.trigger.Triggers triggers;
     private final io.trailboss.environment.Environments environments;
+    private final io.trailboss.engine.DirectActions directActions;
     private final io.trailboss.monitor.Metrics metrics;
     private final io.trailboss.monitor.Node node;
     private final io.trailboss.monitor.Health health;
@@ -76,6 +77,7 @@ public final class Trailboss implements AutoCloseable {
         this.lifecycles = new io.trailboss.lifecycle.Lifecycles(engine.jdbi(), clock, targets, operations, runs, queries);
         this.triggers = new io.trailboss.trigger.Triggers(engine.jdbi(), clock, runs, operations, secrets);
         this.environments = new io.trailboss.environment.Environments(engine.jdbi(), clock);
+        this.directActions = new io.trailboss.engine.DirectActions(actions, clock);
         this.metrics = new io.trailboss.monitor.Metrics(database, engine, localRunner);
         engine.addListener(metrics);
         localRunner.observeStarts(metrics);
@@ -210,6 +212,11 @@ public final class Trailboss implements AutoCloseable {
     /** Named environments (variables an execution is started with by name). */
     public io.trailboss.environment.Environments environments() {
         return environments;
+    }
+
+    /** Actions run at once outside any workflow (Mistral's run-action). */
+    public io.trailboss.engine.DirectActions directActions() {
+        return directActions;
     }
 
     /** Ansible recordings (ARA's objects). */

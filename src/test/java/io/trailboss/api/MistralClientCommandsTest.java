@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -186,6 +187,33 @@ class MistralClientCommandsTest {
         Run gone = run(s, "environment-get", env);
         assertThat(gone.code()).isNotZero();
         assertThat(gone.out()).contains("environment '" + env + "' does not exist");
+    }
+
+    @Test
+    void actions_are_listed_and_std_actions_run_directly_but_not_jobs_on_targets() throws Exception {
+        TestServer s = server("h2");
+        assertThat(mistral(s, "action-list", "-f", "value", "-c", "Name")).contains("std.echo", "std.http", "shell", "ansible");
+        assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Input").trim()).isEqualTo("output=None");
+        assertThat(mistral(s, "action-get", "std.http", "-f", "value", "-c", "Input")).startsWith("url, method=\"GET\"");
+        assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Is system").trim()).isEqualTo("True");
+        assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Description")).contains("'output'");
+        assertThat(Json.read(mistral(s, "run-action", "std.echo", "{\"output\": \"hello\"}"))).isEqualTo(Map.of("result", "hello"));
+        assertThat(Json.read(mistral(s, "run-action", "std.echo", "{\"output\": {\"n\": 1}}", "--run-sync"))).isEqualTo(Map.of("result", Map.of("n", 1)));
+        assertThat(Json.read(mistral(s, "run-action", "std.fail", "{\"error_data\": \"broken\"}"))).isEqualTo(Map.of("result", "broken"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> http = (Map<String, Object>) ((Map<String, Object>) Json.read(mistral(s, "run-action", "std.http", "{\"url\": \"" + s.base + "/mistral\"}"))).get("result");
+        assertThat(http).containsEntry("status", 200);
+
+        Run shell = run(s, "run-action", "shell", "{\"script\": \"id\"}");
+        assertThat(shell.code()).isNotZero();
+        assertThat(shell.out()).contains("action 'shell' cannot be run directly").contains("job on targets");
+        Run saved = run(s, "run-action", "std.noop", "-s");
+        assertThat(saved.code()).isNotZero();
+        assertThat(saved.out()).contains("does not keep the result of a directly run action");
+        Run badInput = run(s, "run-action", "std.echo", "{\"nope\": 1}");
+        assertThat(badInput.out()).contains("has no input 'nope'");
+        Run missing = run(s, "action-get", "std.nothing");
+        assertThat(missing.out()).contains("action 'std.nothing' does not exist");
     }
 
     private static List<String> lines(String out) {
