@@ -64,6 +64,7 @@ final class MistralRoutes {
 
         registerEnvironments(r);
         registerActions(r);
+        registerTriggers(r);
 
         r.post(BASE + "/executions", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow_name", "workflow_id", "workflow_namespace", "input", "params", "description", "id", "source_execution_id"));
@@ -298,6 +299,79 @@ final class MistralRoutes {
         v.put("created_at", time(o.startedAt()));
         v.put("updated_at", time(o.finishedAt()));
         v.put("project_id", "<default-project>");
+        return v;
+    }
+
+    private static final Set<String> CRON_TRIGGER_FIELDS = Set.of("name", "pattern", "workflow_name", "workflow_id", "workflow_namespace", "workflow_input",
+            "workflow_params", "first_execution_time", "remaining_executions");
+
+    /**
+     * Cron triggers are Trailboss's cron triggers of a workflow, their runs allowed to overlap as Mistral's do.
+     * A first time and a count have no counterpart: they are refused, never dropped.
+     */
+    private void registerTriggers(RoutesConfig r) {
+        r.post(BASE + "/cron_triggers", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, CRON_TRIGGER_FIELDS);
+            String name = Bodies.string(body, "name", true);
+            if (body.get("first_execution_time") != null) {
+                throw ApiException.badRequest("first_execution_time", "a first execution time is not supported: Trailboss's cron triggers fire on their pattern only");
+            }
+            if (body.get("remaining_executions") != null) {
+                throw ApiException.badRequest("remaining_executions", "a count of executions is not supported: Trailboss's cron triggers fire until deleted or paused");
+            }
+            if (!jsonObject(body.get("workflow_params"), "workflow_params").isEmpty()) {
+                throw ApiException.badRequest("workflow_params", "workflow params (env) are not supported on cron triggers: give the workflow input only");
+            }
+            String pattern = Bodies.string(body, "pattern", true);
+            String wf = body.get("workflow_id") instanceof String id ? tb.catalog().find(id).map(Workflow::name)
+                    .orElseThrow(() -> ApiException.badRequest("workflow_id", "workflow '" + id + "' does not exist")) : Bodies.string(body, "workflow_name", true);
+            if (tb.triggers().list().stream().anyMatch(t -> t.name().equals(name))) throw new io.trailboss.engine.ConflictException("trigger '" + name + "' already exists");
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("cron", pattern);
+            spec.put("workflow", wf);
+            spec.put("overlap", "allow");
+            spec.put("input", jsonObject(body.get("workflow_input"), "workflow_input"));
+            ctx.status(201).json(cronTrigger(tb.triggers().save(name, spec).trigger()));
+        }, Access.OPERATOR);
+        r.get(BASE + "/cron_triggers", ctx -> ctx.json(Map.of("cron_triggers", tb.triggers().list().stream()
+                .filter(t -> t.kind() == io.trailboss.trigger.Trigger.Kind.CRON && t.workflow() != null).map(this::cronTrigger).toList())), Access.VIEWER);
+        r.get(BASE + "/cron_triggers/{name}", ctx -> ctx.json(cronTrigger(cronTrigger(ctx.pathParam("name")))), Access.VIEWER);
+        r.delete(BASE + "/cron_triggers/{name}", ctx -> {
+            tb.triggers().delete(cronTrigger(ctx.pathParam("name")).name());
+            ctx.status(204);
+        }, Access.OPERATOR);
+        // reads say why there are none; writes are not routes at all (404 naming the endpoint), as no write here can succeed
+        for (String path : List.of(BASE + "/event_triggers", BASE + "/event_triggers/{id}")) {
+            r.get(path, ctx -> {
+                throw new ApiException(501, null, "event triggers are not supported: Trailboss starts workflows on events through webhook triggers (/api/v1/triggers)");
+            }, Access.VIEWER);
+        }
+    }
+
+    private io.trailboss.trigger.Trigger cronTrigger(String name) {
+        io.trailboss.trigger.Trigger t = tb.triggers().get(name);
+        if (t.kind() != io.trailboss.trigger.Trigger.Kind.CRON || t.workflow() == null) {
+            throw new NotFoundException("trigger '" + name + "' is not a cron trigger of a workflow: manage it with /api/v1/triggers");
+        }
+        return t;
+    }
+
+    private Map<String, Object> cronTrigger(io.trailboss.trigger.Trigger t) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", t.name());
+        v.put("name", t.name());
+        v.put("pattern", t.cron());
+        v.put("workflow_name", t.workflow());
+        v.put("workflow_id", tb.catalog().find(t.workflow()).map(Workflow::id).orElse(null));
+        v.put("workflow_input", Json.write(t.input()));
+        v.put("workflow_params", "{}");
+        v.put("scope", "private");
+        v.put("first_execution_time", null);
+        v.put("next_execution_time", t.paused() ? null : time(t.nextFireAt()));
+        v.put("remaining_executions", null);
+        v.put("project_id", "<default-project>");
+        v.put("created_at", time(t.createdAt()));
+        v.put("updated_at", time(t.updatedAt()));
         return v;
     }
 

@@ -216,6 +216,40 @@ class MistralClientCommandsTest {
         assertThat(missing.out()).contains("action 'std.nothing' does not exist");
     }
 
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"h2", "postgres"})
+    void cron_triggers_are_trailboss_cron_triggers_and_what_has_no_counterpart_is_refused(String db) throws Exception {
+        TestServer s = server(db);
+        String wf = "cmd_cron_" + db;
+        mistral(s, "workflow-create", file(GREET.formatted(wf)).toString());
+        String name = "nightly_" + db;
+        assertThat(mistral(s, "cron-trigger-create", name, wf, "{\"name\": \"cron\"}", "--pattern", "0 3 * * *", "-f", "value", "-c", "Pattern").trim()).isEqualTo("0 3 * * *");
+        assertThat(mistral(s, "cron-trigger-get", name, "-f", "value", "-c", "Workflow").trim()).isEqualTo(wf);
+        assertThat(mistral(s, "cron-trigger-get", name, "-f", "value", "-c", "Next execution time").trim()).matches("\\d{4}-\\d{2}-\\d{2} 03:00:00");
+        assertThat(mistral(s, "cron-trigger-list", "-f", "value", "-c", "Name")).contains(name);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> input = (Map<String, Object>) s.get("/api/v1/triggers/" + name).map().get("input");
+        assertThat(input).isEqualTo(Map.of("name", "cron"));
+        Run twice = run(s, "cron-trigger-create", name, wf, "--pattern", "0 3 * * *");
+        assertThat(twice.code()).isNotZero();
+        assertThat(twice.out()).contains("trigger '" + name + "' already exists");
+        Run counted = run(s, "cron-trigger-create", name + "_n", wf, "--pattern", "0 3 * * *", "--count", "3");
+        assertThat(counted.code()).isNotZero();
+        assertThat(counted.out()).contains("a count of executions is not supported");
+        Run first = run(s, "cron-trigger-create", name + "_f", wf, "--pattern", "0 3 * * *", "--first-time", "2030-01-01 00:00");
+        assertThat(first.out()).contains("a first execution time is not supported");
+        Run badPattern = run(s, "cron-trigger-create", name + "_p", wf, "--pattern", "every day");
+        assertThat(badPattern.code()).isNotZero();
+        assertThat(badPattern.out()).contains("cron");
+        Run events = run(s, "event-trigger-list");
+        assertThat(events.code()).isNotZero();
+        assertThat(events.out()).contains("event triggers are not supported");
+
+        mistral(s, "cron-trigger-delete", name);
+        assertThat(mistral(s, "cron-trigger-list", "-f", "value", "-c", "Name")).doesNotContain(name);
+        assertThat(run(s, "cron-trigger-get", name).out()).contains("trigger '" + name + "' does not exist");
+    }
+
     private static List<String> lines(String out) {
         return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     }
