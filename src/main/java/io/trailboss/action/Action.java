@@ -8,6 +8,11 @@ import java.util.Map;
 public interface Action {
     String name();
 
+    /** What the action does, in a sentence (listed by the Mistral API's actions). */
+    default String description() {
+        return "";
+    }
+
     /** Declared parameters: required ones have no default. Inputs not declared here are refused. */
     List<InputParam> parameters();
 

@@ -72,6 +72,11 @@ public final class AnsibleAction implements Action {
     }
 
     @Override
+    public String description() {
+        return "Runs an Ansible playbook on the selected targets, as a job.";
+    }
+
+    @Override
     public String name() {
         return "ansible";
     }

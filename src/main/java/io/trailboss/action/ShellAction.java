@@ -57,6 +57,11 @@ public final class ShellAction implements Action {
     }
 
     @Override
+    public String description() {
+        return "Runs a shell script on the job's target (or the server), as a job.";
+    }
+
+    @Override
     public String name() {
         return "shell";
     }

@@ -30,6 +30,9 @@ public final class StandardActions {
 
         public String name() { return "std.noop"; }
 
+        @Override
+        public String description() { return "Does nothing and succeeds."; }
+
         public List<InputParam> parameters() { return List.of(); }
 
         public ActionResult run(Map<String, Object> input, ActionContext context) {
@@ -41,6 +44,9 @@ public final class StandardActions {
         public boolean instant() { return true; }
 
         public String name() { return "std.echo"; }
+
+        @Override
+        public String description() { return "Answers its 'output' input as its result."; }
 
         public List<InputParam> parameters() { return List.of(optional("output", null)); }
 
@@ -54,6 +60,9 @@ public final class StandardActions {
 
         public String name() { return "std.fail"; }
 
+        @Override
+        public String description() { return "Fails, with 'error_data' as its error."; }
+
         public List<InputParam> parameters() { return List.of(optional("error_data", null)); }
 
         public ActionResult run(Map<String, Object> input, ActionContext context) {
@@ -64,6 +73,9 @@ public final class StandardActions {
 
     static final class Sleep implements Action {
         public String name() { return "std.sleep"; }
+
+        @Override
+        public String description() { return "Waits 'seconds' seconds, then succeeds."; }
 
         @Override
         public boolean rerunAfterNodeLoss() { return true; }
@@ -88,6 +100,9 @@ public final class StandardActions {
 
         public String name() { return "std.async_noop"; }
 
+        @Override
+        public String description() { return "Does nothing and waits until it is completed through the API."; }
+
         public List<InputParam> parameters() { return List.of(); }
 
         public ActionResult run(Map<String, Object> input, ActionContext context) {
@@ -103,6 +118,9 @@ public final class StandardActions {
                 .build();
 
         public String name() { return "std.http"; }
+
+        @Override
+        public String description() { return "Sends an HTTP request; a status of 400 or more fails it, with the response as its output."; }
 
         @Override
         public boolean rerunAfterNodeLoss() { return true; }

@@ -62,14 +62,17 @@ final class MistralRoutes {
             ctx.status(204);
         }, Access.OPERATOR);
 
+        registerEnvironments(r);
+        registerActions(r);
+        registerTriggers(r);
+
         r.post(BASE + "/executions", ctx -> {
             Map<String, Object> body = Bodies.object(ctx, Set.of("workflow_name", "workflow_id", "workflow_namespace", "input", "params", "description", "id", "source_execution_id"));
             String wf = body.get("workflow_id") instanceof String id ? id : Bodies.string(body, "workflow_name", true);
             Map<String, Object> params = jsonObject(body.get("params"), "params");
             Object env = params.get("env");
             Object taskName = params.get("task_name");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> envMap = env instanceof Map<?, ?> m ? (Map<String, Object>) m : env instanceof String s ? jsonObject(s, "params.env") : Map.of();
+            Map<String, Object> envMap = envOf(env);
             Execution e = tb.engine().start(new StartRequest(wf, io.trailboss.engine.SealedInputs.refuseIn(jsonObject(body.get("input"), "input")), envMap,
                     Bodies.string(body, "description", false), taskName instanceof String t ? t : null));
             ctx.status(201).json(execution(e));
@@ -171,6 +174,205 @@ final class MistralRoutes {
             TaskExecution t = taskExecution(c.job().taskExecutionId());
             ctx.json(action(c.job(), t, execution(t.executionId())));
         }, Access.OPERATOR);
+    }
+
+    private static final Set<String> ENVIRONMENT_FIELDS = Set.of("name", "description", "variables", "scope");
+
+    private void registerEnvironments(RoutesConfig r) {
+        r.post(BASE + "/environments", ctx -> {
+            Security.requireGlobalOperator(ctx, "create an environment", "environments are global: any execution may be started with one");
+            Map<String, Object> body = Bodies.object(ctx, ENVIRONMENT_FIELDS);
+            ctx.status(201).json(environment(tb.environments().create(Bodies.string(body, "name", true), Bodies.string(body, "description", false),
+                    jsonObject(body.get("variables"), "variables"), Bodies.string(body, "scope", false))));
+        }, Access.OPERATOR);
+        r.put(BASE + "/environments", ctx -> {
+            Security.requireGlobalOperator(ctx, "change an environment", "environments are global: any execution may be started with one");
+            Map<String, Object> body = Bodies.object(ctx, ENVIRONMENT_FIELDS);
+            ctx.json(environment(tb.environments().update(Bodies.string(body, "name", true), Bodies.string(body, "description", false),
+                    body.get("variables") == null ? null : jsonObject(body.get("variables"), "variables"), Bodies.string(body, "scope", false))));
+        }, Access.OPERATOR);
+        r.get(BASE + "/environments", ctx -> ctx.json(Map.of("environments",
+                tb.environments().list(Bodies.intParam(ctx, "limit", 100, 1, 1000)).stream().map(MistralRoutes::environment).toList())), Access.VIEWER);
+        r.get(BASE + "/environments/{name}", ctx -> ctx.json(environment(tb.environments().get(ctx.pathParam("name")))), Access.VIEWER);
+        r.delete(BASE + "/environments/{name}", ctx -> {
+            Security.requireGlobalOperator(ctx, "delete an environment", "environments are global: any execution may be started with one");
+            tb.environments().delete(ctx.pathParam("name"));
+            ctx.status(204);
+        }, Access.OPERATOR);
+    }
+
+    private static Map<String, Object> environment(io.trailboss.environment.Environment e) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", e.id());
+        v.put("name", e.name());
+        v.put("description", e.description());
+        v.put("variables", Json.write(e.variables()));
+        v.put("scope", e.scope());
+        v.put("project_id", "<default-project>");
+        v.put("created_at", time(e.createdAt()));
+        v.put("updated_at", time(e.updatedAt()));
+        return v;
+    }
+
+    /**
+     * The env of a new execution: a JSON object (or its text), or, as Mistral allows, the name of a stored
+     * environment, whose variables it then gets (a copy: a later change of the environment does not reach it).
+     */
+    private Map<String, Object> envOf(Object env) {
+        if (env == null) return Map.of();
+        if (env instanceof String name && !name.isBlank() && !name.trim().startsWith("{")) {
+            return tb.environments().find(name).orElseThrow(() -> ApiException.badRequest("params.env", "environment '" + name + "' does not exist")).variables();
+        }
+        return jsonObject(env, "params.env");
+    }
+
+    private static final Set<String> RUN_PARAMS = Set.of("run_sync", "save_result", "target");
+
+    private void registerActions(RoutesConfig r) {
+        r.get(BASE + "/actions", ctx -> ctx.json(Map.of("actions", tb.engine().actions().all().stream()
+                .sorted(java.util.Comparator.comparing(io.trailboss.action.Action::name)).map(MistralRoutes::action).toList())), Access.VIEWER);
+        r.get(BASE + "/actions/{name}", ctx -> ctx.json(action(tb.engine().actions().find(ctx.pathParam("name"))
+                .orElseThrow(() -> new NotFoundException("action '" + ctx.pathParam("name") + "' does not exist")))), Access.VIEWER);
+        r.post(BASE + "/action_executions", ctx -> {
+            Security.requireGlobalOperator(ctx, "run an action directly", "it runs inside the server, outside any target's scope");
+            Map<String, Object> body = Bodies.object(ctx, Set.of("name", "input", "params", "workflow_namespace", "description"));
+            String name = Bodies.string(body, "name", true);
+            Map<String, Object> params = jsonObject(body.get("params"), "params");
+            for (String k : params.keySet()) {
+                if (!RUN_PARAMS.contains(k)) throw ApiException.badRequest("params." + k, "param '" + k + "' is not supported (run_sync and save_result are)");
+            }
+            if (params.get("target") != null) {
+                throw ApiException.badRequest("params.target", "a directly run action runs inside the server; it cannot be sent to an executor");
+            }
+            if (Boolean.TRUE.equals(params.get("save_result"))) {
+                throw ApiException.badRequest("params.save_result", "Trailboss does not keep the result of a directly run action, nor run one asynchronously:"
+                        + " run it without --save-result (it runs synchronously) or as a task of a workflow");
+            }
+            if (params.get("run_sync") != null && !(params.get("run_sync") instanceof Boolean)) throw ApiException.badRequest("params.run_sync", "'run_sync' must be true or false");
+            var outcome = tb.directActions().run(name, io.trailboss.engine.SealedInputs.refuseIn(jsonObject(body.get("input"), "input")));
+            ctx.status(201).json(actionRun(outcome));
+        }, Access.OPERATOR);
+    }
+
+    private static Map<String, Object> action(io.trailboss.action.Action a) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", a.name());
+        v.put("name", a.name());
+        v.put("namespace", "");
+        v.put("is_system", true);
+        v.put("input", String.join(", ", a.parameters().stream().map(p -> p.required() ? p.name() : p.name() + "=" + pythonLiteral(p.defaultValue())).toList()));
+        v.put("description", a.description());
+        v.put("tags", List.of());
+        v.put("scope", "public");
+        v.put("project_id", "<default-project>");
+        v.put("created_at", null);
+        v.put("updated_at", null);
+        return v;
+    }
+
+    /** A default value as Mistral prints an action's input (Python's literals). */
+    private static String pythonLiteral(Object value) {
+        if (value == null) return "None";
+        if (value instanceof Boolean b) return b ? "True" : "False";
+        if (value instanceof String s) return '"' + s + '"';
+        return value instanceof Number ? value.toString() : Json.write(value);
+    }
+
+    private static Map<String, Object> actionRun(io.trailboss.engine.DirectActions.Outcome o) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", o.id());
+        v.put("name", o.action());
+        v.put("workflow_name", null);
+        v.put("workflow_namespace", "");
+        v.put("task_name", null);
+        v.put("task_execution_id", null);
+        v.put("state", o.succeeded() ? "SUCCESS" : "ERROR");
+        v.put("state_info", o.error());
+        v.put("tags", List.of());
+        v.put("accepted", true);
+        v.put("input", Json.write(o.input()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("result", o.succeeded() ? o.output() : (o.output() != null ? o.output() : o.error()));
+        v.put("output", Json.write(out));
+        v.put("params", Json.write(Map.of("run_sync", true, "save_result", false)));
+        v.put("description", "");
+        v.put("created_at", time(o.startedAt()));
+        v.put("updated_at", time(o.finishedAt()));
+        v.put("project_id", "<default-project>");
+        return v;
+    }
+
+    private static final Set<String> CRON_TRIGGER_FIELDS = Set.of("name", "pattern", "workflow_name", "workflow_id", "workflow_namespace", "workflow_input",
+            "workflow_params", "first_execution_time", "remaining_executions");
+
+    /**
+     * Cron triggers are Trailboss's cron triggers of a workflow, their runs allowed to overlap as Mistral's do.
+     * A first time and a count have no counterpart: they are refused, never dropped.
+     */
+    private void registerTriggers(RoutesConfig r) {
+        r.post(BASE + "/cron_triggers", ctx -> {
+            Map<String, Object> body = Bodies.object(ctx, CRON_TRIGGER_FIELDS);
+            String name = Bodies.string(body, "name", true);
+            if (body.get("first_execution_time") != null) {
+                throw ApiException.badRequest("first_execution_time", "a first execution time is not supported: Trailboss's cron triggers fire on their pattern only");
+            }
+            if (body.get("remaining_executions") != null) {
+                throw ApiException.badRequest("remaining_executions", "a count of executions is not supported: Trailboss's cron triggers fire until deleted or paused");
+            }
+            if (!jsonObject(body.get("workflow_params"), "workflow_params").isEmpty()) {
+                throw ApiException.badRequest("workflow_params", "workflow params (env) are not supported on cron triggers: give the workflow input only");
+            }
+            String pattern = Bodies.string(body, "pattern", true);
+            String wf = body.get("workflow_id") instanceof String id ? tb.catalog().find(id).map(Workflow::name)
+                    .orElseThrow(() -> ApiException.badRequest("workflow_id", "workflow '" + id + "' does not exist")) : Bodies.string(body, "workflow_name", true);
+            if (tb.triggers().list().stream().anyMatch(t -> t.name().equals(name))) throw new io.trailboss.engine.ConflictException("trigger '" + name + "' already exists");
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("cron", pattern);
+            spec.put("workflow", wf);
+            spec.put("overlap", "allow");
+            spec.put("input", jsonObject(body.get("workflow_input"), "workflow_input"));
+            ctx.status(201).json(cronTrigger(tb.triggers().save(name, spec).trigger()));
+        }, Access.OPERATOR);
+        r.get(BASE + "/cron_triggers", ctx -> ctx.json(Map.of("cron_triggers", tb.triggers().list().stream()
+                .filter(t -> t.kind() == io.trailboss.trigger.Trigger.Kind.CRON && t.workflow() != null).map(this::cronTrigger).toList())), Access.VIEWER);
+        r.get(BASE + "/cron_triggers/{name}", ctx -> ctx.json(cronTrigger(cronTrigger(ctx.pathParam("name")))), Access.VIEWER);
+        r.delete(BASE + "/cron_triggers/{name}", ctx -> {
+            tb.triggers().delete(cronTrigger(ctx.pathParam("name")).name());
+            ctx.status(204);
+        }, Access.OPERATOR);
+        // reads say why there are none; writes are not routes at all (404 naming the endpoint), as no write here can succeed
+        for (String path : List.of(BASE + "/event_triggers", BASE + "/event_triggers/{id}")) {
+            r.get(path, ctx -> {
+                throw new ApiException(501, null, "event triggers are not supported: Trailboss starts workflows on events through webhook triggers (/api/v1/triggers)");
+            }, Access.VIEWER);
+        }
+    }
+
+    private io.trailboss.trigger.Trigger cronTrigger(String name) {
+        io.trailboss.trigger.Trigger t = tb.triggers().get(name);
+        if (t.kind() != io.trailboss.trigger.Trigger.Kind.CRON || t.workflow() == null) {
+            throw new NotFoundException("trigger '" + name + "' is not a cron trigger of a workflow: manage it with /api/v1/triggers");
+        }
+        return t;
+    }
+
+    private Map<String, Object> cronTrigger(io.trailboss.trigger.Trigger t) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", t.name());
+        v.put("name", t.name());
+        v.put("pattern", t.cron());
+        v.put("workflow_name", t.workflow());
+        v.put("workflow_id", tb.catalog().find(t.workflow()).map(Workflow::id).orElse(null));
+        v.put("workflow_input", Json.write(t.input()));
+        v.put("workflow_params", "{}");
+        v.put("scope", "private");
+        v.put("first_execution_time", null);
+        v.put("next_execution_time", t.paused() ? null : time(t.nextFireAt()));
+        v.put("remaining_executions", null);
+        v.put("project_id", "<default-project>");
+        v.put("created_at", time(t.createdAt()));
+        v.put("updated_at", time(t.updatedAt()));
+        return v;
     }
 
     private static final Set<String> LIST_PARAMS = Set.of("limit", "marker", "sort_keys", "sort_dirs", "fields", "workflow_name", "state", "nulls");

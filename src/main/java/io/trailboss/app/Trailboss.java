@@ -30,6 +30,8 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.operation.Runs runs;
     private final io.trailboss.lifecycle.Lifecycles lifecycles;
     private final io.trailboss.trigger.Triggers triggers;
+    private final io.trailboss.environment.Environments environments;
+    private final io.trailboss.engine.DirectActions directActions;
     private final io.trailboss.monitor.Metrics metrics;
     private final io.trailboss.monitor.Node node;
     private final io.trailboss.monitor.Health health;
@@ -74,6 +76,8 @@ public final class Trailboss implements AutoCloseable {
         this.runs = new io.trailboss.operation.Runs(engine, targets, operations);
         this.lifecycles = new io.trailboss.lifecycle.Lifecycles(engine.jdbi(), clock, targets, operations, runs, queries);
         this.triggers = new io.trailboss.trigger.Triggers(engine.jdbi(), clock, runs, operations, secrets);
+        this.environments = new io.trailboss.environment.Environments(engine.jdbi(), clock);
+        this.directActions = new io.trailboss.engine.DirectActions(actions, clock);
         this.metrics = new io.trailboss.monitor.Metrics(database, engine, localRunner);
         engine.addListener(metrics);
         localRunner.observeStarts(metrics);
@@ -203,6 +207,16 @@ public final class Trailboss implements AutoCloseable {
     /** Cron and webhook triggers. */
     public io.trailboss.trigger.Triggers triggers() {
         return triggers;
+    }
+
+    /** Named environments (variables an execution is started with by name). */
+    public io.trailboss.environment.Environments environments() {
+        return environments;
+    }
+
+    /** Actions run at once outside any workflow (Mistral's run-action). */
+    public io.trailboss.engine.DirectActions directActions() {
+        return directActions;
     }
 
     /** Ansible recordings (ARA's objects). */

@@ -28,6 +28,11 @@ public final class ManualAction implements Action {
     }
 
     @Override
+    public String description() {
+        return "A manual step: waits until a person completes it in the inbox.";
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

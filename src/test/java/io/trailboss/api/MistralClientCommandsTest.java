@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -146,6 +147,107 @@ class MistralClientCommandsTest {
         mistral(s, "task-rerun", taskId, "--env", "{\"k\": \"v\"}");
         await().atMost(Duration.ofSeconds(30)).until(() -> lines(mistral(s, "task-list", ids.get(0), "-f", "value", "-c", "State")).equals(List.of("SUCCESS", "SUCCESS")));
         assertThat(mistral(s, "execution-get", ids.get(0), "-f", "value", "-c", "State").trim()).isEqualTo("SUCCESS");
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"h2", "postgres"})
+    void environments_are_stored_changed_listed_deleted_and_give_an_execution_its_env_by_name(String db) throws Exception {
+        TestServer s = server(db);
+        String env = "env_" + db;
+        Path json = file("{\"name\": \"" + env + "\", \"description\": \"staging\", \"variables\": {\"greeting\": \"hello\", \"n\": 2}}");
+        assertThat(mistral(s, "environment-create", json.toString(), "-f", "value", "-c", "Scope").trim()).isEqualTo("private");
+        assertThat(Json.read(mistral(s, "environment-get", env, "-f", "value", "-c", "Variables"))).isEqualTo(Map.of("greeting", "hello", "n", 2));
+        Run twice = run(s, "environment-create", json.toString());
+        assertThat(twice.code()).isNotZero();
+        assertThat(twice.out()).contains("environment '" + env + "' already exists");
+        Path yaml = file("name: " + env + "\ndescription: production\nvariables:\n  greeting: howdy\n");
+        assertThat(mistral(s, "environment-update", yaml.toString(), "-f", "value", "-c", "Description").trim()).isEqualTo("production");
+        assertThat(Json.read(mistral(s, "environment-get", env, "-f", "value", "-c", "Variables"))).isEqualTo(Map.of("greeting", "howdy"));
+        assertThat(mistral(s, "environment-list", "-f", "value", "-c", "Name", "-c", "Description")).contains(env + " production");
+
+        String wf = "cmd_env_" + db;
+        mistral(s, "workflow-create", file("""
+                version: '2.0'
+                %s:
+                  tasks:
+                    say:
+                      action: std.echo output="{{ env().greeting }}"
+                      publish:
+                        said: "{{ task().result }}"
+                """.formatted(wf)).toString());
+        String id = mistral(s, "execution-create", wf, "{}", "{\"env\": \"" + env + "\"}", "-f", "value", "-c", "ID").trim();
+        await().atMost(Duration.ofSeconds(30)).until(() -> mistral(s, "execution-get", id, "-f", "value", "-c", "State").trim().equals("SUCCESS"));
+        assertThat(Json.read(mistral(s, "execution-get-output", id))).isEqualTo(Map.of("said", "howdy"));
+        Run unknown = run(s, "execution-create", wf, "{}", "{\"env\": \"no_such_env\"}");
+        assertThat(unknown.code()).isNotZero();
+        assertThat(unknown.out()).contains("environment 'no_such_env' does not exist");
+
+        mistral(s, "environment-delete", env);
+        assertThat(mistral(s, "environment-list", "-f", "value", "-c", "Name")).doesNotContain(env);
+        Run gone = run(s, "environment-get", env);
+        assertThat(gone.code()).isNotZero();
+        assertThat(gone.out()).contains("environment '" + env + "' does not exist");
+    }
+
+    @Test
+    void actions_are_listed_and_std_actions_run_directly_but_not_jobs_on_targets() throws Exception {
+        TestServer s = server("h2");
+        assertThat(mistral(s, "action-list", "-f", "value", "-c", "Name")).contains("std.echo", "std.http", "shell", "ansible");
+        assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Input").trim()).isEqualTo("output=None");
+        assertThat(mistral(s, "action-get", "std.http", "-f", "value", "-c", "Input")).startsWith("url, method=\"GET\"");
+        assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Is system").trim()).isEqualTo("True");
+        assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Description")).contains("'output'");
+        assertThat(Json.read(mistral(s, "run-action", "std.echo", "{\"output\": \"hello\"}"))).isEqualTo(Map.of("result", "hello"));
+        assertThat(Json.read(mistral(s, "run-action", "std.echo", "{\"output\": {\"n\": 1}}", "--run-sync"))).isEqualTo(Map.of("result", Map.of("n", 1)));
+        assertThat(Json.read(mistral(s, "run-action", "std.fail", "{\"error_data\": \"broken\"}"))).isEqualTo(Map.of("result", "broken"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> http = (Map<String, Object>) ((Map<String, Object>) Json.read(mistral(s, "run-action", "std.http", "{\"url\": \"" + s.base + "/mistral\"}"))).get("result");
+        assertThat(http).containsEntry("status", 200);
+
+        Run shell = run(s, "run-action", "shell", "{\"script\": \"id\"}");
+        assertThat(shell.code()).isNotZero();
+        assertThat(shell.out()).contains("action 'shell' cannot be run directly").contains("job on targets");
+        Run saved = run(s, "run-action", "std.noop", "-s");
+        assertThat(saved.code()).isNotZero();
+        assertThat(saved.out()).contains("does not keep the result of a directly run action");
+        Run badInput = run(s, "run-action", "std.echo", "{\"nope\": 1}");
+        assertThat(badInput.out()).contains("has no input 'nope'");
+        Run missing = run(s, "action-get", "std.nothing");
+        assertThat(missing.out()).contains("action 'std.nothing' does not exist");
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"h2", "postgres"})
+    void cron_triggers_are_trailboss_cron_triggers_and_what_has_no_counterpart_is_refused(String db) throws Exception {
+        TestServer s = server(db);
+        String wf = "cmd_cron_" + db;
+        mistral(s, "workflow-create", file(GREET.formatted(wf)).toString());
+        String name = "nightly_" + db;
+        assertThat(mistral(s, "cron-trigger-create", name, wf, "{\"name\": \"cron\"}", "--pattern", "0 3 * * *", "-f", "value", "-c", "Pattern").trim()).isEqualTo("0 3 * * *");
+        assertThat(mistral(s, "cron-trigger-get", name, "-f", "value", "-c", "Workflow").trim()).isEqualTo(wf);
+        assertThat(mistral(s, "cron-trigger-get", name, "-f", "value", "-c", "Next execution time").trim()).matches("\\d{4}-\\d{2}-\\d{2} 03:00:00");
+        assertThat(mistral(s, "cron-trigger-list", "-f", "value", "-c", "Name")).contains(name);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> input = (Map<String, Object>) s.get("/api/v1/triggers/" + name).map().get("input");
+        assertThat(input).isEqualTo(Map.of("name", "cron"));
+        Run twice = run(s, "cron-trigger-create", name, wf, "--pattern", "0 3 * * *");
+        assertThat(twice.code()).isNotZero();
+        assertThat(twice.out()).contains("trigger '" + name + "' already exists");
+        Run counted = run(s, "cron-trigger-create", name + "_n", wf, "--pattern", "0 3 * * *", "--count", "3");
+        assertThat(counted.code()).isNotZero();
+        assertThat(counted.out()).contains("a count of executions is not supported");
+        Run first = run(s, "cron-trigger-create", name + "_f", wf, "--pattern", "0 3 * * *", "--first-time", "2030-01-01 00:00");
+        assertThat(first.out()).contains("a first execution time is not supported");
+        Run badPattern = run(s, "cron-trigger-create", name + "_p", wf, "--pattern", "every day");
+        assertThat(badPattern.code()).isNotZero();
+        assertThat(badPattern.out()).contains("cron");
+        Run events = run(s, "event-trigger-list");
+        assertThat(events.code()).isNotZero();
+        assertThat(events.out()).contains("event triggers are not supported");
+
+        mistral(s, "cron-trigger-delete", name);
+        assertThat(mistral(s, "cron-trigger-list", "-f", "value", "-c", "Name")).doesNotContain(name);
+        assertThat(run(s, "cron-trigger-get", name).out()).contains("trigger '" + name + "' does not exist");
     }
 
     private static List<String> lines(String out) {
