@@ -14,12 +14,28 @@ public final class Ids {
 
     private Ids() {}
 
+    private static long lastMillis;
+    private static long lastCounter;
+
+    /**
+     * Within one millisecond the 12 bits after the timestamp count up from a random start (RFC 9562's
+     * monotonic counter), so ids made one after the other in a process sort in that order: rows ordered
+     * by (time, id), such as the control log, keep the order things happened in.
+     */
     public static String next() {
-        long millis = System.currentTimeMillis();
+        long millis;
         long randA;
         long randB;
         synchronized (RANDOM) {
-            randA = RANDOM.nextInt(1 << 12);
+            millis = Math.max(System.currentTimeMillis(), lastMillis);
+            if (millis == lastMillis && lastCounter < (1 << 12) - 1) {
+                randA = ++lastCounter;
+            } else {
+                if (millis == lastMillis) millis++; // the counter ran out: borrow the next millisecond
+                randA = RANDOM.nextInt(1 << 11); // leaves room to count
+            }
+            lastMillis = millis;
+            lastCounter = randA;
             randB = RANDOM.nextLong();
         }
         long msb = (millis << 16) | 0x7000L | randA;
