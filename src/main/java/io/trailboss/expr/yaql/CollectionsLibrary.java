@@ -89,7 +89,7 @@ final class CollectionsLibrary {
         c.register(method("set").param("dict", Types.MAPPING).param("replacements", Types.MAPPING).noKwargs().body(call -> {
             call.ev.limitMemory(PySize.of(call.arg(0)) + PySize.of(call.arg(1)));
             PyDict d = PyDict.mutableCopy((PyDict) call.arg(0));
-            for (Map.Entry<PyKey, Object> e : ((PyDict) call.arg(1)).entrySet()) d.put(e.getKey().value, e.getValue());
+            for (PyDict.Entry e : ((PyDict) call.arg(1)).entrySet()) d.put(e.key(), e.value());
             return d.freeze();
         }));
         c.register(method("set").param("dict", Types.MAPPING).varargs("args", Types.MAPPING_RULE).noKwargs().body(call -> {
@@ -129,7 +129,7 @@ final class CollectionsLibrary {
         c.register(function("#operator_+").param("left", Types.MAPPING).param("right", Types.MAPPING).body(call -> {
             call.ev.limitMemory(PySize.of(call.arg(0)) + PySize.of(call.arg(1)));
             PyDict d = PyDict.mutableCopy((PyDict) call.arg(0));
-            for (Map.Entry<PyKey, Object> e : ((PyDict) call.arg(1)).entrySet()) d.put(e.getKey().value, e.getValue());
+            for (PyDict.Entry e : ((PyDict) call.arg(1)).entrySet()) d.put(e.key(), e.value());
             return d.freeze();
         }));
         c.register(function("isDict").param("arg", Types.ANY).body(call -> call.arg(0) instanceof PyDict));

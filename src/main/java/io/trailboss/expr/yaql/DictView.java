@@ -1,7 +1,6 @@
 package io.trailboss.expr.yaql;
 
 import java.util.Iterator;
-import java.util.Map;
 
 /**
  * {@code dict.keys()}, {@code values()} and {@code items()}: reusable views over a dictionary. Keys and items
@@ -20,20 +19,22 @@ record DictView(PyDict dict, Kind kind) implements Iterable<Object> {
 
     @Override
     public Iterator<Object> iterator() {
-        Iterator<Map.Entry<PyKey, Object>> it = dict.entries();
         return new Iterator<>() {
+            int i;
+
             @Override
             public boolean hasNext() {
-                return it.hasNext();
+                return i < dict.size();
             }
 
             @Override
             public Object next() {
-                Map.Entry<PyKey, Object> e = it.next();
+                if (i >= dict.size()) throw new java.util.NoSuchElementException();
+                int k = i++;
                 return switch (kind) {
-                    case KEYS -> e.getKey().value;
-                    case VALUES -> e.getValue();
-                    case ITEMS -> PySeq.of(e.getKey().value, e.getValue());
+                    case KEYS -> dict.keyAt(k);
+                    case VALUES -> dict.valueAt(k);
+                    case ITEMS -> PySeq.of(dict.keyAt(k), dict.valueAt(k));
                 };
             }
         };

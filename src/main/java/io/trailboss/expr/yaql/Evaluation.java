@@ -9,8 +9,14 @@ import java.util.Iterator;
 final class Evaluation {
     final YaqlOptions options;
     private final long deadline;
+    /** The values all calls of one evaluation may return, counted as the memory quota counts them. */
+    static final long MAX_BUILT_BYTES = 256L * 1024 * 1024;
+    /** The values a result may hold. */
+    static final int MAX_RESULT_VALUES = 1_000_000;
     private int steps;
     private int depth;
+    private long built;
+    private int emitted;
 
     Evaluation(YaqlOptions options) {
         this.options = options;
@@ -32,6 +38,21 @@ final class Evaluation {
 
     void exit() {
         depth--;
+    }
+
+    /** Counts a value a call returned against the evaluation's budget (each function's quota is per value). */
+    void account(long bytes) {
+        built += bytes;
+        if (built > MAX_BUILT_BYTES) {
+            throw new YaqlException("MemoryQuotaExceededException", "Expression consumed too much memory (its calls built more than " + MAX_BUILT_BYTES / (1024 * 1024) + " MB of values)");
+        }
+    }
+
+    /** Counts a value of the result. */
+    void emit() {
+        if (++emitted > MAX_RESULT_VALUES) {
+            throw new YaqlException("CollectionTooLargeException", "the result holds more than " + MAX_RESULT_VALUES + " values");
+        }
     }
 
     /** yaql's limit_memory_usage for a total of bytes. */

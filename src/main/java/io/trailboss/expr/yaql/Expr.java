@@ -58,7 +58,24 @@ sealed interface Expr permits Expr.Const, Expr.Call, Expr.Var, Expr.Wrap, Expr.P
 
         @Override
         public Object eval(Object receiver, YaqlContext context, Evaluation ev) {
-            return Runner.callSite(this, receiver, context, ev);
+            try {
+                return Runner.callSite(this, receiver, context, ev);
+            } catch (YaqlException e) {
+                throw e.locate(position, shownName());
+            }
+        }
+
+        /** How the call is written: an operator's symbol, or the function's name. */
+        String shownName() {
+            if (name.startsWith("#operator_")) return "operator " + name.substring("#operator_".length());
+            if (name.startsWith("#unary_operator_")) return "operator " + name.substring("#unary_operator_".length());
+            if (name.equals("*equal")) return "operator =";
+            if (name.equals("*not_equal")) return "operator !=";
+            if (name.equals("#indexer")) return "[]";
+            if (name.equals("#list")) return "list literal";
+            if (name.equals("#map")) return "dict literal";
+            if (name.equals("#call")) return "call";
+            return name + "()";
         }
 
         @Override

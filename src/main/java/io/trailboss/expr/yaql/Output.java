@@ -17,6 +17,7 @@ final class Output {
     private Output() {}
 
     static Object plain(Object o, Evaluation ev) {
+        ev.emit();
         return switch (o) {
             case null -> null;
             case String s -> s;
@@ -27,9 +28,9 @@ final class Output {
             case PyDict d -> {
                 Map<String, Object> out = new LinkedHashMap<>();
                 ev.limitIterable(new DictView(d, DictView.Kind.ITEMS));
-                for (Map.Entry<PyKey, Object> e : d.entrySet()) {
+                for (PyDict.Entry e : d.entrySet()) {
                     ev.tick();
-                    out.put(key(e.getKey().value), plain(e.getValue(), ev));
+                    out.put(key(e.key()), plain(e.value(), ev));
                 }
                 yield out;
             }

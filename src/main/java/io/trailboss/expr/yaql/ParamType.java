@@ -6,6 +6,9 @@ import java.util.function.Predicate;
  * What a function parameter accepts, as yaql's smart types say. {@link #check} runs twice: before the
  * arguments are evaluated (an unevaluated expression passes everything but a null check) and after; a
  * parameter whose check fails takes its overload out of the call. Lazy types receive the expression itself.
+ *
+ * <p>A check depends on nothing but {@link Py#typeCode} of the value: call sites remember the overload that won
+ * for the types they saw.
  */
 abstract class ParamType {
     final boolean nullable;

@@ -87,6 +87,43 @@ final class Py {
         };
     }
 
+    /**
+     * A small number for the type of a value or argument, fine enough for every parameter check: two values
+     * with the same code pass and fail the same checks (see {@link ParamType}).
+     */
+    static int typeCode(Object o) {
+        if (o == null) return 1;
+        Class<?> k = o.getClass();
+        if (k == Long.class) return 3;
+        if (k == String.class) return 6;
+        if (k == PyDict.class) return ((PyDict) o).frozen ? 9 : 10;
+        if (k == PySeq.class) return ((PySeq) o).tuple ? 7 : 8;
+        if (k == Boolean.class) return 2;
+        if (k == Double.class) return 5;
+        return switch (o) {
+            case null -> 1;
+            case Boolean b -> 2;
+            case Long l -> 3;
+            case BigInteger b -> 4;
+            case Double d -> 5;
+            case String s -> 6;
+            case PySeq s -> s.tuple ? 7 : 8;
+            case PyDict d -> d.frozen ? 9 : 10;
+            case PySet s -> 11;
+            case DictView v -> 12 + v.kind().ordinal();
+            case PyIter i -> 15;
+            case Ordering x -> 16;
+            case PyRegex r -> 17;
+            case MappingRule m -> 18;
+            case YaqlContext c -> 19;
+            case Fn f -> 20;
+            case Expr.Const c -> c.keyword() ? 21 : 22 + typeCode(c.value());
+            case Expr.Pair p -> 50;
+            case Expr e -> e.usesReceiver() ? 51 : 52;
+            default -> o == NO_VALUE ? 53 : 54;
+        };
+    }
+
     // ---- truth, equality, hashing
 
     static boolean truthy(Object o) {
@@ -120,9 +157,9 @@ final class Py {
         }
         if (a instanceof PyDict x) {
             if (!(b instanceof PyDict y) || x.size() != y.size()) return false;
-            for (Map.Entry<PyKey, Object> e : x.entrySet()) {
-                Object other = y.get(e.getKey().value, NO_VALUE);
-                if (other == NO_VALUE || !eq(e.getValue(), other)) return false;
+            for (PyDict.Entry e : x.entrySet()) {
+                Object other = y.get(e.key(), NO_VALUE);
+                if (other == NO_VALUE || !eq(e.value(), other)) return false;
             }
             return true;
         }
@@ -184,7 +221,7 @@ final class Py {
             case PyDict d -> {
                 if (!d.frozen) throw YaqlException.typeError("unhashable type: 'dict'");
                 int h = 0;
-                for (Map.Entry<PyKey, Object> e : d.entrySet()) h ^= e.getKey().hash * 31 + fastHash(e.getValue());
+                for (PyDict.Entry e : d.entrySet()) h ^= e.hash() * 31 + fastHash(e.value());
                 yield h;
             }
             case PySet s -> {
@@ -304,10 +341,10 @@ final class Py {
             case PyDict d -> {
                 StringBuilder b = new StringBuilder("{");
                 boolean first = true;
-                for (Map.Entry<PyKey, Object> e : d.entrySet()) {
+                for (PyDict.Entry e : d.entrySet()) {
                     if (!first) b.append(", ");
                     first = false;
-                    b.append(repr(e.getKey().value)).append(": ").append(repr(e.getValue()));
+                    b.append(repr(e.key())).append(": ").append(repr(e.value()));
                 }
                 yield b.append('}').toString();
             }

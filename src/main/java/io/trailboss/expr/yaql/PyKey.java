@@ -10,6 +10,11 @@ final class PyKey {
         this.hash = Py.fastHash(value);
     }
 
+    PyKey(Object value, int hash) {
+        this.value = value;
+        this.hash = hash;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PyKey k && k.hash == hash && (k.value == value || Py.eq(k.value, value));

@@ -84,9 +84,7 @@ final class PyStr {
                     while (i < n && isSpace(cps[i])) i++;
                     if (i >= n) break;
                     if (out.size() >= max) {
-                        int end = n;
-                        while (end > i && isSpace(cps[end - 1])) end--;
-                        out.add(new String(cps, i, end - i));
+                        out.add(new String(cps, i, n - i));
                         break;
                     }
                     int j = i;
@@ -100,9 +98,7 @@ final class PyStr {
                     while (i > 0 && isSpace(cps[i - 1])) i--;
                     if (i <= 0) break;
                     if (out.size() >= max) {
-                        int start = 0;
-                        while (start < i && isSpace(cps[start])) start++;
-                        out.add(new String(cps, start, i - start));
+                        out.add(new String(cps, 0, i));
                         break;
                     }
                     int j = i;

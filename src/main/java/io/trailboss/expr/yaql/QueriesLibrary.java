@@ -626,9 +626,9 @@ final class QueriesLibrary {
 
     private static PyDict merge(PyDict d1, PyDict d2, BinaryOperator<Object> lists, BinaryOperator<Object> items, long maxLevels, Evaluation ev) {
         PyDict result = PyDict.mutable();
-        for (Map.Entry<PyKey, Object> e : d1.entrySet()) {
-            Object key = e.getKey().value;
-            Object v1 = e.getValue();
+        for (PyDict.Entry e : d1.entrySet()) {
+            Object key = e.key();
+            Object v1 = e.value();
             result.put(key, v1);
             Object v2 = d2.get(key, Py.NO_VALUE);
             if (v2 == Py.NO_VALUE) continue;
@@ -643,8 +643,8 @@ final class QueriesLibrary {
                 result.put(key, items.apply(v1, v2));
             }
         }
-        for (Map.Entry<PyKey, Object> e : d2.entrySet()) {
-            if (!result.containsKey(e.getKey().value)) result.put(e.getKey().value, e.getValue());
+        for (PyDict.Entry e : d2.entrySet()) {
+            if (!result.containsKey(e.key())) result.put(e.key(), e.value());
         }
         return result;
     }

@@ -25,6 +25,11 @@ final class Runner {
 
     private Runner() {}
 
+    /** Plans of calls whose arguments are all values, by name, arity and kind of call. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Cached> VALUE_PLANS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Cached(List<List<YaqlFunction>> layers, Plan plan) {}
+
     /** A call with arguments that may be values (delegates, call(), lambdas of functions). */
     static Object call(String name, YaqlContext context, Object[] args, Map<String, Object> kwargs, Evaluation ev, Object receiver, YaqlContext dataContext) {
         ev.tick();
@@ -33,13 +38,34 @@ final class Runner {
             boolean asMethod = receiver != Py.NO_VALUE;
             List<List<YaqlFunction>> layers = context.collect(name, asMethod);
             if (layers.isEmpty()) throw notRegistered(name, receiver);
-            Plan plan = Plan.build(name, layers, asMethod ? prepend(receiver, args) : args, kwargs, dataContext, ev, asMethod, false);
-            return execute(plan, receiver, dataContext, ev);
+            Object[] actual = asMethod ? prepend(receiver, args) : args;
+            Plan plan;
+            if (kwargs.isEmpty() && allValues(actual) && actual.length < 64) {
+                // every argument a value: the plan does not depend on them, only each call's checks do
+                String key = name + '/' + actual.length + (asMethod ? "/m" : "/f");
+                Cached cached = VALUE_PLANS.get(key);
+                if (cached != null && cached.layers == layers) {
+                    plan = cached.plan;
+                } else {
+                    Object[] placeholders = new Object[actual.length];
+                    java.util.Arrays.fill(placeholders, RECEIVER);
+                    plan = Plan.build(name, layers, placeholders, kwargs, dataContext, ev, asMethod, actual.length == 0 ? 0 : -1L >>> (64 - actual.length));
+                    VALUE_PLANS.put(key, new Cached(layers, plan));
+                }
+            } else {
+                plan = Plan.build(name, layers, actual, kwargs, dataContext, ev, asMethod, 0);
+            }
+            return execute(plan, plan.unchecked == 0 ? plan.args.clone() : actual.clone(), receiver, dataContext, ev);
         } catch (StackOverflowError e) {
             throw new YaqlException("RecursionError", "maximum recursion depth exceeded");
         } finally {
             ev.exit();
         }
+    }
+
+    private static boolean allValues(Object[] args) {
+        for (Object a : args) if (a instanceof Expr || a == Py.NO_VALUE) return false;
+        return true;
     }
 
     /** A call written in the expression: its arguments are expressions, its plan cached on the node. */
@@ -55,10 +81,12 @@ final class Runner {
             if (cached != null && cached.layers() == layers && cached.asMethod() == asMethod) {
                 plan = cached.plan();
             } else {
-                plan = Plan.build(site.name, layers, asMethod ? prepend(RECEIVER, site.args) : site.args, Map.of(), context, ev, asMethod, asMethod);
+                plan = Plan.build(site.name, layers, asMethod ? prepend(RECEIVER, site.args) : site.args, Map.of(), context, ev, asMethod, asMethod ? 1 : 0);
                 site.cached = new Expr.Call.Cached(layers, asMethod, plan);
             }
-            return execute(plan, receiver, context, ev);
+            Object[] values = plan.args.clone();
+            if (asMethod) values[0] = receiver;
+            return execute(plan, values, receiver, context, ev);
         } catch (StackOverflowError e) {
             throw new YaqlException("RecursionError", "maximum recursion depth exceeded");
         } finally {
@@ -117,9 +145,26 @@ final class Runner {
     }
 
     /** The result of matching overloads against arguments as written: the candidates, level by level. */
-    record Plan(String name, Object[] args, Map<String, Object> kwargs, List<Candidate[]> levels, boolean receiverUnchecked) {
+    static final class Plan {
+        final String name;
+        final Object[] args;
+        final Map<String, Object> kwargs;
+        final List<Candidate[]> levels;
+        /** The positions (a bit each) whose values every call checks: the plan was made without them. */
+        final long unchecked;
+        /** The overload that won for the last argument types seen here (a benign race). */
+        volatile Winner winner;
+
+        Plan(String name, Object[] args, Map<String, Object> kwargs, List<Candidate[]> levels, long unchecked) {
+            this.name = name;
+            this.args = args;
+            this.kwargs = kwargs;
+            this.levels = levels;
+            this.unchecked = unchecked;
+        }
+
         static Plan build(String name, List<List<YaqlFunction>> layers, Object[] args, Map<String, Object> kwargs, YaqlContext context,
-                Evaluation ev, boolean asMethod, boolean receiverUnchecked) {
+                Evaluation ev, boolean asMethod, long unchecked) {
             Boolean noKwargs = null;
             List<Candidate[]> levels = new ArrayList<>(layers.size());
             for (List<YaqlFunction> layer : layers) {
@@ -138,24 +183,34 @@ final class Runner {
                         throw new YaqlException(asMethod ? "AmbiguousMethodException" : "AmbiguousFunctionException",
                                 "Ambiguous " + (asMethod ? "method" : "function") + " \"" + name + "\"");
                     }
-                    Candidate c = mapArgs(f, args, kwargs, context, ev, receiverUnchecked);
+                    Candidate c = mapArgs(f, args, kwargs, context, ev, unchecked);
                     if (c == null) continue;
                     if (level == null) level = new ArrayList<>(layer.size());
                     level.add(c);
                 }
                 if (level != null) levels.add(level.toArray(new Candidate[0]));
             }
-            return new Plan(name, args, kwargs, levels, receiverUnchecked);
+            return new Plan(name, args, kwargs, levels, unchecked);
         }
     }
 
-    private static Object execute(Plan plan, Object receiver, YaqlContext context, Evaluation ev) {
-        Object[] values = plan.args.clone();
+    /** For arguments of these types ({@link Py#typeCode} of each), this overload wins. */
+    private record Winner(long types, YaqlFunction function) {}
+
+    /**
+     * The argument types as one number, or -1 when there are too many arguments to say. Every parameter type's
+     * check depends on the value's type code alone, so equal codes choose the same overload.
+     */
+    private static long typeCodes(Object[] values) {
+        if (values.length > 9) return -1;
+        long code = 0;
+        for (Object v : values) code = (code << 6) | Py.typeCode(v);
+        return code;
+    }
+
+    private static Object execute(Plan plan, Object[] values, Object receiver, YaqlContext context, Evaluation ev) {
         List<Candidate[]> levels = plan.levels;
-        if (plan.receiverUnchecked) {
-            values[0] = receiver;
-            levels = withReceiver(levels, receiver, context, ev);
-        }
+        if (plan.unchecked != 0) levels = checked(levels, plan.unchecked, values, context, ev);
         Candidate first = null;
         for (Candidate[] level : levels) {
             for (Candidate c : level) {
@@ -176,6 +231,15 @@ final class Runner {
             }
         }
 
+        long types = kwValues.isEmpty() ? typeCodes(values) : -1;
+        Winner known = plan.winner;
+        if (types >= 0 && known != null && known.types == types) {
+            Object result = positional(known.function, values).run(receiver, context, ev);
+            long size = PySize.of(result);
+            ev.limitMemory(size);
+            ev.account(size);
+            return result;
+        }
         Invocation winner = null;
         Candidate winnerCandidate = null;
         for (Candidate[] level : levels) {
@@ -192,27 +256,42 @@ final class Runner {
             if (winner != null) break;
         }
         if (winner == null) throw notFound(plan.name, receiver, values);
+        YaqlFunction f = winner.function;
+        if (types >= 0 && f.varargs == null && f.varkw == null && !f.hasKeywordOnly) plan.winner = new Winner(types, f);
         Object result = winner.run(receiver, context, ev);
-        ev.limitMemory(result);
+        long size = PySize.of(result);
+        ev.limitMemory(size);
+        ev.account(size);
         return result;
     }
 
-    /** The candidates of a shared plan whose first parameter accepts this receiver. */
-    private static List<Candidate[]> withReceiver(List<Candidate[]> levels, Object receiver, YaqlContext context, Evaluation ev) {
+    /** The candidates of a shared plan whose parameters accept the values at the positions it left unchecked. */
+    private static List<Candidate[]> checked(List<Candidate[]> levels, long unchecked, Object[] values, YaqlContext context, Evaluation ev) {
         List<Candidate[]> out = null;
         for (int l = 0; l < levels.size(); l++) {
             Candidate[] level = levels.get(l);
             int kept = 0;
-            for (Candidate c : level) if (c.positional[0].type().check(receiver, context, ev)) kept++;
+            boolean[] keep = new boolean[level.length];
+            for (int k = 0; k < level.length; k++) {
+                keep[k] = accepts(level[k], unchecked, values, context, ev);
+                if (keep[k]) kept++;
+            }
             if (kept == level.length && out == null) continue;
             if (out == null) out = new ArrayList<>(levels.subList(0, l));
             if (kept == 0) continue;
             Candidate[] filtered = new Candidate[kept];
-            int k = 0;
-            for (Candidate c : level) if (c.positional[0].type().check(receiver, context, ev)) filtered[k++] = c;
+            int j = 0;
+            for (int k = 0; k < level.length; k++) if (keep[k]) filtered[j++] = level[k];
             out.add(filtered);
         }
         return out == null ? levels : out;
+    }
+
+    private static boolean accepts(Candidate c, long unchecked, Object[] values, YaqlContext context, Evaluation ev) {
+        for (int i = 0; i < values.length && i < 64; i++) {
+            if ((unchecked & (1L << i)) != 0 && !c.positional[i].type().check(values[i], context, ev)) return false;
+        }
+        return true;
     }
 
     /** Named arguments out of the positional ones: {@code name => value} with a bare name on the left. */
@@ -244,7 +323,7 @@ final class Runner {
     }
 
     /** yaql's map_args: which parameter each argument as written would go to, or null when none can. */
-    private static Candidate mapArgs(YaqlFunction f, Object[] args, Map<String, Object> kwargsIn, YaqlContext context, Evaluation ev, boolean receiverUnchecked) {
+    private static Candidate mapArgs(YaqlFunction f, Object[] args, Map<String, Object> kwargsIn, YaqlContext context, Evaluation ev, long unchecked) {
         Map<String, Object> kwargs = kwargsIn.isEmpty() ? kwargsIn : new LinkedHashMap<>(kwargsIn);
         Param[] positional = new Param[args.length];
         if (f.varargs != null) java.util.Arrays.fill(positional, f.varargs);
@@ -279,8 +358,8 @@ final class Runner {
         long lazyPositions = 0;
         for (int i = 0; i < args.length; i++) {
             if (positional[i] == null) return null;
-            // the receiver of a shared plan is checked for each call (withReceiver)
-            if (i == 0 && receiverUnchecked) continue;
+            // a shared plan leaves these to each call (checked)
+            if (i < 64 && (unchecked & (1L << i)) != 0) continue;
             Object value = args[i] == Py.NO_VALUE ? positional[i].defaultValue() : args[i];
             if (!positional[i].type().check(value, context, ev)) return null;
         }
@@ -366,6 +445,12 @@ final class Runner {
             else return null;
             if (!p.type().check(v, context, ev)) return null;
         }
+        return positional(f, args);
+    }
+
+    /** The invocation of a function of positional parameters whose checks passed (or are known to pass). */
+    private static Invocation positional(YaqlFunction f, Object[] args) {
+        Param[] params = f.params;
         Object[] values = new Object[params.length];
         for (int k = 0; k < params.length; k++) {
             int pos = params[k].position();

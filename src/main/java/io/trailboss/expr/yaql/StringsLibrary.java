@@ -48,9 +48,9 @@ final class StringsLibrary {
         c.register(method("replace").param("string", Types.STRING).param("replacements", Types.MAPPING).param("count", Types.INT, -1L)
                 .body(call -> {
                     String s = call.str(0);
-                    for (Map.Entry<PyKey, Object> e : ((PyDict) call.arg(1)).entrySet()) {
-                        String from = (String) call.delegate("str", e.getKey().value);
-                        String to = (String) call.delegate("str", e.getValue());
+                    for (PyDict.Entry e : ((PyDict) call.arg(1)).entrySet()) {
+                        String from = (String) call.delegate("str", e.key());
+                        String to = (String) call.delegate("str", e.value());
                         s = PyStr.replace(s, from, to, call.lng(2));
                     }
                     return s;

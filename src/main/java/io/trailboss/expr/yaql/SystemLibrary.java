@@ -86,10 +86,10 @@ final class SystemLibrary {
         PySeq args = (PySeq) call.arg(1);
         PyDict kwargs = (PyDict) call.arg(2);
         Map<String, Object> named = new java.util.LinkedHashMap<>();
-        for (Map.Entry<PyKey, Object> e : kwargs.entrySet()) {
-            Object k = e.getKey().value;
+        for (PyDict.Entry e : kwargs.entrySet()) {
+            Object k = e.key();
             if (!(k instanceof String s)) throw YaqlException.typeError("expected string or bytes-like object, got '" + Py.typeName(k) + "'");
-            if (KEYWORD.matcher(s).lookingAt()) named.put(s, e.getValue());
+            if (KEYWORD.matcher(s).lookingAt()) named.put(s, e.value());
         }
         return Runner.call(call.str(0), call.context(), args.toArray(), named, call.ev, call.arg(3), call.context());
     }

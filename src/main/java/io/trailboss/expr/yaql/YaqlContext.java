@@ -44,6 +44,11 @@ public final class YaqlContext {
         return new YaqlContext(StandardLibrary.layers(options.delegates()), options);
     }
 
+    /** A context for evaluations over the given library layers. */
+    static YaqlContext over(YaqlContext library, YaqlOptions options) {
+        return new YaqlContext(library, options);
+    }
+
     /** An empty root, for the standard library's own layers. */
     static YaqlContext root() {
         return new YaqlContext(null, YaqlOptions.YAQL_TESTS);

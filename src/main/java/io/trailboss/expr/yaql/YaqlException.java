@@ -7,6 +7,8 @@ package io.trailboss.expr.yaql;
  */
 public class YaqlException extends RuntimeException {
     private final String kind;
+    private int position = -1;
+    private String at;
 
     public YaqlException(String kind, String message) {
         super(message, null, false, false);
@@ -17,9 +19,23 @@ public class YaqlException extends RuntimeException {
         return kind;
     }
 
-    /** What went wrong, led by the kind of error. */
+    /** Where in the expression (0-based character) the failing call is written, or -1 when unknown. */
+    public int position() {
+        return position;
+    }
+
+    /** The innermost call that failed claims the error: later (outer) calls leave it. */
+    YaqlException locate(int position, String at) {
+        if (this.position < 0 && position >= 0) {
+            this.position = position;
+            this.at = at;
+        }
+        return this;
+    }
+
+    /** What went wrong, led by the kind of error, and where. */
     public String describe() {
-        return kind + ": " + getMessage();
+        return kind + ": " + getMessage() + (at != null ? " (in " + at + " at position " + position + ")" : "");
     }
 
     static YaqlException typeError(String message) {
