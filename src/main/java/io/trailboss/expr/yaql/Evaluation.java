@@ -10,7 +10,7 @@ final class Evaluation {
     final YaqlOptions options;
     private final long deadline;
     /** The values all calls of one evaluation may return, counted as the memory quota counts them. */
-    static final long MAX_BUILT_BYTES = 256L * 1024 * 1024;
+    static final long MAX_BUILT_BYTES = 128L * 1024 * 1024;
     /** The values a result may hold. */
     static final int MAX_RESULT_VALUES = 1_000_000;
     private int steps;

@@ -23,7 +23,10 @@ final class Output {
             case String s -> s;
             case Boolean b -> b;
             case Long l -> l;
-            case BigInteger b -> b;
+            case BigInteger b -> {
+                Py.intString(b);
+                yield b;
+            }
             case Double d -> d;
             case PyDict d -> {
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -60,7 +63,7 @@ final class Output {
             case null -> "null";
             case Boolean b -> b ? "true" : "false";
             case Long l -> l.toString();
-            case BigInteger b -> b.toString();
+            case BigInteger b -> Py.intString(b);
             case Double d -> Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : Py.floatRepr(d);
             case PySeq s -> throw YaqlException.typeError("unhashable type: 'list'");
             case PyDict d -> throw YaqlException.typeError("unhashable type: 'dict'");

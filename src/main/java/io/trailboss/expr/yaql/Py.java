@@ -326,7 +326,7 @@ final class Py {
             case null -> "None";
             case Boolean b -> b ? "True" : "False";
             case Long l -> l.toString();
-            case BigInteger b -> b.toString();
+            case BigInteger b -> intString(b);
             case Double d -> floatRepr(d);
             case String s -> stringRepr(s);
             case PySeq s -> {
@@ -379,6 +379,17 @@ final class Py {
             case PyRegex r -> "re.compile(" + stringRepr(r.source()) + (r.flagNames().isEmpty() ? "" : ", " + r.flagNames()) + ")";
             default -> "<" + typeName(o) + " object>";
         };
+    }
+
+    /** Python 3.11 refuses to write an int of more than 4300 digits (and to read one). */
+    static final int MAX_INT_DIGITS = 4300;
+    private static final BigInteger MAX_INT_STRING = BigInteger.TEN.pow(MAX_INT_DIGITS);
+
+    static String intString(BigInteger b) {
+        if (b.abs().compareTo(MAX_INT_STRING) >= 0) {
+            throw YaqlException.valueError("Exceeds the limit (" + MAX_INT_DIGITS + " digits) for integer string conversion");
+        }
+        return b.toString();
     }
 
     static String floatRepr(double d) {

@@ -98,7 +98,7 @@ final class PyFormat {
                     default -> throw YaqlException.valueError("Unknown conversion specifier " + conv);
                 };
             }
-            return formatValue(value, spec);
+            return formatValue(value, spec, ev);
         }
 
         private Object lookup(String name) {
@@ -153,9 +153,12 @@ final class PyFormat {
     }
 
     /** Python's format(value, spec). */
-    static String formatValue(Object value, String spec) {
+    static String formatValue(Object value, String spec, Evaluation ev) {
         if (spec.isEmpty()) return Py.str(value);
         Spec s = Spec.parse(spec);
+        // the padding is built before anything could measure it
+        ev.limitMemory(49L + s.width);
+        if (s.precision > 0) ev.limitMemory(49L + s.precision);
         return switch (value) {
             case String str -> {
                 if (s.sign != 0) throw YaqlException.valueError("Sign not allowed in string format specifier");
@@ -326,7 +329,7 @@ final class PyFormat {
                 i++;
             }
             int width = 0;
-            while (i < n && Character.isDigit(spec.charAt(i))) width = Math.min(100_000, width * 10 + (spec.charAt(i++) - '0'));
+            while (i < n && Character.isDigit(spec.charAt(i))) width = digit(width, spec.charAt(i++));
             char grouping = 0;
             if (i < n && (spec.charAt(i) == ',' || spec.charAt(i) == '_')) grouping = spec.charAt(i++);
             int precision = -1;
@@ -334,13 +337,19 @@ final class PyFormat {
                 i++;
                 int start = i;
                 precision = 0;
-                while (i < n && Character.isDigit(spec.charAt(i))) precision = Math.min(100_000, precision * 10 + (spec.charAt(i++) - '0'));
+                while (i < n && Character.isDigit(spec.charAt(i))) precision = digit(precision, spec.charAt(i++));
                 if (i == start) throw YaqlException.valueError("Format specifier missing precision");
             }
             char type = 0;
             if (i < n) type = spec.charAt(i++);
             if (i < n) throw YaqlException.valueError("Invalid format specifier");
             return new Spec(fill, align, sign, alternate, width, grouping, precision, type);
+        }
+
+        private static int digit(int value, char c) {
+            long v = value * 10L + (c - '0');
+            if (v > Integer.MAX_VALUE) throw YaqlException.valueError("Too many decimal digits in format string");
+            return (int) v;
         }
 
         String pad(String body, char defaultAlign, String signPrefix) {

@@ -133,6 +133,19 @@ final class PyStr {
         return out;
     }
 
+    /** The length str.replace would give, so that its size can be checked before it is built. */
+    static long replacedLength(String s, String old, String rep, long count) {
+        long max = count < 0 ? Long.MAX_VALUE : count;
+        long n;
+        if (old.isEmpty()) {
+            n = Math.min(max, (long) length(s) + 1);
+        } else {
+            n = 0;
+            for (int from = s.indexOf(old); from >= 0 && n < max; from = s.indexOf(old, from + old.length())) n++;
+        }
+        return s.length() + n * (rep.length() - old.length());
+    }
+
     /** str.replace(old, new, count): count below zero replaces all; an empty old inserts between characters. */
     static String replace(String s, String old, String rep, long count) {
         long max = count < 0 ? Long.MAX_VALUE : count;
@@ -170,6 +183,9 @@ final class PyStr {
         String s = strip(text, null, true, true);
         String t = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
         if (t.isEmpty() || t.startsWith("_") || t.endsWith("_") || t.contains("__")) throw badInt(text);
+        if (t.length() > Py.MAX_INT_DIGITS && t.replace("_", "").length() > Py.MAX_INT_DIGITS) {
+            throw YaqlException.valueError("Exceeds the limit (" + Py.MAX_INT_DIGITS + " digits) for integer string conversion");
+        }
         StringBuilder digits = new StringBuilder();
         for (int i = 0; i < t.length(); ) {
             int cp = t.codePointAt(i);

@@ -17,15 +17,15 @@ final class RegexLibrary {
                     int flags = (call.bool(1) ? PyRegex.IGNORECASE : 0) | (call.bool(2) ? PyRegex.MULTILINE : 0) | (call.bool(3) ? PyRegex.DOTALL : 0);
                     return PyRegex.compile(call.str(0), flags);
                 }));
-        c.register(method("matches").param("regexp", Types.REGEX).param("string", Types.STRING).body(call -> search(regex(call, 0), call.str(1)) != null));
-        c.register(method("matches").param("string", Types.STRING).param("regexp", Types.STRING).body(call -> search(compile(call.str(1)), call.str(0)) != null));
-        c.register(function("#operator_=~").param("string", Types.STRING).param("regexp", Types.REGEX).body(call -> search(regex(call, 1), call.str(0)) != null));
-        c.register(function("#operator_=~").param("string", Types.STRING).param("pattern", Types.STRING).body(call -> search(compile(call.str(1)), call.str(0)) != null));
-        c.register(function("#operator_!~").param("string", Types.STRING).param("regexp", Types.REGEX).body(call -> search(regex(call, 1), call.str(0)) == null));
-        c.register(function("#operator_!~").param("string", Types.STRING).param("pattern", Types.STRING).body(call -> search(compile(call.str(1)), call.str(0)) == null));
+        c.register(method("matches").param("regexp", Types.REGEX).param("string", Types.STRING).body(call -> search(regex(call, 0), call.str(1), call.ev) != null));
+        c.register(method("matches").param("string", Types.STRING).param("regexp", Types.STRING).body(call -> search(compile(call.str(1)), call.str(0), call.ev) != null));
+        c.register(function("#operator_=~").param("string", Types.STRING).param("regexp", Types.REGEX).body(call -> search(regex(call, 1), call.str(0), call.ev) != null));
+        c.register(function("#operator_=~").param("string", Types.STRING).param("pattern", Types.STRING).body(call -> search(compile(call.str(1)), call.str(0), call.ev) != null));
+        c.register(function("#operator_!~").param("string", Types.STRING).param("regexp", Types.REGEX).body(call -> search(regex(call, 1), call.str(0), call.ev) == null));
+        c.register(function("#operator_!~").param("string", Types.STRING).param("pattern", Types.STRING).body(call -> search(compile(call.str(1)), call.str(0), call.ev) == null));
         c.register(method("search").param("regexp", Types.REGEX).param("string", Types.STRING).param("selector", Types.LAMBDA_WITH_CONTEXT, null).body(call -> {
             String s = call.str(1);
-            Matcher m = search(regex(call, 0), s);
+            Matcher m = search(regex(call, 0), s, call.ev);
             YaqlContext own = call.context().child();
             if (m == null) return null;
             if (call.arg(2) == null) return m.group();
@@ -35,7 +35,7 @@ final class RegexLibrary {
         c.register(method("searchAll").param("regexp", Types.REGEX).param("string", Types.STRING).param("selector", Types.LAMBDA_WITH_CONTEXT, null).body(call -> {
             PyRegex r = regex(call, 0);
             String s = call.str(1);
-            Matcher m = r.pattern().matcher(s);
+            Matcher m = matcher(r, s, call.ev);
             YaqlLambda selector = (YaqlLambda) call.arg(2);
             return PyIter.of("generator", () -> {
                 if (!m.find()) return PyIter.END;
@@ -62,6 +62,37 @@ final class RegexLibrary {
         c.register(function("isRegex").param("value", Types.ANY).body(call -> call.arg(0) instanceof PyRegex));
     }
 
+    /**
+     * A matcher over the text that watches the deadline: a pattern that backtracks for ever (such as (a+)+$) reads
+     * the text again and again, and stops there.
+     */
+    static Matcher matcher(PyRegex r, String s, Evaluation ev) {
+        return r.pattern().matcher(new Timed(s, ev));
+    }
+
+    private record Timed(String text, Evaluation ev) implements CharSequence {
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            ev.tick();
+            return text.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
     private static PyRegex regex(Call call, int i) {
         return (PyRegex) call.arg(i);
     }
@@ -70,8 +101,8 @@ final class RegexLibrary {
         return PyRegex.compile(pattern, 0);
     }
 
-    private static Matcher search(PyRegex r, String s) {
-        Matcher m = r.pattern().matcher(s);
+    private static Matcher search(PyRegex r, String s, Evaluation ev) {
+        Matcher m = matcher(r, s, ev);
         return m.find() ? m : null;
     }
 
@@ -101,7 +132,7 @@ final class RegexLibrary {
 
     /** re.split: the pieces between matches, with the groups of each match between them. */
     private static PySeq split(PyRegex r, String s, long maxSplit, Evaluation ev) {
-        Matcher m = r.pattern().matcher(s);
+        Matcher m = matcher(r, s, ev);
         List<Object> out = new ArrayList<>();
         int last = 0;
         long n = 0;
@@ -117,7 +148,7 @@ final class RegexLibrary {
     }
 
     private static String sub(PyRegex r, String s, java.util.function.Function<Matcher, String> replacement, long count, Evaluation ev) {
-        Matcher m = r.pattern().matcher(s);
+        Matcher m = matcher(r, s, ev);
         StringBuilder b = new StringBuilder();
         int last = 0;
         long n = 0;

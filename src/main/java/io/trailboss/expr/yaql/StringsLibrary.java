@@ -44,13 +44,17 @@ final class StringsLibrary {
         c.register(method("trimRight").param("string", Types.STRING).param("chars", Types.STRING_OR_NULL, null)
                 .body(call -> PyStr.strip(call.str(0), (String) call.arg(1), false, true)));
         c.register(method("replace").param("string", Types.STRING).param("old", Types.STRING).param("new", Types.STRING).param("count", Types.INT, -1L)
-                .body(call -> PyStr.replace(call.str(0), call.str(1), call.str(2), call.lng(3))));
+                .body(call -> {
+                    call.ev.limitMemory(PySize.string(call.str(0)) + 2 * PyStr.replacedLength(call.str(0), call.str(1), call.str(2), call.lng(3)));
+                    return PyStr.replace(call.str(0), call.str(1), call.str(2), call.lng(3));
+                }));
         c.register(method("replace").param("string", Types.STRING).param("replacements", Types.MAPPING).param("count", Types.INT, -1L)
                 .body(call -> {
                     String s = call.str(0);
                     for (PyDict.Entry e : ((PyDict) call.arg(1)).entrySet()) {
                         String from = (String) call.delegate("str", e.key());
                         String to = (String) call.delegate("str", e.value());
+                        call.ev.limitMemory(PySize.string(s) + 2 * PyStr.replacedLength(s, from, to, call.lng(2)));
                         s = PyStr.replace(s, from, to, call.lng(2));
                     }
                     return s;
