@@ -118,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
             new InboxRoutes(tb).register(config.routes);
             new OpsRoutes(tb).register(config.routes);
             new HealthRoutes(tb).register(config.routes);
+            new ExpressionRoutes().register(config.routes);
             config.requestLogger.http((ctx, ms) -> timeRequest(tb, ctx, ms));
             new io.trailboss.ui.UiRoutes(tb).register(config);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Access.PUBLIC);
@@ -145,6 +146,12 @@ public final class ApiServer implements AutoCloseable {
                 body.put("detail", e.getMessage());
                 body.put("errors", e.errors().stream().map(f -> Map.of("field", f.field(), "message", f.message())).toList());
                 ctx.status(400).contentType("application/problem+json").result(Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            });
+            config.routes.exception(io.trailboss.expr.Playground.Failure.class, (e, ctx) -> {
+                Map<String, Object> where = new LinkedHashMap<>();
+                if (e.kind() != null) where.put("kind", e.kind());
+                if (e.position() >= 0) where.put("position", e.position());
+                problem(ctx, e.syntax() ? 400 : 422, e.getMessage(), "expression", null, where);
             });
             config.routes.exception(InvalidInputException.class, (e, ctx) -> problem(ctx, 400, e.getMessage(), e.field(), null));
             config.routes.exception(io.trailboss.target.TargetException.class, (e, ctx) -> {

@@ -46,7 +46,7 @@ public final class Bench {
     }
 
     /**
-     * Options: {@code --scenario engine|agents|ara|nodes|ui-lists|all} (default engine; {@code --agents N} alone means
+     * Options: {@code --scenario engine|agents|ara|nodes|ui-lists|yaql|all} (default engine; {@code --agents N} alone means
      * agents), {@code --db h2|postgres|both}, {@code --pg-url URL}, {@code --agents N} (default 4),
      * {@code --quick}, {@code --tls} (the agent scenario over HTTPS). The agent scenario ({@link AgentBench}) runs on H2 unless {@code --db} is given.
      */
@@ -90,7 +90,7 @@ public final class Bench {
                 case "--quick" -> quick = true;
                 case "--tls" -> tls = true;
                 case "-h", "--help" -> {
-                    out.println("usage: trailboss bench [--scenario engine|agents|ara|ara-ingest|nodes|ui-lists|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--tls] [--quick]");
+                    out.println("usage: trailboss bench [--scenario engine|agents|ara|ara-ingest|nodes|ui-lists|yaql|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--tls] [--quick]");
                     return 0;
                 }
                 default -> {
@@ -110,8 +110,8 @@ public final class Bench {
             return 2;
         }
         if (scenario == null) scenario = agentsGiven ? "agents" : "engine";
-        if (!List.of("engine", "agents", "ara", "ara-ingest", "nodes", "ui-lists", "all").contains(scenario)) {
-            out.println("--scenario must be engine, agents, ara, ara-ingest, nodes, ui-lists or all, not '" + scenario + "'");
+        if (!List.of("engine", "agents", "ara", "ara-ingest", "nodes", "ui-lists", "yaql", "all").contains(scenario)) {
+            out.println("--scenario must be engine, agents, ara, ara-ingest, nodes, ui-lists, yaql or all, not '" + scenario + "'");
             return 2;
         }
         if (tls && !scenario.equals("agents")) {
@@ -123,6 +123,9 @@ public final class Bench {
         }
         if (scenario.equals("ara")) {
             return AraBench.run(out, quick ? AraBench.Sizes.quick() : AraBench.Sizes.full(), pgUrl);
+        }
+        if (scenario.equals("yaql")) {
+            return YaqlBench.run(out, quick);
         }
         if (scenario.equals("ui-lists")) {
             return UiListBench.run(out, quick ? UiListBench.Sizes.quick() : UiListBench.Sizes.full());

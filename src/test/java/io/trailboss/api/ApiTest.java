@@ -231,6 +231,6 @@ class ApiTest {
         assertThat(((Map<?, ?>) doc.get("paths")).keySet().stream().map(String::valueOf).toList()).contains("/api/v1/workflows", "/api/v1/executions", "/api/v1/jobs/{id}/complete", "/mistral/v2/executions",
                 "/api/v1/targets/{name}/operations/{operation}/runs", "/api/v1/runs/{id}/variables", "/api/v1/targets/{name}/stage",
                 "/api/v1/stage-maps/{scope}", "/api/v1/targets/{name}/lifecycle/continue", "/api/v1/triggers/{name}", "/api/v1/hooks/{name}",
-                "/login", "/logout", "/api/v1/me", "/api/v1/users", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/audit");
+                "/login", "/logout", "/api/v1/me", "/api/v1/users", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/audit", "/api/v1/expressions/evaluate");
     }
 }

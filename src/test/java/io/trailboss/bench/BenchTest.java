@@ -130,6 +130,6 @@ class BenchTest {
         bytes.reset();
         assertThat(Bench.run(new String[] {"--scenario", "cloud"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(Bench.run(new String[] {"--agents", "0"}, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents, ara, ara-ingest, nodes, ui-lists or all").contains("--agents must be a number from 1 to 32");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--scenario must be engine, agents, ara, ara-ingest, nodes, ui-lists, yaql or all").contains("--agents must be a number from 1 to 32");
     }
 }

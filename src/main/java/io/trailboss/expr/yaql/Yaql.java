@@ -1,0 +1,31 @@
+package io.trailboss.expr.yaql;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * YAQL, the query language of OpenStack Mistral ({@code $.hosts.where($.up).select($.name)}), as yaql 2.0 parses
+ * and evaluates it: {@code Yaql.parse(text).evaluate(data, YaqlContext.standard(options))}. Parsed expressions
+ * are immutable and cached by their text.
+ */
+public final class Yaql {
+    /** Longer expressions are refused: nobody writes one, and parsing and caching stay cheap. */
+    public static final int MAX_LENGTH = 64 * 1024;
+    private static final int CACHE_SIZE = 10_000;
+    private static final ConcurrentHashMap<String, YaqlExpression> CACHE = new ConcurrentHashMap<>();
+
+    private Yaql() {}
+
+    /** The expression, parsed (or taken from the cache); a syntax error says where the text stops being YAQL. */
+    public static YaqlExpression parse(String text) {
+        YaqlExpression cached = CACHE.get(text);
+        if (cached != null) return cached;
+        if (text.length() > MAX_LENGTH) {
+            throw new YaqlSyntaxException("YaqlGrammarException", "the expression is longer than " + MAX_LENGTH + " characters", MAX_LENGTH);
+        }
+        YaqlExpression e = new YaqlExpression(text, Parser.parse(text));
+        // a full cache starts over rather than growing without bound
+        if (CACHE.size() >= CACHE_SIZE) CACHE.clear();
+        CACHE.put(text, e);
+        return e;
+    }
+}
