@@ -32,7 +32,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--db-pool", defaultValue = "${env:TRAILBOSS_DB_POOL:-16}", description = "Connections this node keeps to PostgreSQL (every node of a shared database has its own pool, plus two connections of its own: one listening for other nodes, one for its heartbeat; default: ${DEFAULT-VALUE}).")
     int dbPool;
 
-    @Option(names = "--log-cap", defaultValue = "${env:TRAILBOSS_LOG_CAP:-4194304}", description = "Largest log a job keeps, in bytes; the log says so when it is cut (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--log-cap", defaultValue = "${env:TRAILBOSS_LOG_CAP:-4194304}", description = "Largest log a job keeps, in bytes; a job whose log reaches it is stopped and fails, saying so (default: ${DEFAULT-VALUE}).")
     long logCap;
 
     @Option(names = "--agent-lease", defaultValue = "${env:TRAILBOSS_AGENT_LEASE:-15}", description = "Seconds a job claimed by an agent stays its without a heartbeat; then it is lost (default: ${DEFAULT-VALUE}).")
