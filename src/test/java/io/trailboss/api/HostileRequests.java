@@ -322,17 +322,7 @@ final class HostileRequests {
 
     // ------------------------------------------------------------------ YAML
 
-    static final String ALIAS_BOMB = """
-            a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-            c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-            d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-            e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-            f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-            g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-            h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-            i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-            """;
+    static final String ALIAS_BOMB = io.trailboss.testing.HostileYaml.ALIAS_BOMB;
 
     /**
      * Cases for a YAML body: the JSON cases' per-field values written as JSON (which YAML reads), and YAML's own

@@ -40,17 +40,6 @@ class MalformedBodiesTest {
     record Bad(String name, String contentType, String body) {}
 
     static List<Bad> corpus() {
-        String billionLaughs = """
-                a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-                b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-                c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-                d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-                e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-                f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-                g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-                h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-                i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-                """;
         return List.of(
                 new Bad("empty json", "application/json", ""),
                 new Bad("broken json", "application/json", "{\"name\": "),
@@ -62,7 +51,7 @@ class MalformedBodiesTest {
                 new Bad("deep json", "application/json", "[".repeat(100_000) + "]".repeat(100_000)),
                 new Bad("deep json object", "application/json", "{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000)),
                 new Bad("broken yaml", "text/yaml", "version: '2.0'\nwf: [a\n  b: c: d"),
-                new Bad("alias bomb", "text/yaml", billionLaughs),
+                new Bad("alias bomb", "text/yaml", io.trailboss.testing.HostileYaml.ALIAS_BOMB),
                 new Bad("deep yaml", "text/yaml", "[".repeat(20_000) + "]".repeat(20_000)),
                 new Bad("yaml scalar", "text/yaml", "just text"),
                 new Bad("xml", "application/xml", "<a><b/></a>"),
