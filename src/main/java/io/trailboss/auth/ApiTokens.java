@@ -87,6 +87,7 @@ public final class ApiTokens {
     /** Revokes a token; revoking twice is harmless. Drops it from this node's cache at once. */
     public ApiToken revoke(String id) {
         get(id);
+        flushUses(); // uses made before the revoke are audited before it
         jdbi.useHandle(h -> h.createUpdate("update api_token set revoked_at = :now where id = :id and revoked_at is null").bind("now", clock.millis()).bind("id", id).execute());
         cache.values().removeIf(c -> c.token().id().equals(id));
         return get(id);
