@@ -47,7 +47,7 @@ public final class DefinitionParser {
         if (!(root instanceof YamlNode.Mapping top)) {
             throw new DefinitionException(new Problem(root.line(), root.column(), "", "a workflow document must be a mapping with 'version' and workflows"));
         }
-        rejectYaql(root);
+        checkExpressions(root);
         YamlNode version = top.get("version");
         if (version == null) {
             problem(top, "missing 'version: \"2.0\"'");
@@ -82,15 +82,19 @@ public final class DefinitionParser {
         return new WorkflowDocument(name, workflows, actions, text);
     }
 
-    private void rejectYaql(YamlNode node) {
+    /** Refuses YAQL that does not parse, anywhere but in descriptions (which are text for people). */
+    private void checkExpressions(YamlNode node) {
         switch (node) {
             case YamlNode.Scalar s -> {
-                if (s.value() instanceof String str && str.contains("<%") && str.contains("%>")) {
-                    problem(s, "YAQL expressions are not supported yet; use Jinja: {{ ... }}");
+                if (s.value() instanceof String str) {
+                    String problem = io.trailboss.expr.Expressions.syntaxProblem(str);
+                    if (problem != null) problem(s, problem);
                 }
             }
-            case YamlNode.Sequence seq -> seq.items().forEach(this::rejectYaql);
-            case YamlNode.Mapping map -> map.entries().values().forEach(this::rejectYaql);
+            case YamlNode.Sequence seq -> seq.items().forEach(this::checkExpressions);
+            case YamlNode.Mapping map -> map.entries().forEach((k, v) -> {
+                if (!k.equals("description")) checkExpressions(v);
+            });
         }
     }
 

@@ -19,6 +19,7 @@ import io.trailboss.model.TaskDirective;
 import io.trailboss.model.TaskExecution;
 import io.trailboss.model.Timer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -337,8 +338,9 @@ final class Step {
             engine.rememberInputSecrets(executionId, List.copyOf(new java.util.LinkedHashSet<>(opened)));
         }
         ActionCall call = ts.isSubWorkflow() ? ts.workflow() : ts.action() != null ? ts.action() : new ActionCall("std.noop", Map.of());
-        Map<String, Object> raw = new LinkedHashMap<>(call.inlineParams());
-        raw.putAll(ts.input());
+        // as in Mistral, a parameter given inline and in 'input' takes the inline value
+        Map<String, Object> raw = new LinkedHashMap<>(ts.input());
+        raw.putAll(call.inlineParams());
         Map<String, Object> input = raw;
         String action = ts.isSubWorkflow() ? io.trailboss.definition.DefinitionParser.SUB_WORKFLOW + call.name() : call.name();
         String error = null;
@@ -403,7 +405,7 @@ final class Step {
         List<List<Object>> lists = new ArrayList<>();
         for (WithItem w : ts.withItems()) {
             Object v = engine.expressions.evaluate(w.expression(), ctx, scope(t));
-            if (v instanceof String s && !s.contains("{{")) {
+            if (v instanceof String s && !io.trailboss.expr.Expressions.hasExpression(w.expression())) {
                 Object again = engine.expressions.evaluate("{{ " + s + " }}", ctx, scope(t));
                 v = again;
             }
@@ -571,11 +573,13 @@ final class Step {
         }
         TaskExecution withResult = with(t, t.state(), t.stateInfo()).result(result).build();
         Map<String, Object> ctx = dataContext(t);
-        EvaluationScope scope = scope(withResult);
+        // as in Mistral, the policies after an attempt see the task in the state the attempt gave it
+        EvaluationScope scope = scope(with(withResult, success ? ExecutionState.SUCCESS : ExecutionState.ERROR, info).build());
         try {
             if (success && ts.failOn() != null && engine.expressions.test(ts.failOn(), ctx, scope)) {
                 success = false;
                 info = "failed by fail-on condition";
+                scope = scope(with(withResult, ExecutionState.ERROR, info).build());
             }
             if (ts.retry() != null) {
                 long count = number(ts.retry().count(), ctx, withResult, "retry count");
@@ -677,16 +681,28 @@ final class Step {
             switch (tr) {
                 case Transition.GoTo go -> arrive(spec.task(go.task()), done, outbound);
                 case Transition.Command cmd -> {
+                    String message = commandMessage(cmd, outCtx, done);
                     switch (cmd.command()) {
-                        case FAIL -> finishExecution(ExecutionState.ERROR, cmd.message() != null ? cmd.message() : "failed by 'fail' in task '" + done.name() + "'");
-                        case SUCCEED -> finishExecution(ExecutionState.SUCCESS, cmd.message());
-                        case PAUSE -> pauseExecution(cmd.message() != null ? cmd.message() : "paused by task '" + done.name() + "'");
+                        case FAIL -> finishExecution(ExecutionState.ERROR, message != null ? message : "failed by 'fail' in task '" + done.name() + "'");
+                        case SUCCEED -> finishExecution(ExecutionState.SUCCESS, message);
+                        case PAUSE -> pauseExecution(message != null ? message : "paused by task '" + done.name() + "'");
                         case NOOP -> { }
                     }
                 }
             }
         }
         checkCompletion();
+    }
+
+    /** A command's message with its expressions evaluated over the task's outbound context, as Mistral does. */
+    private String commandMessage(Transition.Command cmd, Map<String, Object> ctx, TaskExecution t) {
+        if (cmd.message() == null) return null;
+        try {
+            Object v = engine.expressions.evaluate(cmd.message(), ctx, scope(t));
+            return v == null ? null : v instanceof String text ? text : io.trailboss.json.Json.write(v);
+        } catch (ExpressionException e) {
+            return cmd.message() + " (cannot evaluate the message: " + e.getMessage() + ")";
+        }
     }
 
     private List<Transition> taken(List<Transition> clause, Map<String, Object> ctx, TaskExecution t) {
@@ -1140,7 +1156,7 @@ final class Step {
             @Override
             public Map<String, Object> task(String name) {
                 TaskExecution t = current != null && current.name().equals(name) ? current : latest(name);
-                return t == null ? null : TaskViews.view(t);
+                return t == null ? null : TaskViews.view(t, spec.tasks().containsKey(t.name()) && spec.task(t.name()).isSubWorkflow());
             }
 
             @Override
@@ -1155,7 +1171,8 @@ final class Step {
                 e.put("name", ex.workflowName());
                 e.put("input", ex.input());
                 e.put("params", ex.params());
-                e.put("created_at", java.time.Instant.ofEpochMilli(ex.createdAt()).toString());
+                e.put("created_at", TaskViews.time(ex.createdAt()));
+                e.put("updated_at", TaskViews.time(ex.updatedAt()));
                 e.put("root_execution_id", ex.rootExecutionId());
                 return e;
             }
@@ -1164,8 +1181,67 @@ final class Step {
             public Map<String, Object> env() {
                 return ex.env();
             }
+
+            @Override
+            public List<Map<String, Object>> tasks(String executionId, boolean recursive, String state, boolean flat) {
+                Execution which = executionId == null || executionId.equals(ex.id()) ? ex : engine.executions.find(h, executionId).orElse(null);
+                // an expression sees the tasks of its own execution tree, never another run's
+                if (which == null || !rootOf(which).equals(rootOf(ex))) return List.of();
+                List<Map<String, Object>> out = new ArrayList<>();
+                taskViews(which.id(), recursive, state, flat, out, 0, current);
+                return out;
+            }
+
+            @Override
+            public Map<String, Object> hidden() {
+                Map<String, Object> h = new LinkedHashMap<>();
+                if (current != null) h.put("__task_execution", Map.of("id", current.id(), "name", current.name()));
+                h.put("__env", ex.env());
+                h.put("__execution", Map.of("id", ex.id()));
+                return h;
+            }
+
+            @Override
+            public Object global(String name) {
+                return ex.context() == null ? null : ex.context().get(name);
+            }
         };
     }
+
+    private static String rootOf(Execution e) {
+        return e.rootExecutionId() == null ? e.id() : e.rootExecutionId();
+    }
+
+    /** Mistral's tasks(): this execution's tasks in the order they started, then those of sub-workflows when recursive. */
+    private void taskViews(String executionId, boolean recursive, String state, boolean flat, List<Map<String, Object>> out, int depth,
+            TaskExecution current) {
+        List<TaskExecution> all = new ArrayList<>(executionId.equals(ex.id()) ? tasks().byExecution(h, executionId) : engine.tasks.byExecution(h, executionId));
+        all.sort(Comparator.comparingLong(TaskExecution::seq));
+        List<Map<String, Object>> nested = new ArrayList<>();
+        for (TaskExecution stored : all) {
+            // the task whose expressions these are is seen as they see it (a publish sees its task already ended)
+            TaskExecution t = current != null && current.id().equals(stored.id()) ? current : stored;
+            List<String> children = engine.jobs.byTask(h, t.id()).stream().map(Job::childExecutionId).filter(java.util.Objects::nonNull).toList();
+            boolean workflowTask = !children.isEmpty();
+            boolean keep = state == null || state.equals(t.state().name());
+            if (keep && flat && workflowTask) {
+                for (String child : children) {
+                    ExecutionState childState = engine.executions.find(h, child).map(Execution::state).orElse(null);
+                    if (childState == t.state()) keep = false;
+                }
+            }
+            if (keep) {
+                out.add(TaskViews.view(t, workflowTask));
+            }
+            if (recursive && workflowTask && depth < MAX_TASKS_DEPTH) {
+                for (String child : children) taskViews(child, true, state, flat, nested, depth + 1, null);
+            }
+        }
+        out.addAll(nested);
+    }
+
+    /** How deep tasks(recursive) follows sub-workflows (the engine's own nesting limit is lower). */
+    private static final int MAX_TASKS_DEPTH = 50;
 
     private static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
         return new TaskBuilder(t).state(s, info);

@@ -77,10 +77,10 @@ public final class Expressions {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "range", Functions.class, "range", Object.class, Object[].class));
     }
 
-    /** True if the value (or anything inside it) contains a Jinja expression or statement. */
+    /** True if the value (or anything inside it) contains a Jinja expression or statement, or YAQL. */
     public static boolean hasExpression(Object value) {
         return switch (value) {
-            case String s -> s.contains("{{") || s.contains("{%");
+            case String s -> s.contains("{{") || s.contains("{%") || s.contains("<%");
             case Map<?, ?> m -> m.values().stream().anyMatch(Expressions::hasExpression);
             case List<?> l -> l.stream().anyMatch(Expressions::hasExpression);
             case null, default -> false;
@@ -95,6 +95,12 @@ public final class Expressions {
     /** As {@link #evaluate(Object, Object, EvaluationScope)}, with more top-level names beside {@code _}. */
     public Object evaluate(Object value, Object data, Map<String, Object> globals, EvaluationScope scope) {
         if (!hasExpression(value)) return value;
+        Map<String, Object> hidden = scope.hidden();
+        if (!hidden.isEmpty() && data instanceof Map<?, ?> m) {
+            Map<String, Object> withHidden = new LinkedHashMap<>(hidden);
+            m.forEach((k, v) -> withHidden.put(String.valueOf(k), v));
+            data = withHidden;
+        }
         EvaluationScope previous = Functions.SCOPE.get();
         Functions.SCOPE.set(scope);
         Map<String, Object> previousGlobals = GLOBALS.get();
@@ -130,9 +136,33 @@ public final class Expressions {
         };
     }
 
+    /**
+     * As Mistral picks the language of a string: Jinja when it has a Jinja expression or statement on one line,
+     * else YAQL when it has a {@code <% %>} on one line, else it is plain text.
+     */
     private Object string(String s, Object data) {
-        if (!s.contains("{{") && !s.contains("{%")) return s;
-        if (!ANY_ON_ONE_LINE.matcher(s).find()) return s;
+        if (isJinja(s)) return jinja(s, data);
+        if (InlineYaql.has(s)) return InlineYaql.render(s, data, GLOBALS.get());
+        return s;
+    }
+
+    private static boolean isJinja(String s) {
+        return (s.contains("{{") || s.contains("{%")) && ANY_ON_ONE_LINE.matcher(s).find();
+    }
+
+    /**
+     * What is wrong with the expressions of a workflow value, or null: YAQL that does not parse (with the
+     * position inside the string), or Jinja and YAQL in one string, which Mistral refuses too.
+     */
+    public static String syntaxProblem(String s) {
+        if (s == null || !s.contains("<%") || !InlineYaql.has(s)) return null;
+        if (isJinja(s)) return "the value mixes Jinja and YAQL; a value holds expressions of one language";
+        InlineYaql.SyntaxProblem p = InlineYaql.syntaxProblem(s);
+        if (p == null) return null;
+        return "not YAQL at position " + p.position() + " of '" + abbreviate(s) + "': " + p.message();
+    }
+
+    private Object jinja(String s, Object data) {
         Matcher single = SINGLE.matcher(s);
         JinjavaInterpreter interpreter = jinjava.newInterpreter();
         Map<String, Object> bindings = new HashMap<>();

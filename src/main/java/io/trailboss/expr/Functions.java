@@ -28,6 +28,22 @@ public final class Functions {
         return which == null ? null : scope.task(which);
     }
 
+    public static Object tasks(Object... args) {
+        String id = args.length > 0 && args[0] != null ? String.valueOf(args[0]) : null;
+        boolean recursive = args.length > 1 && Values.truthy(args[1]);
+        String state = args.length > 2 && args[2] != null ? String.valueOf(args[2]) : null;
+        boolean flat = args.length > 3 && Values.truthy(args[3]);
+        return tasks(id, recursive, state, flat);
+    }
+
+    static java.util.List<Map<String, Object>> tasks(String executionId, boolean recursive, String state, boolean flat) {
+        return SCOPE.get().tasks(executionId, recursive, state, flat);
+    }
+
+    public static Object global(String name) {
+        return SCOPE.get().global(name);
+    }
+
     public static Object execution() {
         return SCOPE.get().execution();
     }
@@ -161,6 +177,8 @@ public final class Functions {
         return Map.of(
                 "task", new Class<?>[] {String[].class},
                 "execution", new Class<?>[0],
+                "tasks", new Class<?>[] {Object[].class},
+                "global", new Class<?>[] {String.class},
                 "env", new Class<?>[0],
                 "json_parse", new Class<?>[] {String.class},
                 "json_dump", new Class<?>[] {Object.class},

@@ -63,4 +63,17 @@ public final class Values {
             default -> true;
         };
     }
+
+    /** The kind of a plain value, for messages: "a string", "a list", "null". */
+    public static String describe(Object value) {
+        return switch (value) {
+            case null -> "null";
+            case String s -> "a string";
+            case Boolean b -> "a boolean";
+            case Number n -> "a number";
+            case java.util.Map<?, ?> m -> "a map";
+            case java.util.List<?> l -> "a list";
+            default -> "a " + value.getClass().getSimpleName();
+        };
+    }
 }

@@ -64,16 +64,32 @@ class DefinitionErrorsTest {
     }
 
     @Test
-    void yaql_expressions_are_refused_with_a_pointer_to_jinja() {
+    void yaql_that_does_not_parse_is_reported_with_its_line_and_the_position_inside_the_value() {
         DefinitionException.Problem p = onlyProblem("""
                 version: '2.0'
                 wf:
                   tasks:
                     t1:
                       action: std.echo output=<% $.x %>
+                      publish:
+                        y: <% $.x.where( %>
                 """);
-        assertThat(p.message()).contains("YAQL expressions are not supported yet");
-        assertThat(p.line()).isEqualTo(5);
+        assertThat(p.message()).startsWith("not YAQL at position ").contains("'<% $.x.where( %>'");
+        assertThat(p.line()).isEqualTo(7);
+    }
+
+    @Test
+    void a_value_mixing_jinja_and_yaql_is_refused_and_descriptions_are_text() {
+        DefinitionException.Problem p = onlyProblem("""
+                version: '2.0'
+                wf:
+                  description: text with <% not yaql ( %> in it
+                  tasks:
+                    t1:
+                      action: std.echo output="{{ _.x }} and <% $.x %>"
+                """);
+        assertThat(p.message()).contains("mixes Jinja and YAQL");
+        assertThat(p.line()).isEqualTo(6);
     }
 
     @Test

@@ -28,4 +28,14 @@ public final class Yaql {
         CACHE.put(text, e);
         return e;
     }
+
+    /** Python's repr() of a float ({@code 1.0}, {@code 1e+16}, {@code 0.1}), as text built from values shows it. */
+    public static String floatRepr(double d) {
+        return Py.floatRepr(d);
+    }
+
+    /** Python's repr() of a string ({@code 'a'}, {@code "it's"}). */
+    public static String stringRepr(String s) {
+        return Py.stringRepr(s);
+    }
 }
