@@ -20,6 +20,7 @@ import io.trailboss.store.JobStore;
 import io.trailboss.store.SourceStore;
 import io.trailboss.store.TaskStore;
 import io.trailboss.store.TimerStore;
+import io.trailboss.store.TransactionRunner;
 import io.trailboss.store.WorkflowStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,6 +49,8 @@ public final class Engine implements AutoCloseable {
     private static final int BATCH = 256;
 
     final Jdbi jdbi;
+    /** Every engine transaction runs again when the database gave it up for a deadlock or lock timeout. */
+    private final TransactionRunner transactions;
     final Clock clock;
     /** This process's node id: new for every start (several nodes may share a host and a database). */
     final String nodeId = java.util.UUID.randomUUID().toString();
@@ -92,6 +95,7 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Database db, Clock clock, ActionRegistry actions) {
         this.jdbi = db.jdbi();
+        this.transactions = new TransactionRunner(jdbi);
         this.clock = clock;
         this.actions = actions;
         this.jobs = new JobStore(nodeId, db.dialect());
@@ -763,19 +767,12 @@ public final class Engine implements AutoCloseable {
                 batch.add(first);
                 toStore.drainTo(batch, BATCH - 1);
                 long now = clock.millis();
-                for (int attempt = 0; ; attempt++) {
-                    try {
-                        jdbi.useTransaction(h -> {
-                            Map<String, io.trailboss.model.JobReport> reports = new java.util.LinkedHashMap<>();
-                            for (JobOutcome o : batch) reports.put(o.jobId(), StoredOutcomes.report(o.result(), o.runner(), now));
-                            jobs.storeReports(h, reports);
-                        });
-                        break;
-                    } catch (RuntimeException e) {
-                        if (attempt >= 4 || !running) throw e;
-                        Thread.sleep(50L << attempt);
-                    }
-                }
+                // any error is tried again: an outcome not stored is lost if this node dies before applying it
+                transactions.onEveryError().firstPause(java.time.Duration.ofMillis(50)).useTransaction(h -> {
+                    Map<String, io.trailboss.model.JobReport> reports = new java.util.LinkedHashMap<>();
+                    for (JobOutcome o : batch) reports.put(o.jobId(), StoredOutcomes.report(o.result(), o.runner(), now));
+                    jobs.storeReports(h, reports);
+                });
                 outcomes.addAll(batch);
             } catch (InterruptedException e) {
                 return;
@@ -944,8 +941,7 @@ public final class Engine implements AutoCloseable {
     // ------------------------------------------------------------------ transactions
 
     private <T> Effects.Result<T> inTransaction(Function<Handle, Effects.Result<T>> work) {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
+        return transactions.retrying(() -> {
             List<Runnable> ordered = new ArrayList<>();
             try {
                 Effects.Result<T> result = jdbi.inTransaction(h -> {
@@ -958,19 +954,10 @@ public final class Engine implements AutoCloseable {
                 afterCommit(result.effects(), ordered);
                 return result;
             } catch (RuntimeException e) {
-                ordered.forEach(Runnable::run);
-                ordered.clear();
-                if (!Transactions.isRetryable(e)) throw e;
-                last = e;
-                try {
-                    Thread.sleep(5L << attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                ordered.forEach(Runnable::run); // rolled back: the listener locks it took go
+                throw e;
             }
-        }
-        throw last;
+        });
     }
 
     /** Inside the transaction, so that other nodes hear of it at commit, in commit order. */
