@@ -19,6 +19,7 @@ import io.trailboss.model.JobReport;
 import io.trailboss.model.JobState;
 import io.trailboss.store.AgentInputStore;
 import io.trailboss.store.JobStore;
+import io.trailboss.store.TransactionRunner;
 import io.trailboss.model.Target;
 import io.trailboss.target.Targets;
 import java.time.Clock;
@@ -74,6 +75,8 @@ public final class AgentHub implements JobRunner, AutoCloseable {
     private final Targets targets;
     private final Clock clock;
     private final Jdbi jdbi;
+    /** Lease updates are idempotent: one that met a deadlock or lock timeout runs again (3 times at most: the next heartbeat comes soon). */
+    private final TransactionRunner leaseUpdates;
     private final JobStore jobs;
     private final AgentInputStore inputs = new AgentInputStore();
     private final Map<String, List<String>> secrets = new ConcurrentHashMap<>();
@@ -101,6 +104,7 @@ public final class AgentHub implements JobRunner, AutoCloseable {
         this.targets = targets;
         this.clock = engine.clock();
         this.jdbi = engine.jdbi();
+        this.leaseUpdates = new TransactionRunner(jdbi).attempts(3);
         this.jobs = engine.jobStore();
         this.tokens = new AgentTokens(jdbi, clock);
     }
@@ -393,24 +397,15 @@ public final class AgentHub implements JobRunner, AutoCloseable {
      * the agent runs) it no longer holds (cancelled, timed out, lost): the agent stops them.
      */
     public List<String> heartbeat(AgentToken agent, List<String> running) {
-        List<String> held = null;
-        for (int attempt = 1; held == null; attempt++) {
-            try {
-                held = extendLeases(agent);
-            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-                // a deadlock with a completion or claim that locks the same rows: the lease update is
-                // idempotent, so it is simply tried again
-                if (attempt >= 3 || !(e.getCause() instanceof java.sql.SQLTransactionRollbackException)) throw e;
-            }
-        }
+        // a deadlock with a completion or claim that locks the same rows: the lease update runs again
+        List<String> held = extendLeases(agent);
         List<String> stop = new ArrayList<>(running);
         stop.removeAll(held);
         return stop;
     }
 
     private List<String> extendLeases(AgentToken agent) {
-        long now = clock.millis();
-        return jdbi.withHandle(h -> jobs.extendLeases(h, agent.runner(), now + leaseMillis));
+        return leaseUpdates.withHandle(h -> jobs.extendLeases(h, agent.runner(), clock.millis() + leaseMillis));
     }
 
     /**

@@ -1,13 +1,11 @@
 package io.trailboss.auth;
 
+import io.trailboss.store.BatchingQueue;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,29 +65,20 @@ public final class AuditLog implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final Clock clock;
-    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final Object written = new Object();
-    private final Thread writer;
-    private volatile boolean closed;
-    private long pending;
-    private long done;
+    private final BatchingQueue<Entry> queue;
 
     public AuditLog(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.writer = Thread.ofPlatform().daemon().name("audit-writer").start(this::drain);
+        this.queue = new BatchingQueue<>("audit-writer", QUEUE, BATCH, this::write);
     }
 
     /** Queues an entry; never throws. */
     public void record(Entry e) {
         try {
             Entry stamped = e.at(clock.millis());
-            synchronized (written) {
-                if (!queue.offer(stamped)) {
-                    LOG.warn("audit queue full: dropped {} by {}", e.action(), e.actor());
-                    return;
-                }
-                pending++;
+            if (!queue.offer(stamped)) {
+                LOG.warn("audit {}: dropped {} by {}", queue.isClosed() ? "log closed" : "queue full", e.action(), e.actor());
             }
         } catch (RuntimeException ex) {
             LOG.warn("could not record an audit entry: {}", ex.toString());
@@ -98,55 +87,25 @@ public final class AuditLog implements AutoCloseable {
 
     /** Waits until everything recorded so far is written (at most 10 s). */
     public void flush() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        synchronized (written) {
-            long target = pending;
-            while (done < target && System.nanoTime() < deadline) {
-                try {
-                    written.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void drain() {
-        List<Entry> batch = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                if (closed) break;
-            } catch (RuntimeException e) {
-                LOG.warn("could not write {} audit entries: {}", batch.size(), e.toString());
-            } finally {
-                synchronized (written) {
-                    done += batch.size();
-                    written.notifyAll();
-                }
-                batch.clear();
-            }
-        }
+        queue.flush(Duration.ofSeconds(10));
     }
 
     private void write(List<Entry> batch) {
-        jdbi.useHandle(h -> {
-            var b = h.prepareBatch("""
-                    insert into audit_log (at, actor, actor_kind, token_id, action, target, execution, subject, status, detail)
-                    values (:at, :actor, :kind, :token, :action, :target, :execution, :subject, :status, :detail)""");
-            for (Entry e : batch) {
-                b.bind("at", e.at()).bind("actor", e.actor()).bind("kind", e.actorKind()).bind("token", e.tokenId()).bind("action", e.action())
-                        .bind("target", e.target()).bind("execution", e.execution()).bind("subject", e.subject()).bind("status", e.status())
-                        .bind("detail", e.detail()).add();
-            }
-            b.execute();
-        });
+        try {
+            jdbi.useHandle(h -> {
+                var b = h.prepareBatch("""
+                        insert into audit_log (at, actor, actor_kind, token_id, action, target, execution, subject, status, detail)
+                        values (:at, :actor, :kind, :token, :action, :target, :execution, :subject, :status, :detail)""");
+                for (Entry e : batch) {
+                    b.bind("at", e.at()).bind("actor", e.actor()).bind("kind", e.actorKind()).bind("token", e.tokenId()).bind("action", e.action())
+                            .bind("target", e.target()).bind("execution", e.execution()).bind("subject", e.subject()).bind("status", e.status())
+                            .bind("detail", e.detail()).add();
+                }
+                b.execute();
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not write {} audit entries: {}", batch.size(), e.toString());
+        }
     }
 
     /** Entries newest first, with the total that match. */
@@ -196,8 +155,7 @@ public final class AuditLog implements AutoCloseable {
 
     @Override
     public void close() {
-        flush();
-        closed = true;
-        writer.interrupt();
+        List<Entry> left = queue.close(Duration.ofSeconds(10));
+        if (!left.isEmpty()) LOG.warn("audit log closed: dropped {} entries not written within 10 s", left.size());
     }
 }

@@ -11,6 +11,7 @@ import io.trailboss.store.Database;
 import io.trailboss.store.JobStore;
 import io.trailboss.store.PromptStore;
 import io.trailboss.store.TimerStore;
+import io.trailboss.store.TransactionRunner;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class Nodes implements AutoCloseable {
 
     private final Database database;
     private final Jdbi jdbi;
+    private final TransactionRunner transactions;
     private final Clock clock;
     private final Engine engine;
     private final LocalRunner local;
@@ -72,6 +74,7 @@ public final class Nodes implements AutoCloseable {
     public Nodes(Database database, Engine engine, LocalRunner local, AgentHub agents, Runnable runsRecover) {
         this.database = database;
         this.jdbi = database.jdbi();
+        this.transactions = new TransactionRunner(jdbi);
         this.clock = engine.clock();
         this.engine = engine;
         this.jobs = engine.jobStore();
@@ -201,13 +204,13 @@ public final class Nodes implements AutoCloseable {
     private boolean recover(NodeStore.NodeRow dead) {
         long now = clock.millis();
         // a deadlock with the engine's own transactions (running already while this node starts) is tried again
-        List<JobStore.Reported> taken = io.trailboss.engine.Transactions.retrying(() -> jdbi.inTransaction(h -> {
+        List<JobStore.Reported> taken = transactions.inTransaction(h -> {
             if (!store.claimRecovery(h, dead.id(), dead.heartbeatAt(), id, now)) return null;
             List<JobStore.Reported> adopted = jobs.adopt(h, dead.id());
             timers.releaseClaims(h, dead.id());
             inputs.dropFor(h, "node:" + dead.id());
             return adopted;
-        }));
+        });
         if (taken == null) return false;
         int delivered = 0;
         int lost = 0;
@@ -229,12 +232,12 @@ public final class Nodes implements AutoCloseable {
                 lost++;
             }
         }
-        List<Job> dispatch = io.trailboss.engine.Transactions.retrying(() -> jdbi.inTransaction(h -> {
+        List<Job> dispatch = transactions.inTransaction(h -> {
             jobs.requeue(h, rerun, now);
             List<String> all = new ArrayList<>(queued);
             all.addAll(rerun);
             return jobs.findAll(h, all).stream().filter(j -> j.state() == io.trailboss.model.JobState.QUEUED).toList();
-        }));
+        });
         engine.dispatch(dispatch);
         engine.timerService().due(0);
         engine.signals().timerArmed(0);

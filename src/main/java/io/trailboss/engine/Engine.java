@@ -14,12 +14,14 @@ import io.trailboss.model.ExecutionState;
 import io.trailboss.model.Job;
 import io.trailboss.model.JobState;
 import io.trailboss.model.Timer;
+import io.trailboss.store.BatchingQueue;
 import io.trailboss.store.Database;
 import io.trailboss.store.ExecutionStore;
 import io.trailboss.store.JobStore;
 import io.trailboss.store.SourceStore;
 import io.trailboss.store.TaskStore;
 import io.trailboss.store.TimerStore;
+import io.trailboss.store.TransactionRunner;
 import io.trailboss.store.WorkflowStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -48,6 +48,8 @@ public final class Engine implements AutoCloseable {
     private static final int BATCH = 256;
 
     final Jdbi jdbi;
+    /** Every engine transaction runs again when the database gave it up for a deadlock or lock timeout. */
+    private final TransactionRunner transactions;
     final Clock clock;
     /** This process's node id: new for every start (several nodes may share a host and a database). */
     final String nodeId = java.util.UUID.randomUUID().toString();
@@ -75,23 +77,27 @@ public final class Engine implements AutoCloseable {
     private final Map<String, OrderLock> listenerOrder = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
-    private final LinkedBlockingQueue<JobOutcome> outcomes = new LinkedBlockingQueue<>();
-    private final List<Thread> workers = new ArrayList<>();
-    private final LinkedBlockingQueue<PendingStart> starts = new LinkedBlockingQueue<>();
-    private final Thread starter;
+    /*
+     * The engine's queues are unbounded, as they always were: a runner's outcome or a start may be neither
+     * refused nor dropped, and their writers feed each other (a batch's effects hand failed jobs back as
+     * outcomes), so a producer that blocked on a full queue could hold up the thread that would drain it.
+     */
+    /** Outcomes to apply, in batches, by the engine's worker threads. */
+    private final BatchingQueue<JobOutcome> outcomes;
+    /** Starts waiting for the starter thread (group commit). */
+    private final BatchingQueue<PendingStart> starts;
     private final TimerService timerService;
     private volatile JobRunner runner = jobs -> { };
     private volatile NodeSignals signals = NodeSignals.NONE;
-    private final LinkedBlockingQueue<JobOutcome> toStore = new LinkedBlockingQueue<>();
-    /** True while the storer writes a batch it took from {@link #toStore}. */
-    private volatile boolean storing;
-    private final Thread storer;
+    /** Outcomes of running local jobs to store in their job rows before they are applied. */
+    private final BatchingQueue<JobOutcome> toStore;
     volatile TargetDirectory targets = TargetDirectory.NONE;
     private volatile RerunCheck rerunCheck = RerunCheck.NONE;
     private volatile boolean running = true;
 
     public Engine(Database db, Clock clock, ActionRegistry actions) {
         this.jdbi = db.jdbi();
+        this.transactions = new TransactionRunner(jdbi);
         this.clock = clock;
         this.actions = actions;
         this.jobs = new JobStore(nodeId, db.dialect());
@@ -100,12 +106,9 @@ public final class Engine implements AutoCloseable {
         this.events = new EventHub(clock);
         listeners.add(events);
         int workerCount = Math.max(2, Runtime.getRuntime().availableProcessors());
-        for (int i = 0; i < workerCount; i++) {
-            Thread t = Thread.ofPlatform().daemon().name("engine-" + i).start(this::applyOutcomes);
-            workers.add(t);
-        }
-        starter = Thread.ofPlatform().daemon().name("engine-starter").start(this::startBatches);
-        storer = Thread.ofPlatform().daemon().name("engine-outcome-store").start(this::storeOutcomes);
+        outcomes = new BatchingQueue<>("engine", Integer.MAX_VALUE, BATCH, workerCount, java.time.Duration.ZERO, this::applyOutcomes);
+        starts = new BatchingQueue<>("engine-starter", Integer.MAX_VALUE, BATCH, this::startBatch);
+        toStore = new BatchingQueue<>("engine-outcome-store", Integer.MAX_VALUE, BATCH, this::storeOutcomes);
     }
 
     /** This node's id (the {@code node} table's key; local jobs run under {@code node:<id>}). */
@@ -140,9 +143,7 @@ public final class Engine implements AutoCloseable {
 
     /** True while the engine is open and its worker and starter threads are alive (readiness). */
     public boolean workersAlive() {
-        if (!running || !starter.isAlive()) return false;
-        for (Thread t : workers) if (!t.isAlive()) return false;
-        return true;
+        return running && starts.writersAlive() && outcomes.writersAlive();
     }
 
     public void setRunner(JobRunner runner) {
@@ -267,10 +268,9 @@ public final class Engine implements AutoCloseable {
      * per transaction, so one bad request never fails another.
      */
     public Execution start(StartRequest request) {
-        if (Thread.currentThread() == starter || !running) return startNow(request);
+        if (starts.isWriterThread() || !running) return startNow(request);
         PendingStart pending = new PendingStart(request, new java.util.concurrent.CompletableFuture<>());
-        starts.add(pending);
-        if (!running && starts.remove(pending)) throw new IllegalStateException("the engine is closed");
+        if (!starts.offer(pending)) throw new IllegalStateException("the engine is closed");
         try {
             return pending.result().join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -316,27 +316,13 @@ public final class Engine implements AutoCloseable {
         return createExecution(h, wf, request.input(), request.env(), request.description(), request.targetTask(), request.bound(), effects);
     }
 
-    private void startBatches() {
-        List<PendingStart> batch = new ArrayList<>(BATCH);
-        while (running) {
-            try {
-                PendingStart first = starts.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                batch.add(first);
-                starts.drainTo(batch, BATCH - 1);
-                startAll(batch);
-            } catch (InterruptedException e) {
-                break;
-            } catch (RuntimeException e) {
-                LOG.error("starting executions failed", e);
-                for (PendingStart p : batch) p.result().completeExceptionally(e);
-            } finally {
-                batch.clear();
-            }
+    private void startBatch(List<PendingStart> batch) {
+        try {
+            startAll(batch);
+        } catch (RuntimeException e) {
+            LOG.error("starting executions failed", e);
+            for (PendingStart p : batch) p.result().completeExceptionally(e);
         }
-        List<PendingStart> left = new ArrayList<>();
-        starts.drainTo(left);
-        for (PendingStart p : left) p.result().completeExceptionally(new IllegalStateException("the engine is closed"));
     }
 
     private void startAll(List<PendingStart> batch) {
@@ -741,7 +727,9 @@ public final class Engine implements AutoCloseable {
 
     /** Called by runners. Outcomes are queued and applied in batches by the engine's workers. */
     public void jobDone(JobOutcome outcome) {
-        outcomes.add(outcome);
+        if (!outcomes.offer(outcome)) {
+            LOG.warn("the engine is closed: the outcome of job {} is not applied here (a stored one is applied by the node that takes over)", outcome.jobId());
+        }
     }
 
     /**
@@ -750,62 +738,32 @@ public final class Engine implements AutoCloseable {
      * instead of declaring the job lost.
      */
     public void jobDoneDurably(JobOutcome outcome) {
-        toStore.add(outcome);
-    }
-
-    private void storeOutcomes() {
-        List<JobOutcome> batch = new ArrayList<>(BATCH);
-        while (running) {
-            try {
-                JobOutcome first = toStore.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                storing = true;
-                batch.add(first);
-                toStore.drainTo(batch, BATCH - 1);
-                long now = clock.millis();
-                for (int attempt = 0; ; attempt++) {
-                    try {
-                        jdbi.useTransaction(h -> {
-                            Map<String, io.trailboss.model.JobReport> reports = new java.util.LinkedHashMap<>();
-                            for (JobOutcome o : batch) reports.put(o.jobId(), StoredOutcomes.report(o.result(), o.runner(), now));
-                            jobs.storeReports(h, reports);
-                        });
-                        break;
-                    } catch (RuntimeException e) {
-                        if (attempt >= 4 || !running) throw e;
-                        Thread.sleep(50L << attempt);
-                    }
-                }
-                outcomes.addAll(batch);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // not stored: applied all the same (only a death of this node before it is applied would lose it)
-                LOG.error("storing job outcomes failed", e);
-                outcomes.addAll(batch);
-            } finally {
-                batch.clear();
-                storing = false;
-            }
+        if (!toStore.offer(outcome)) {
+            LOG.warn("the engine is closed: the outcome of job {} is neither stored nor applied (the job runs again elsewhere)", outcome.jobId());
         }
     }
 
-    private void applyOutcomes() {
-        List<JobOutcome> batch = new ArrayList<>(BATCH);
-        while (running) {
-            try {
-                JobOutcome first = outcomes.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                batch.add(first);
-                outcomes.drainTo(batch, BATCH - 1);
-                apply(batch);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("applying job outcomes failed", e);
-            } finally {
-                batch.clear();
-            }
+    private void storeOutcomes(List<JobOutcome> batch) {
+        try {
+            long now = clock.millis();
+            // any error is tried again: an outcome not stored is lost if this node dies before applying it
+            transactions.onEveryError().firstPause(java.time.Duration.ofMillis(50)).useTransaction(h -> {
+                Map<String, io.trailboss.model.JobReport> reports = new java.util.LinkedHashMap<>();
+                for (JobOutcome o : batch) reports.put(o.jobId(), StoredOutcomes.report(o.result(), o.runner(), now));
+                jobs.storeReports(h, reports);
+            });
+        } catch (RuntimeException e) {
+            // not stored: applied all the same (only a death of this node before it is applied would lose it)
+            LOG.error("storing job outcomes failed", e);
+        }
+        batch.forEach(this::jobDone);
+    }
+
+    private void applyOutcomes(List<JobOutcome> batch) {
+        try {
+            apply(batch);
+        } catch (RuntimeException e) {
+            LOG.error("applying job outcomes failed", e);
         }
     }
 
@@ -944,8 +902,7 @@ public final class Engine implements AutoCloseable {
     // ------------------------------------------------------------------ transactions
 
     private <T> Effects.Result<T> inTransaction(Function<Handle, Effects.Result<T>> work) {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
+        return transactions.retrying(() -> {
             List<Runnable> ordered = new ArrayList<>();
             try {
                 Effects.Result<T> result = jdbi.inTransaction(h -> {
@@ -958,19 +915,10 @@ public final class Engine implements AutoCloseable {
                 afterCommit(result.effects(), ordered);
                 return result;
             } catch (RuntimeException e) {
-                ordered.forEach(Runnable::run);
-                ordered.clear();
-                if (!Transactions.isRetryable(e)) throw e;
-                last = e;
-                try {
-                    Thread.sleep(5L << attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                ordered.forEach(Runnable::run); // rolled back: the listener locks it took go
+                throw e;
             }
-        }
-        throw last;
+        });
     }
 
     /** Inside the transaction, so that other nodes hear of it at commit, in commit order. */
@@ -1066,26 +1014,13 @@ public final class Engine implements AutoCloseable {
     public void close() {
         // outcomes a runner handed over but not yet stored go into their job rows first: a stopping node hands
         // its RUNNING jobs without a stored outcome back to the queue, and a finished job must not run again
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while ((!toStore.isEmpty() || storing) && System.nanoTime() < until) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        List<JobOutcome> unstored = toStore.close(java.time.Duration.ofSeconds(2));
+        if (!unstored.isEmpty()) LOG.warn("the engine closed with {} job outcomes not stored within 2 s: those jobs run again elsewhere", unstored.size());
         running = false;
         timerService.close();
-        storer.interrupt();
-        starter.interrupt();
-        for (Thread t : workers) t.interrupt();
-        for (Thread t : workers) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        for (PendingStart p : starts.close(java.time.Duration.ZERO)) p.result().completeExceptionally(new IllegalStateException("the engine is closed"));
+        // outcomes not applied yet stay for the node that takes over (stored ones are applied, the others' jobs are queued again or lost)
+        List<JobOutcome> unapplied = outcomes.close(java.time.Duration.ZERO);
+        if (!unapplied.isEmpty()) LOG.info("the engine closed with {} job outcomes not applied", unapplied.size());
     }
 }

@@ -5,6 +5,7 @@ import io.trailboss.json.Json;
 import io.trailboss.record.AraResource.Field;
 import io.trailboss.record.AraResource.Filter;
 import io.trailboss.record.AraResource.Kind;
+import io.trailboss.store.BatchingQueue;
 import io.trailboss.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -154,11 +155,10 @@ public final class Recordings {
      */
     private final class ResultWriter {
         private static final int MAX_BATCH = 512;
-        private static final long LINGER_NANOS = 500_000;
-        private final java.util.concurrent.LinkedBlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private static final java.time.Duration LINGER = java.time.Duration.ofNanos(500_000);
         private final int writers;
-        private final List<Thread> threads = new ArrayList<>();
-        private final java.util.concurrent.locks.ReentrantLock collecting = new java.util.concurrent.locks.ReentrantLock();
+        private BatchingQueue<Pending> queue;
+        private boolean closed;
 
         ResultWriter(int writers) {
             this.writers = writers;
@@ -168,8 +168,7 @@ public final class Recordings {
 
         long insert(Map<String, Object> values) {
             Pending mine = new Pending(values, new java.util.concurrent.CompletableFuture<>());
-            start();
-            queue.add(mine);
+            if (!queue().offer(mine)) throw new IllegalStateException("the recording store is closed");
             try {
                 // bounded: a writer gone for good (the store closed in between) must not hold the request forever
                 return mine.id().get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -184,59 +183,30 @@ public final class Recordings {
             }
         }
 
-        /** The writer starts with the first result (a server that records nothing has no such thread). */
-        private synchronized void start() {
+        /**
+         * The writers start with the first result (a server that records nothing has no such thread). Rows
+         * arriving within the linger join a commit when several clients are posting (the last commit held
+         * several rows); a lone client (ARA's callback posts one result at a time) never waits.
+         */
+        private synchronized BatchingQueue<Pending> queue() {
             if (closed) throw new IllegalStateException("the recording store is closed");
-            if (!threads.isEmpty()) return;
-            for (int i = 0; i < writers; i++) threads.add(Thread.ofPlatform().daemon().name("recording-results-" + i).start(this::loop));
+            if (queue == null) queue = new BatchingQueue<>("recording-results", Integer.MAX_VALUE, MAX_BATCH, writers, LINGER, this::writeOrFail);
+            return queue;
         }
 
-        private boolean closed;
-
+        /** Rows still queued fail (their posts answer). */
         synchronized void close() {
             closed = true;
-            for (Thread t : threads) t.interrupt();
+            if (queue == null) return;
+            IllegalStateException closedStore = new IllegalStateException("the recording store is closed");
+            for (Pending p : queue.close(java.time.Duration.ZERO)) p.id().completeExceptionally(closedStore);
         }
 
-        private void loop() {
-            List<Pending> batch = new ArrayList<>();
-            int expected = 1;
-            while (true) {
-                try {
-                    // writers collect in turn: the one collecting gathers everything that arrives while the others
-                    // insert and commit, so several writers pipeline batches instead of splitting the arrivals
-                    collecting.lockInterruptibly();
-                    try {
-                        batch.add(queue.take());
-                        queue.drainTo(batch, MAX_BATCH - 1);
-                        // several clients are posting (the last commit held several rows): rows arriving within
-                        // LINGER join this commit instead of paying for one of their own. A lone client (ARA's
-                        // callback posts one result at a time) never waits here.
-                        long until = System.nanoTime() + LINGER_NANOS;
-                        while (batch.size() < expected) {
-                            long left = until - System.nanoTime();
-                            Pending next = left > 0 ? queue.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS) : null;
-                            if (next == null) break;
-                            batch.add(next);
-                            queue.drainTo(batch, MAX_BATCH - batch.size());
-                        }
-                    } finally {
-                        collecting.unlock();
-                    }
-                    expected = batch.size();
-                    write(batch);
-                } catch (InterruptedException e) {
-                    // closed: rows taken for a batch that was never written, and rows still queued, fail (their posts answer)
-                    IllegalStateException closedStore = new IllegalStateException("the recording store is closed");
-                    for (Pending p : batch) p.id().completeExceptionally(closedStore);
-                    Pending p;
-                    while ((p = queue.poll()) != null) p.id().completeExceptionally(closedStore);
-                    return;
-                } catch (RuntimeException e) {
-                    for (Pending p : batch) p.id().completeExceptionally(e);
-                } finally {
-                    batch.clear();
-                }
+        private void writeOrFail(List<Pending> batch) {
+            try {
+                write(batch);
+            } catch (RuntimeException e) {
+                for (Pending p : batch) p.id().completeExceptionally(e);
             }
         }
 
