@@ -157,7 +157,9 @@ public final class ApiTokens {
             // written on the side: a request never waits for (or on a lock of) its token's row
             uses.execute(() -> recordUse(t, p, now));
         } catch (java.util.concurrent.RejectedExecutionException full) {
-            // too many uses queued (the database is slow): this one is not recorded
+            // too many uses queued (the database is slow): this one is not recorded, and the log says so
+            lastWritten.remove(t.id());
+            org.slf4j.LoggerFactory.getLogger(ApiTokens.class).warn("token use queue full: the use of token {} at {} is not recorded", t.id(), now);
         }
     }
 
