@@ -18,6 +18,15 @@ class CliTest {
     }
 
     @Test
+    void the_readme_example_written_in_yaql_gives_the_same_output() {
+        CliRun.Result r = run("run", "docs/examples/hello-yaql.yaml", "--input", "name=Ada");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("\"greeting\" : \"Hello, Ada\"")
+                .contains("Hello, Ada waves at Grace").contains("Hello, Ada waves at Linus")
+                .contains("\"shouted\" : \"HELLO, ADA WAVES AT GRACE\"");
+    }
+
+    @Test
     void run_exits_non_zero_when_the_workflow_fails() throws Exception {
         Path f = Files.createTempFile("fail", ".yaml");
         Files.writeString(f, """

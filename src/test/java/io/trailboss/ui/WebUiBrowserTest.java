@@ -128,6 +128,17 @@ class WebUiBrowserTest {
         return browser.driver.findElement(By.cssSelector(css));
     }
 
+    /** The text of an element the page may replace while it streams: read again when the one found went stale. */
+    private String textOf(String css) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return find(css).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+                if (attempt >= 5) throw replaced;
+            }
+        }
+    }
+
     @Test
     void an_operation_runs_from_its_form_streams_its_log_is_paused_and_resumed_and_its_manual_step_is_completed() throws Exception {
         var d = browser.driver;
@@ -159,7 +170,7 @@ class WebUiBrowserTest {
         // the build job appears in the task list (live) and its log streams while it runs
         wait.until(presenceOfElementLocated(By.cssSelector("tr[data-task=build] a[data-job]"))).click();
         wait.until(textToBePresentInElementLocated(By.id("log"), "building 1.4 for shop.example"));
-        assertThat(find("#log").getText()).doesNotContain("finished");
+        assertThat(textOf("#log")).doesNotContain("finished");
 
         // pause: the dry run first says what happens to each task, then it is applied
         find("#control-pause").click();
