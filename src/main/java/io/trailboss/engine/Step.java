@@ -1194,11 +1194,11 @@ final class Step {
 
             @Override
             public Map<String, Object> hidden() {
-                Map<String, Object> h = new LinkedHashMap<>();
-                if (current != null) h.put("__task_execution", Map.of("id", current.id(), "name", current.name()));
-                h.put("__env", ex.env());
-                h.put("__execution", Map.of("id", ex.id()));
-                return h;
+                Map<String, Object> keys = new LinkedHashMap<>();
+                if (current != null) keys.put("__task_execution", Map.of("id", current.id(), "name", current.name()));
+                keys.put("__env", ex.env());
+                keys.put("__execution", Map.of("id", ex.id()));
+                return keys;
             }
 
             @Override
