@@ -61,6 +61,12 @@ final class Step {
     private final Set<String> uninserted = new java.util.HashSet<>();
     /** The secret values each job built here may see (its target's, its hosts'): their inputs are stored sealed. */
     private final Map<String, List<String>> jobSecrets = new HashMap<>();
+    /**
+     * Tasks whose expressions failed where Mistral fails the whole workflow at once (the task's input, its
+     * with-items lists, its publish), by task id, with the message the workflow ends with: no retry, no
+     * transition, no error handler.
+     */
+    private final Map<String, String> workflowFailures = new HashMap<>();
 
     private AdHocActions adHoc;
     /** Whether directives may exist (see {@link Execution#steered()}); they are read only then. */
@@ -244,6 +250,9 @@ final class Step {
             if (ts.targets() == null) boundTarget(); // resolved here so that a vanished target fails the task, not the transaction
             concurrency = ts.concurrency() == null ? 0 : (int) number(ts.concurrency(), ctx, t, "concurrency");
         } catch (ExpressionException | InvalidInputException e) {
+            if (e instanceof ExpressionException || (e instanceof InvalidInputException bad && "with-items".equals(bad.field()))) {
+                failWorkflowFor(t, "Failed to run task [error=" + e.getMessage() + ", wf=" + spec.name() + ", task=" + t.name() + "]");
+            }
             finishTask(t, ts, false, null, e.getMessage());
             return;
         }
@@ -344,6 +353,7 @@ final class Step {
         Map<String, Object> input = raw;
         String action = ts.isSubWorkflow() ? io.trailboss.definition.DefinitionParser.SUB_WORKFLOW + call.name() : call.name();
         String error = null;
+        boolean inputEvaluated = false;
         try {
             // inputs the action takes literally (a playbook: Ansible renders its own Jinja) skip our rendering
             Map<String, Object> literal = new LinkedHashMap<>();
@@ -352,6 +362,7 @@ final class Step {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> evaluated = (Map<String, Object>) engine.expressions.evaluate(raw, ctx, globals, scope(t));
+            inputEvaluated = true;
             if (!literal.isEmpty()) {
                 evaluated = new LinkedHashMap<>(evaluated);
                 evaluated.putAll(literal);
@@ -365,6 +376,7 @@ final class Step {
             }
         } catch (ExpressionException | InvalidInputException e) {
             error = e.getMessage();
+            if (!inputEvaluated && e instanceof ExpressionException) failWorkflowFor(t, "Failed to run task [error=" + error + ", wf=" + spec.name() + ", task=" + t.name() + "]");
         }
         if (target != null && !target.secrets().isEmpty()) jobSecrets.computeIfAbsent(id, k -> new ArrayList<>()).addAll(target.secrets());
         String child = ts.isSubWorkflow() && error == null ? Ids.next() : null;
@@ -417,7 +429,11 @@ final class Step {
         int n = lists.getFirst().size();
         for (int i = 1; i < lists.size(); i++) {
             if (lists.get(i).size() != n) {
-                throw new InvalidInputException("with-items", "with-items lists have different lengths (" + n + " and " + lists.get(i).size() + ")");
+                // Mistral's words, which name every list
+                Map<String, Object> given = new LinkedHashMap<>();
+                for (int j = 0; j < lists.size(); j++) given.put(ts.withItems().get(j).variable(), lists.get(j));
+                throw new InvalidInputException("with-items", "Wrong input format for: " + io.trailboss.expr.Expressions.pythonText(given)
+                        + ". All arrays must have the same length.");
             }
         }
         if (n > MAX_ITEMS) throw new InvalidInputException("with-items", "with-items has " + n + " items; the limit is " + MAX_ITEMS);
@@ -581,7 +597,7 @@ final class Step {
                 info = "failed by fail-on condition";
                 scope = scope(with(withResult, ExecutionState.ERROR, info).build());
             }
-            if (ts.retry() != null) {
+            if (ts.retry() != null && !workflowFailures.containsKey(t.id())) {
                 long count = number(ts.retry().count(), ctx, withResult, "retry count");
                 boolean again;
                 if (!success) {
@@ -621,7 +637,7 @@ final class Step {
     // ------------------------------------------------------------------ finishing a task
 
     private void finishTask(TaskExecution t, TaskSpec ts, boolean success, Object result, String info) {
-        if (!success && !t.hasFlag("failure-accepted") && pauseOnFail(ts)) {
+        if (!success && !t.hasFlag("failure-accepted") && !workflowFailures.containsKey(t.id()) && pauseOnFail(ts)) {
             holdFailure(t, ts, result, info);
             return;
         }
@@ -646,15 +662,22 @@ final class Step {
             }
         } catch (ExpressionException e) {
             success = false;
-            info = "cannot publish: " + e.getMessage();
+            info = "Failed to handle action completion [error=" + e.getMessage() + ", wf=" + spec.name() + ", task=" + t.name()
+                    + (ts.action() != null ? ", action=" + ts.action().name() : "") + "]";
             done = with(done, ExecutionState.ERROR, info).build();
+            failWorkflowFor(t, info);
+        }
+        String workflowFailure = workflowFailures.remove(t.id());
+        if (workflowFailure != null) {
+            if (!workflowFailure.equals(info)) done = with(done, ExecutionState.ERROR, workflowFailure).build();
+            success = false;
         }
         Map<String, Object> outbound = Maps.deepMerge(done.inContext(), published);
         Map<String, Object> outCtx = Maps.deepMerge(ex.context(), outbound);
         List<Transition> taken = new ArrayList<>();
         boolean handled = false;
         try {
-            if (spec.type() == WorkflowType.DIRECT) {
+            if (spec.type() == WorkflowType.DIRECT && workflowFailure == null) {
                 List<Transition> primary = taken(success ? ts.onSuccess() : ts.onError(), outCtx, done);
                 handled = !success && !primary.isEmpty();
                 taken.addAll(primary);
@@ -676,6 +699,11 @@ final class Step {
         if (spec.type() == WorkflowType.REVERSE && success) {
             startReadyDependents(done, outbound);
         }
+        if (workflowFailure != null) {
+            // as in Mistral: the workflow fails at once, with the task's message, whatever else runs
+            finishExecution(ExecutionState.ERROR, workflowFailure);
+            return;
+        }
         for (Transition tr : taken) {
             if (state.isFinal()) break;
             switch (tr) {
@@ -692,6 +720,10 @@ final class Step {
             }
         }
         checkCompletion();
+    }
+
+    private void failWorkflowFor(TaskExecution t, String message) {
+        workflowFailures.putIfAbsent(t.id(), message);
     }
 
     /** A command's message with its expressions evaluated over the task's outbound context, as Mistral does. */
@@ -836,14 +868,20 @@ final class Step {
     }
 
     private void finishExecution(ExecutionState end, String info) {
-        Map<String, Object> finalContext = new LinkedHashMap<>(ex.context());
+        // as in Mistral, the input lies beneath the data context rather than in it: the final context holds the
+        // vars and what the last tasks published; expressions of 'output' still see the input
+        Map<String, Object> finalContext = new LinkedHashMap<>();
+        for (String name : spec.vars().keySet()) {
+            if (ex.context().containsKey(name)) finalContext.put(name, ex.context().get(name));
+        }
         for (TaskExecution leaf : tasks().leaves(h, executionId)) {
             finalContext = Maps.deepMerge(finalContext, Maps.deepMerge(leaf.inContext(), leaf.published() == null ? Map.of() : leaf.published()));
         }
+        Map<String, Object> visible = Maps.deepMerge(ex.context(), finalContext);
         Object out;
         if (end == ExecutionState.SUCCESS) {
             try {
-                out = spec.output() == null ? finalContext : engine.expressions.evaluate(spec.output(), finalContext, scope(null));
+                out = spec.output() == null ? finalContext : engine.expressions.evaluate(spec.output(), visible, scope(null));
                 // Mistral returns "output or ctx": an output that evaluates to nothing gives the whole context
                 if (!io.trailboss.expr.Values.truthy(out)) out = finalContext;
             } catch (ExpressionException e) {
@@ -858,7 +896,7 @@ final class Step {
                 try {
                     // as Mistral: {"result": msg} merged with output-on-error, or with the whole final
                     // context when output-on-error is absent or evaluates to nothing
-                    Object extra = spec.outputOnError() == null ? null : engine.expressions.evaluate(spec.outputOnError(), finalContext, scope(null));
+                    Object extra = spec.outputOnError() == null ? null : engine.expressions.evaluate(spec.outputOnError(), visible, scope(null));
                     if (!io.trailboss.expr.Values.truthy(extra)) extra = finalContext;
                     if (extra instanceof Map<?, ?> m) m.forEach((k, v) -> err.put(String.valueOf(k), v));
                 } catch (ExpressionException e) {

@@ -150,6 +150,11 @@ public final class Expressions {
         return (s.contains("{{") || s.contains("{%")) && ANY_ON_ONE_LINE.matcher(s).find();
     }
 
+    /** Plain data as Python's {@code str()} shows it, as Mistral's messages and YAQL text show values. */
+    public static String pythonText(Object plain) {
+        return InlineYaql.pythonStr(plain);
+    }
+
     /**
      * What is wrong with the expressions of a workflow value, or null: YAQL that does not parse (with the
      * position inside the string), or Jinja and YAQL in one string, which Mistral refuses too.

@@ -106,6 +106,8 @@ class MistralConformanceTest {
 
     // ------------------------------------------------------------------ the cases
 
+    // A workflow's default output (no 'output', or an error without 'output-on-error') holds its vars and what its
+    // last tasks published, never its input: recorded on Mistral 15 (src/test/resources/mistral/yaql/04, 11, 19).
     private static List<Case> all() {
         List<Case> cases = new ArrayList<>();
         cases.addAll(dataflow());
@@ -131,7 +133,7 @@ class MistralConformanceTest {
                               action: std.echo output="{{ _.a }}-{{ _.b }}"
                               publish:
                                 r: "{{ task().result }}"
-                        """).input(Map.of("a", 1)).output(map("a", 1, "b", 2, "r", "1-2")),
+                        """).input(Map.of("a", 1)).output(map("r", "1-2")),
 
                 Case.of("vars_are_evaluated_from_input_at_start_and_visible_to_tasks", """
                         version: '2.0'
@@ -146,7 +148,7 @@ class MistralConformanceTest {
                               action: std.echo output="{{ _.greeting }} x{{ _.count }}"
                               publish:
                                 r: "{{ task().result }}"
-                        """).input(Map.of("name", "Ada")).output(map("name", "Ada", "greeting", "Hi Ada", "count", 3, "r", "Hi Ada x3")),
+                        """).input(Map.of("name", "Ada")).output(map("greeting", "Hi Ada", "count", 3, "r", "Hi Ada x3")),
 
                 Case.of("publish_makes_a_value_visible_to_the_next_task", """
                         version: '2.0'
@@ -273,7 +275,7 @@ class MistralConformanceTest {
                                 back: "{{ json_parse(_.text) }}"
                                 second: "{{ json_parse(_.text).b[1] }}"
                         """).input(map("obj", map("a", 1, "b", List.of(1, 2))))
-                        .output(map("obj", map("a", 1, "b", List.of(1, 2)), "text", "{\n    \"a\": 1,\n    \"b\": [\n        1,\n        2\n    ]\n}",
+                        .output(map("text", "{\n    \"a\": 1,\n    \"b\": [\n        1,\n        2\n    ]\n}",
                                 "back", map("a", 1, "b", List.of(1, 2)), "second", 2)),
 
                 Case.of("yaml_dump_writes_block_yaml_and_yaml_parse_reads_it_back", """
@@ -290,7 +292,7 @@ class MistralConformanceTest {
                               publish:
                                 back: "{{ yaml_parse(_.text) }}"
                         """).input(map("obj", map("a", "x", "b", List.of(1, 2))))
-                        .output(map("obj", map("a", "x", "b", List.of(1, 2)), "text", "a: x\nb:\n- 1\n- 2\n", "back", map("a", "x", "b", List.of(1, 2)))),
+                        .output(map("text", "a: x\nb:\n- 1\n- 2\n", "back", map("a", "x", "b", List.of(1, 2)))),
 
                 Case.of("a_single_expression_keeps_its_native_type_and_mixed_text_renders_a_string", """
                         version: '2.0'
@@ -346,7 +348,7 @@ class MistralConformanceTest {
                             t3:
                               publish:
                                 p3: three
-                        """).input(Map.of("a", "A")).output(map("a", "A", "v", 1, "p1", "one", "p2", "two", "p3", "three")),
+                        """).input(Map.of("a", "A")).output(map("v", 1, "p1", "one", "p2", "two", "p3", "three")),
 
                 Case.of("explicit_output_is_evaluated_against_the_final_context", """
                         version: '2.0'
@@ -402,7 +404,7 @@ class MistralConformanceTest {
                             t2:
                               action: std.fail
                         """).input(Map.of("a", 1)).state(ERROR).check(run -> {
-                            assertThat(run.output()).containsOnlyKeys("result", "a", "p").containsEntry("a", 1).containsEntry("p", 2);
+                            assertThat(run.output()).containsOnlyKeys("result", "p").containsEntry("p", 2);
                             assertThat((String) run.output().get("result")).contains("t2");
                         }),
 
@@ -836,7 +838,7 @@ class MistralConformanceTest {
                               action: std.echo output="{{ _.x }}"
                               publish:
                                 r: "{{ task().result }}"
-                        """).input(map("xs", List.of())).output(map("xs", List.of(), "r", List.of())),
+                        """).input(map("xs", List.of())).output(map("r", List.of())),
 
                 Case.of("with_items_retry_reruns_every_item", """
                         version: '2.0'
@@ -1236,7 +1238,7 @@ class MistralConformanceTest {
                                 greeting: "{{ task().result.content.greeting }}"
                                 method: "{{ task().result.content.method }}"
                         """).input(map("url", BASE_URL + "/hello"))
-                        .output(map("url", BASE_URL + "/hello", "status", 200, "greeting", "hi Ada", "method", "POST")),
+                        .output(map("status", 200, "greeting", "hi Ada", "method", "POST")),
 
                 Case.of("std_http_fails_the_task_on_an_error_status", """
                         version: '2.0'

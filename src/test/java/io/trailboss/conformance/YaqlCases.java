@@ -53,7 +53,7 @@ final class YaqlCases {
                             small:
                               publish:
                                 size: small
-                        """).output(map("n", 3, "size", "big")).absent("small"),
+                        """).output(map("size", "big")).absent("small"),
 
                 Case.of("yaql_with_items_over_two_lists_zips_them", """
                         version: '2.0'
