@@ -59,6 +59,60 @@ final class YaqlBench {
                 code = 1;
             }
         }
+        try {
+            code = Math.max(code, chains(out, quick));
+        } catch (Exception e) {
+            out.println("the chain comparison failed: " + e);
+            code = 1;
+        }
         return code;
+    }
+
+    /** How much slower a chain whose publishes are YAQL may be than the same chain in Jinja. */
+    private static final double CHAIN_BUDGET = 1.20;
+
+    /**
+     * The engine's chain of tasks whose every task publishes from the previous one's value, once with YAQL and
+     * once with Jinja, on a fresh embedded database, alternating; the medians and their ratio.
+     */
+    private static int chains(PrintStream out, boolean quick) throws Exception {
+        int n = quick ? 200 : 1000;
+        int repeats = quick ? 3 : 5;
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("trailboss-bench-yaql-");
+        try (io.trailboss.app.Trailboss tb = new io.trailboss.app.Trailboss(io.trailboss.store.Database.embedded(dir), java.time.Clock.systemUTC())) {
+            Bench.Run run = new Bench.Run(tb);
+            tb.engine().addListener(run);
+            tb.catalog().createOrUpdate("version: '2.0'\n" + chain("chain_yaql", n, "<% $.v + 1 %>") + chain("chain_jinja", n, "{{ _.v + 1 }}"));
+            run.timed("chain_yaql");
+            run.timed("chain_jinja");
+            long[] yaql = new long[repeats];
+            long[] jinja = new long[repeats];
+            for (int i = 0; i < repeats; i++) {
+                yaql[i] = run.timed("chain_yaql");
+                jinja[i] = run.timed("chain_jinja");
+            }
+            Arrays.sort(yaql);
+            Arrays.sort(jinja);
+            double y = yaql[repeats / 2] / 1e6;
+            double j = jinja[repeats / 2] / 1e6;
+            out.printf(Locale.ROOT, "chain of %d tasks publishing the next value (median of %d, H2): YAQL %.0f ms, Jinja %.0f ms, YAQL/Jinja %.2f%n",
+                    n, repeats, y, j, y / j);
+            if (y / j > CHAIN_BUDGET) {
+                out.printf(Locale.ROOT, "  YAQL is over the budget of %.0f%% slower than Jinja%n", (CHAIN_BUDGET - 1) * 100);
+                return 1;
+            }
+            return 0;
+        } finally {
+            Bench.deleteTree(dir);
+        }
+    }
+
+    private static String chain(String name, int n, String next) {
+        StringBuilder y = new StringBuilder(name).append(":\n  vars:\n    v: 0\n  tasks:\n");
+        for (int i = 0; i < n; i++) {
+            y.append("    t").append(i).append(":\n      action: std.noop\n      publish:\n        v: \"").append(next).append("\"\n");
+            if (i + 1 < n) y.append("      on-success: t").append(i + 1).append('\n');
+        }
+        return y.toString();
     }
 }
