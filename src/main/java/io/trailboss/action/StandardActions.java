@@ -67,7 +67,8 @@ public final class StandardActions {
 
         public ActionResult run(Map<String, Object> input, ActionContext context) {
             Object data = input.get("error_data");
-            return new ActionResult.Failure(data == null ? "Fail action expected exception." : String.valueOf(data), data);
+            // the message shows the data as Python's str() does, which is how Mistral states a failure
+            return new ActionResult.Failure(data == null ? "Fail action expected exception." : io.trailboss.expr.Expressions.pythonText(data), data);
         }
     }
 

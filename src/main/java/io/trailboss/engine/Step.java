@@ -726,6 +726,30 @@ final class Step {
         workflowFailures.putIfAbsent(t.id(), message);
     }
 
+    /**
+     * Why the workflow failed, in Mistral's words and layout (scripts read its head line): the unhandled failed
+     * tasks by name, then each with its error and the errors of its failed jobs (actions or sub-workflows).
+     */
+    private String failureMessage() {
+        Map<String, TaskExecution> failed = new java.util.TreeMap<>();
+        for (TaskExecution t : tasks().inState(h, executionId, ExecutionState.ERROR)) {
+            if (!t.errorHandled()) failed.putIfAbsent(t.name(), t);
+        }
+        StringBuilder m = new StringBuilder("Failure caused by error in tasks: ").append(String.join(", ", failed.keySet())).append('\n');
+        for (TaskExecution t : failed.values()) {
+            m.append("\n  ").append(t.name()).append(" [task_ex_id=").append(t.id()).append("] -> ").append(t.stateInfo()).append('\n');
+            List<Job> jobs = engine.jobs.byTask(h, t.id());
+            for (int i = 0; i < jobs.size(); i++) {
+                Job j = jobs.get(i);
+                if (j.state() != JobState.FAILED && j.state() != JobState.LOST) continue;
+                Object why = j.output() != null ? j.output() : j.error() != null ? j.error() : "Unknown";
+                m.append(j.childExecutionId() != null ? "    [wf_ex_id=" + j.childExecutionId() : "    [action_ex_id=" + j.id())
+                        .append(", idx=").append(i).append("]: ").append(io.trailboss.expr.Expressions.pythonText(why)).append('\n');
+            }
+        }
+        return m.toString();
+    }
+
     /** A command's message with its expressions evaluated over the task's outbound context, as Mistral does. */
     private String commandMessage(Transition.Command cmd, Map<String, Object> ctx, TaskExecution t) {
         if (cmd.message() == null) return null;
@@ -857,11 +881,7 @@ final class Step {
             dirty = true;
         }
         if (errors > 0) {
-            List<String> failed = new ArrayList<>();
-            for (TaskExecution t : tasks().inState(h, executionId, ExecutionState.ERROR)) {
-                if (!t.errorHandled() && !failed.contains(t.name())) failed.add(t.name() + (t.stateInfo() == null ? "" : " (" + t.stateInfo() + ")"));
-            }
-            finishExecution(ExecutionState.ERROR, "failure caused by error in tasks: " + String.join(", ", failed));
+            finishExecution(ExecutionState.ERROR, failureMessage());
         } else {
             finishExecution(ExecutionState.SUCCESS, null);
         }

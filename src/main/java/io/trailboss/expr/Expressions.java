@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * other string containing Jinja is rendered to text; strings without Jinja are returned as they are.
  */
 public final class Expressions {
-    private static final Pattern SINGLE = Pattern.compile("^\\s*\\{\\{((?:(?!\\{\\{|\\}\\}).)*)\\}\\}\\s*$");
+    // as Mistral decides: the whole string, not a character more (" {{ 1 }}" is the text " 1")
+    private static final Pattern SINGLE = Pattern.compile("^\\{\\{((?:(?!\\{\\{|\\}\\}).)*)\\}\\}$");
     static final long MAX_OUTPUT = 1024 * 1024;
     /** The most items a list or a map built by a template may hold. */
     static final int MAX_ITEMS = 100_000;
@@ -75,6 +76,17 @@ public final class Expressions {
         Functions.signatures().forEach((name, params) ->
                 jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", name, Functions.class, name, params)));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "range", Functions.class, "range", Object.class, Object[].class));
+        jinjava.getGlobalContext().registerFilter(new com.hubspot.jinjava.lib.filter.Filter() {
+            @Override
+            public String getName() {
+                return "tojson";
+            }
+
+            @Override
+            public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+                return Functions.tojson(var);
+            }
+        });
     }
 
     /** True if the value (or anything inside it) contains a Jinja expression or statement, or YAQL. */

@@ -94,6 +94,63 @@ public final class Functions {
         }
     }
 
+    /**
+     * Jinja's {@code tojson} filter, which Mistral's templates get from jinja2: {@code json.dumps(sort_keys=True)}
+     * on one line ({@code {"a": 2, "b": 1}}), non-ASCII escaped, and {@code < > & '} escaped so the text is safe
+     * inside HTML.
+     */
+    public static String tojson(Object value) {
+        StringBuilder out = new StringBuilder();
+        sortedJson(Values.plain(value), out);
+        String json = out.toString();
+        StringBuilder safe = new StringBuilder(json.length());
+        for (char c : json.toCharArray()) {
+            switch (c) {
+                case '<' -> safe.append("\\u003c");
+                case '>' -> safe.append("\\u003e");
+                case '&' -> safe.append("\\u0026");
+                case '\'' -> safe.append("\\u0027");
+                default -> safe.append(c);
+            }
+        }
+        return safe.toString();
+    }
+
+    private static void sortedJson(Object value, StringBuilder out) {
+        switch (value) {
+            case Map<?, ?> m -> {
+                out.append('{');
+                String sep = "";
+                for (Map.Entry<String, Object> e : new java.util.TreeMap<String, Object>(stringKeys(m)).entrySet()) {
+                    out.append(sep).append(asciiJson(e.getKey())).append(": ");
+                    sortedJson(e.getValue(), out);
+                    sep = ", ";
+                }
+                out.append('}');
+            }
+            case java.util.List<?> l -> {
+                out.append('[');
+                String sep = "";
+                for (Object o : l) {
+                    out.append(sep);
+                    sortedJson(o, out);
+                    sep = ", ";
+                }
+                out.append(']');
+            }
+            case String s -> out.append(asciiJson(s));
+            case Double d when d.isNaN() -> out.append("NaN");
+            case Double d when d.isInfinite() -> out.append(d > 0 ? "Infinity" : "-Infinity");
+            case null, default -> out.append(Json.write(value));
+        }
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
     /** A JSON string literal with non-ASCII escaped, as Python's json module writes by default. */
     private static String asciiJson(String s) {
         String json = Json.write(s);

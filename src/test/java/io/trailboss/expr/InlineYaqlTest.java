@@ -42,6 +42,9 @@ class InlineYaqlTest {
     @Test
     void jinja_wins_over_yaql_in_one_string_and_expressions_spanning_lines_are_text() {
         assertThat(eval("{{ 1 + 1 }}", Map.of())).isEqualTo(2L);
+        assertThat(eval(" {{ 1 }}", Map.of())).isEqualTo(" 1");
+        // Mistral's tojson is jinja2's: json.dumps(sort_keys=True), HTML-safe
+        assertThat(eval("{{ {'b': 1, 'a': [2, '<x>']} | tojson }}", Map.of())).isEqualTo("{\"a\": [2, \"\\u003cx\\u003e\"], \"b\": 1}");
         assertThat(eval("<% 1 +\n 1 %>", Map.of())).isEqualTo("<% 1 +\n 1 %>");
         assertThat(Expressions.syntaxProblem("{{ 1 }} <% 2 %>")).contains("mixes Jinja and YAQL");
     }

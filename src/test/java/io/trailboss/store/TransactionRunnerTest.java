@@ -75,7 +75,9 @@ class TransactionRunnerTest {
             CompletableFuture<Void> b = CompletableFuture.runAsync(twoToOne, THREADS);
             CompletableFuture.allOf(a, b).get(60, TimeUnit.SECONDS);
 
-            assertThat(runs).as("one of the two ran again").hasValue(3);
+            // one of the two ran again; on a loaded machine its rerun can take its first row before the survivor
+            // takes it, deadlock once more and run a third time: what counts is that both end, each once
+            assertThat(runs.get()).as("one of the two ran again").isBetween(3, 5);
             assertThat(balance(jdbi, 1)).isEqualTo(91);
             assertThat(balance(jdbi, 2)).isEqualTo(109);
         }
