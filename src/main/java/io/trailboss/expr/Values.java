@@ -47,6 +47,13 @@ public final class Values {
                 yield out;
             }
             case Character c -> String.valueOf(c);
+            // a pair from items(), a tuple in Python: a two-element list in JSON, as Mistral gives it
+            case Map.Entry<?, ?> e -> {
+                List<Object> pair = new ArrayList<>(2);
+                pair.add(String.valueOf(e.getKey()));
+                pair.add(plain(e.getValue()));
+                yield pair;
+            }
             default -> String.valueOf(value);
         };
     }

@@ -43,6 +43,12 @@ class InlineYaqlTest {
     void jinja_wins_over_yaql_in_one_string_and_expressions_spanning_lines_are_text() {
         assertThat(eval("{{ 1 + 1 }}", Map.of())).isEqualTo(2L);
         assertThat(eval(" {{ 1 }}", Map.of())).isEqualTo(" 1");
+        // context maps behave like Python's dicts
+        Map<String, Object> m = Map.of("m", Map.of("k", "v"));
+        assertThat(eval("{{ _.m.get('nope', 'dflt') }}", m)).isEqualTo("dflt");
+        assertThat(eval("{{ _.m.items() | list }}", m)).isEqualTo(List.of(List.of("k", "v")));
+        assertThat(eval("{% for k, v in _.m.items() %}{{ k }}={{ v }}{% endfor %}", m)).isEqualTo("k=v");
+        assertThat(eval("{{ _.m.keys() | list }}", m)).isEqualTo(List.of("k"));
         // Mistral's tojson is jinja2's: json.dumps(sort_keys=True), HTML-safe
         assertThat(eval("{{ {'b': 1, 'a': [2, '<x>']} | tojson }}", Map.of())).isEqualTo("{\"a\": [2, \"\\u003cx\\u003e\"], \"b\": 1}");
         assertThat(eval("<% 1 +\n 1 %>", Map.of())).isEqualTo("<% 1 +\n 1 %>");
