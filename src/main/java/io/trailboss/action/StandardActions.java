@@ -48,10 +48,25 @@ public final class StandardActions {
         @Override
         public String description() { return "Answers its 'output' input as its result."; }
 
-        public List<InputParam> parameters() { return List.of(optional("output", null)); }
+        public List<InputParam> parameters() { return List.of(optional("output", null), optional("delay", 0)); }
 
-        public ActionResult run(Map<String, Object> input, ActionContext context) {
+        public ActionResult run(Map<String, Object> input, ActionContext context) throws InterruptedException {
+            // Mistral's delay: seconds, a fraction allowed; negative or not a number is no delay
+            double delay = seconds(input.get("delay"));
+            if (delay > MAX_DELAY_SECONDS) return new ActionResult.Failure("std.echo: 'delay' is " + delay + " s; at most " + MAX_DELAY_SECONDS, null);
+            if (delay > 0) Thread.sleep((long) (delay * 1000));
             return new ActionResult.Success(input.get("output"));
+        }
+
+        private static final double MAX_DELAY_SECONDS = 24 * 3600;
+
+        private static double seconds(Object v) {
+            try {
+                double d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
+                return Double.isNaN(d) || d < 0 ? 0 : d;
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
     }
 

@@ -158,6 +158,19 @@ final class YaqlCases {
                               action: std.noop
                         """).output(map("got", 10)),
 
+                Case.of("std_echo_waits_its_delay_then_answers", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              action: std.echo output=late delay=0.3
+                              publish:
+                                r: <% task().result %>
+                        """).output(map("r", "late")).check(run -> {
+                            var job = run.jobs("t1").getFirst();
+                            assertThat(job.finishedAt() - job.createdAt()).isGreaterThanOrEqualTo(300L);
+                        }),
+
                 Case.of("a_failing_yaql_publish_fails_the_task_naming_the_expression", """
                         version: '2.0'
                         WF:
