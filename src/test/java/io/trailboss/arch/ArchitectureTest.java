@@ -57,7 +57,6 @@ class ArchitectureTest {
      * class may add any: a new statement goes into the store class that owns its table.
      */
     private static final Set<String> SQL_OUTSIDE_STORES = Set.of(
-            "io.trailboss.record.Recordings",       // ARA's rec_* tables
             "io.trailboss.auth.Users",              // app_user
             "io.trailboss.auth.ApiTokens",          // api_token
             "io.trailboss.auth.Sessions",           // user_session
