@@ -3,19 +3,13 @@ package io.trailboss.cluster;
 import io.trailboss.agent.AgentHub;
 import io.trailboss.engine.Engine;
 import io.trailboss.engine.LocalRunner;
-import io.trailboss.engine.StoredOutcomes;
 import io.trailboss.json.Json;
-import io.trailboss.model.Job;
-import io.trailboss.model.JobReport;
 import io.trailboss.store.Database;
 import io.trailboss.store.JobStore;
 import io.trailboss.store.PromptStore;
-import io.trailboss.store.TimerStore;
-import io.trailboss.store.TransactionRunner;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <li>its timer claims are released, its stdin text dropped, its jobs' open prompts closed;</li>
  * <li>parents of ended sub-workflows and runs of ended executions are brought up to date.</li>
  * </ul>
- * A node takes its dead peer's jobs in the claiming transaction, so a survivor that dies while
+ * ({@link NodeRecovery}.) A node takes its dead peer's jobs in the claiming transaction, so a survivor that dies while
  * recovering leaves them to whoever recovers the survivor.
  */
 public final class Nodes implements AutoCloseable {
@@ -49,17 +43,14 @@ public final class Nodes implements AutoCloseable {
 
     private final Database database;
     private final Jdbi jdbi;
-    private final TransactionRunner transactions;
     private final Clock clock;
     private final Engine engine;
     private final LocalRunner local;
-    private final AgentHub agents;
-    private final Runnable runsRecover;
     private final NodeStore store = new NodeStore();
     private final JobStore jobs;
-    private final TimerStore timers = new TimerStore();
     private final PromptStore prompts = new PromptStore();
-    private final io.trailboss.store.AgentInputStore inputs = new io.trailboss.store.AgentInputStore();
+    private final NodeRecovery recovery;
+    private final NodeHeartbeat heartbeat;
     private final String id;
     private final String host = hostname();
     private final long startedAt;
@@ -69,18 +60,16 @@ public final class Nodes implements AutoCloseable {
     private volatile boolean declaredDead;
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("node-heartbeat").unstarted(r));
     private volatile boolean started;
-    private org.jdbi.v3.core.Handle beatHandle; // used by the heartbeat thread only
 
     public Nodes(Database database, Engine engine, LocalRunner local, AgentHub agents, Runnable runsRecover) {
         this.database = database;
         this.jdbi = database.jdbi();
-        this.transactions = new TransactionRunner(jdbi);
         this.clock = engine.clock();
         this.engine = engine;
         this.jobs = engine.jobStore();
         this.local = local;
-        this.agents = agents;
-        this.runsRecover = runsRecover;
+        this.recovery = new NodeRecovery(jdbi, engine, agents, runsRecover, store);
+        this.heartbeat = new NodeHeartbeat(database);
         this.id = engine.nodeId();
         this.startedAt = clock.millis();
     }
@@ -144,7 +133,7 @@ public final class Nodes implements AutoCloseable {
     private void tick() {
         try {
             long now = clock.millis();
-            boolean alive = beat(h -> store.heartbeat(h, id, port, now, leaseMillis, Json.write(load())));
+            boolean alive = heartbeat.run(h -> store.heartbeat(h, id, port, now, leaseMillis, Json.write(load())));
             if (!alive) {
                 if (!declaredDead) {
                     declaredDead = true;
@@ -159,35 +148,13 @@ public final class Nodes implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs the heartbeat on a connection of its own on PostgreSQL, so that it never waits for the pool
-     * behind the engine's work (a busy node must not look dead).
-     */
-    private <T> T beat(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
-        if (database.dialect() != Database.Dialect.POSTGRES) return jdbi.withHandle(work);
-        try {
-            if (beatHandle == null) beatHandle = Jdbi.open(database.dedicatedConnection());
-            return work.withHandle(beatHandle);
-        } catch (java.sql.SQLException | RuntimeException e) {
-            if (beatHandle != null) {
-                try {
-                    beatHandle.close();
-                } catch (RuntimeException ignored) {
-                    // reopened next time
-                }
-                beatHandle = null;
-            }
-            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
-        }
-    }
-
     /** Recovers every node that is dead now; returns how many this node recovered. */
     public int sweep() {
         long now = clock.millis();
         int n = 0;
         for (NodeStore.NodeRow other : jdbi.withHandle(h -> store.unrecovered(h, id))) {
             if (!dead(other, now)) continue;
-            if (recover(other)) n++;
+            if (recovery.recover(other)) n++;
         }
         if (n > 0) jdbi.useHandle(h -> store.forget(h, now - FORGET_AFTER_MS));
         return n;
@@ -201,95 +168,10 @@ public final class Nodes implements AutoCloseable {
         return port > 0 && other.port() == port && other.host().equals(host) && other.startedAt() <= startedAt;
     }
 
-    private boolean recover(NodeStore.NodeRow dead) {
-        long now = clock.millis();
-        // a deadlock with the engine's own transactions (running already while this node starts) is tried again
-        List<JobStore.Reported> taken = transactions.inTransaction(h -> {
-            if (!store.claimRecovery(h, dead.id(), dead.heartbeatAt(), id, now)) return null;
-            List<JobStore.Reported> adopted = jobs.adopt(h, dead.id());
-            timers.releaseClaims(h, dead.id());
-            inputs.dropFor(h, "node:" + dead.id());
-            return adopted;
-        });
-        if (taken == null) return false;
-        int delivered = 0;
-        int lost = 0;
-        List<String> rerun = new ArrayList<>();
-        List<String> queued = new ArrayList<>();
-        for (JobStore.Reported adopted : taken) {
-            Job job = adopted.job();
-            JobReport report = adopted.report();
-            if (report != null) {
-                engine.jobDone(StoredOutcomes.outcome(job, report));
-                delivered++;
-            } else if (job.state() == io.trailboss.model.JobState.QUEUED) {
-                queued.add(job.id());
-            } else if (job.async() || job.childExecutionId() != null) {
-                // waits for an external completion or a sub-workflow, not for the dead node
-            } else if (engine.actions().find(job.action()).map(io.trailboss.action.Action::rerunAfterNodeLoss).orElse(false)) {
-                rerun.add(job.id());
-            } else if (lose(job, dead.id())) {
-                lost++;
-            }
-        }
-        List<Job> dispatch = transactions.inTransaction(h -> {
-            jobs.requeue(h, rerun, now);
-            List<String> all = new ArrayList<>(queued);
-            all.addAll(rerun);
-            return jobs.findAll(h, all).stream().filter(j -> j.state() == io.trailboss.model.JobState.QUEUED).toList();
-        });
-        engine.dispatch(dispatch);
-        engine.timerService().due(0);
-        engine.signals().timerArmed(0);
-        // stored agent reports the dead node had not applied yet (applying twice is harmless: a final job is left alone)
-        for (JobStore.Reported r : jdbi.withHandle(h -> jobs.unapplied(h, true))) engine.jobDone(StoredOutcomes.outcome(r.job(), r.report()));
-        engine.recover();
-        runsRecover.run();
-        agents.wake();
-        LOG.info("recovered node {} ({}:{}): {} stored outcomes delivered, {} jobs lost, {} queued again, {} queued jobs taken over",
-                dead.id(), dead.host(), dead.port(), delivered, lost, rerun.size(), queued.size());
-        return true;
-    }
-
-    private boolean lose(Job job, String deadNode) {
-        long now = clock.millis();
-        String reason = "lost: node " + deadNode + " that ran it stopped (no heartbeat)";
-        JobReport report = JobReport.lost("server", reason, now);
-        boolean stored = jdbi.inTransaction(h -> {
-            boolean n = jobs.loseOwned(h, job.id(), report);
-            if (n) prompts.closeForJob(h, job.id(), now);
-            return n;
-        });
-        if (stored) {
-            engine.jobLogs().endedElsewhere(job.id());
-            engine.jobDone(StoredOutcomes.outcome(job, report));
-        }
-        return stored;
-    }
-
     /** Every node this database knows (recent dead ones too), oldest first. */
     public List<Map<String, Object>> list() {
         long now = clock.millis();
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (NodeStore.NodeRow r : jdbi.withHandle(store::all)) {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("id", r.id());
-            v.put("host", r.host());
-            v.put("port", r.port());
-            v.put("version", r.version());
-            v.put("started_at", java.time.Instant.ofEpochMilli(r.startedAt()).toString());
-            v.put("heartbeat_at", java.time.Instant.ofEpochMilli(r.heartbeatAt()).toString());
-            v.put("lease_seconds", r.leaseMs() / 1000.0);
-            v.put("alive", r.alive(now));
-            v.put("self", r.id().equals(id));
-            if (r.recoveredBy() != null) {
-                v.put("recovered_by", r.recoveredBy());
-                v.put("recovered_at", java.time.Instant.ofEpochMilli(r.recoveredAt()).toString());
-            }
-            v.put("load", r.load() == null ? Map.of() : Json.readMap(r.load()));
-            out.add(v);
-        }
-        return out;
+        return jdbi.withHandle(store::all).stream().map(r -> NodeViews.view(r, now, id)).toList();
     }
 
     private static String hostname() {
@@ -313,13 +195,7 @@ public final class Nodes implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (beatHandle != null) {
-            try {
-                beatHandle.close();
-            } catch (RuntimeException ignored) {
-                // closing anyway
-            }
-        }
+        heartbeat.close();
         if (!started) return;
         try {
             jdbi.useTransaction(h -> {

@@ -2,19 +2,13 @@ package io.trailboss.cluster;
 
 import io.trailboss.agent.AgentHub;
 import io.trailboss.engine.Engine;
-import io.trailboss.engine.EventHub;
 import io.trailboss.engine.LocalRunner;
 import io.trailboss.engine.NodeSignals;
-import io.trailboss.json.Json;
 import io.trailboss.model.Job;
 import io.trailboss.store.Database;
-import io.trailboss.store.ExecutionStore;
-import io.trailboss.store.TaskStore;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Handle;
@@ -45,17 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class PgSignals implements NodeSignals, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgSignals.class);
-    private static final int MAX_PAYLOAD = 7000;
 
     private final Database database;
     private final Jdbi jdbi;
-    private final Engine engine;
     private final LocalRunner local;
-    private final AgentHub agents;
+    private final SignalReceiver receiver;
     private final String self;
     private final String channel;
-    private final ExecutionStore executions = new ExecutionStore();
-    private final TaskStore tasks = new TaskStore();
     // sends outside a transaction, and handles what arrives, one at a time in arrival order
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("node-signal-send").unstarted(r));
     private final ExecutorService handler = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("node-signal-handle").unstarted(r));
@@ -66,9 +56,8 @@ public final class PgSignals implements NodeSignals, AutoCloseable {
     public PgSignals(Database database, Engine engine, LocalRunner local, AgentHub agents) {
         this.database = database;
         this.jdbi = database.jdbi();
-        this.engine = engine;
         this.local = local;
-        this.agents = agents;
+        this.receiver = new SignalReceiver(jdbi, engine, local, agents);
         this.self = engine.nodeId();
         String schema = jdbi.withHandle(h -> h.createQuery("select current_schema()").mapTo(String.class).one());
         this.channel = channelFor(schema);
@@ -94,42 +83,7 @@ public final class PgSignals implements NodeSignals, AutoCloseable {
     @Override
     public void changed(Handle h, List<String> executionIds, List<String> taskIds, List<List<String>> controls) {
         // several notifications when one transaction changed many executions (a batch): each stays small
-        List<String> e = new ArrayList<>();
-        List<String> t = new ArrayList<>();
-        int size = 0;
-        for (String id : executionIds) {
-            e.add(id);
-            size += id.length() + 3;
-            if (size > MAX_PAYLOAD) {
-                notifyIn(h, "changed", Json.write(Map.of("e", e, "t", t, "c", List.of())));
-                e = new ArrayList<>();
-                size = 0;
-            }
-        }
-        for (String id : taskIds) {
-            t.add(id);
-            size += id.length() + 3;
-            if (size > MAX_PAYLOAD) {
-                notifyIn(h, "changed", Json.write(Map.of("e", e, "t", t, "c", List.of())));
-                e = new ArrayList<>();
-                t = new ArrayList<>();
-                size = 0;
-            }
-        }
-        List<List<String>> c = new ArrayList<>();
-        for (List<String> control : controls) {
-            if (String.join(",", control).length() > 2000) continue; // a control on very many tasks: its state changes still go
-            c.add(control);
-            size += String.join(",", control).length() + 10;
-            if (size > MAX_PAYLOAD) {
-                notifyIn(h, "changed", Json.write(Map.of("e", e, "t", t, "c", c)));
-                e = new ArrayList<>();
-                t = new ArrayList<>();
-                c = new ArrayList<>();
-                size = 0;
-            }
-        }
-        if (!e.isEmpty() || !t.isEmpty() || !c.isEmpty()) notifyIn(h, "changed", Json.write(Map.of("e", e, "t", t, "c", c)));
+        for (String payload : ChangedPayloads.of(executionIds, taskIds, controls)) notifyIn(h, "changed", payload);
     }
 
     @Override
@@ -194,14 +148,14 @@ public final class PgSignals implements NodeSignals, AutoCloseable {
                     s.execute("LISTEN \"" + channel + "\"");
                 }
                 // whatever was signalled while not listening: look at everything again
-                handler.execute(this::lookAgain);
+                handler.execute(receiver::lookAgain);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] got = pg.getNotifications(1000);
                     if (got == null) continue;
                     for (PGNotification n : got) {
                         String payload = n.getParameter();
-                        handler.execute(() -> handle(payload));
+                        handler.execute(() -> receiver.handle(payload));
                     }
                 }
             } catch (Exception e) {
@@ -214,63 +168,6 @@ public final class PgSignals implements NodeSignals, AutoCloseable {
                 }
             }
         }
-    }
-
-    private void lookAgain() {
-        agents.wake();
-        engine.timerService().due(0);
-        local.poke();
-    }
-
-    void handle(String payload) {
-        try {
-            String[] parts = payload.split("\\|", 3);
-            if (parts.length < 3 || parts[1].equals(self)) return;
-            String data = parts[2];
-            switch (parts[0]) {
-                case "changed" -> changedElsewhere(Json.readMap(data));
-                case "log" -> {
-                    String[] d = data.split("\\|");
-                    engine.jobLogs().chunkElsewhere(d[0], d[1], Integer.parseInt(d[2]));
-                }
-                case "logend" -> engine.jobLogs().endedElsewhere(data);
-                case "stop" -> {
-                    String[] d = data.split("\\|");
-                    local.interrupt(d[0], Long.parseLong(d[1]));
-                }
-                case "timer" -> engine.timerService().due(Long.parseLong(data));
-                case "jobs" -> agents.wake();
-                case "input" -> {
-                    if (data.equals(local.name())) local.takeInputs();
-                }
-                default -> { }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("cannot handle a signal from another node ({}): {}", payload, e.toString());
-        }
-    }
-
-    /** Another node's transaction changed these: followers here get the rows as they are now. */
-    private void changedElsewhere(Map<String, Object> changed) {
-        EventHub events = engine.events();
-        if (events.followers() == 0) return;
-        List<String> e = strings(changed.get("e"));
-        List<String> t = strings(changed.get("t"));
-        jdbi.useHandle(h -> {
-            if (changed.get("c") instanceof List<?> controls) {
-                for (Object o : controls) {
-                    List<String> c = strings(o);
-                    if (c.size() == 3) events.controlled(c.get(0), c.get(1), c.get(2).isEmpty() ? null : c.get(2));
-                }
-            }
-            for (String id : t) tasks.find(h, id).ifPresent(events::taskChanged);
-            for (String id : e) executions.find(h, id).ifPresent(events::executionChanged);
-        });
-    }
-
-    private static List<String> strings(Object o) {
-        if (!(o instanceof List<?> l)) return List.of();
-        return l.stream().map(String::valueOf).toList();
     }
 
     @Override
