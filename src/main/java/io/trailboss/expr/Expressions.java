@@ -117,9 +117,11 @@ public final class Expressions {
         Functions.SCOPE.set(scope);
         Map<String, Object> previousGlobals = GLOBALS.get();
         GLOBALS.set(globals);
+        InlineYaql.forget();
         try {
             return walk(value, data);
         } finally {
+            InlineYaql.forget();
             Functions.SCOPE.set(previous);
             GLOBALS.set(previousGlobals);
         }

@@ -37,10 +37,29 @@ final class InlineYaql {
         return s.contains("<%") && INLINE.matcher(s).find();
     }
 
+    /**
+     * The data of the evaluation under way, converted for YAQL once: every YAQL string of one evaluation (a
+     * publish of many values) reads the same data. {@link #forget()} ends it.
+     */
+    private static final ThreadLocal<Object[]> CONVERTED = new ThreadLocal<>();
+
+    static void forget() {
+        CONVERTED.remove();
+    }
+
+    private static Object converted(Object data) {
+        Object[] c = CONVERTED.get();
+        if (c != null && c[0] == data) return c[1];
+        Object yaqlData = Yaql.data(data);
+        CONVERTED.set(new Object[] {data, yaqlData});
+        return yaqlData;
+    }
+
     /** The value of a string with YAQL in it, with {@code data} as {@code $} and each global as {@code $name}. */
-    static Object render(String s, Object data, Map<String, Object> globals) {
+    static Object render(String s, Object plainData, Map<String, Object> globals) {
         List<String> found = find(s);
         if (found.isEmpty()) return s;
+        Object data = converted(plainData);
         YaqlContext context = MISTRAL;
         if (!globals.isEmpty()) {
             context = MISTRAL.child();

@@ -29,6 +29,14 @@ public final class Yaql {
         return e;
     }
 
+    /**
+     * Plain data made into YAQL's values once, to evaluate several expressions over the same data without
+     * converting it for each: pass the answer as the data of {@link YaqlExpression#evaluate}.
+     */
+    public static Object data(Object plain) {
+        return Input.convert(plain);
+    }
+
     /** Python's repr() of a float ({@code 1.0}, {@code 1e+16}, {@code 0.1}), as text built from values shows it. */
     public static String floatRepr(double d) {
         return Py.floatRepr(d);
