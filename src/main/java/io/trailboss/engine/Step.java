@@ -835,11 +835,17 @@ final class Step {
         }
     }
 
-    private void finishExecution(ExecutionState end, String info) {
+    /** The execution's context merged with the outbound contexts of the tasks that took no transition. */
+    Map<String, Object> finalContext() {
         Map<String, Object> finalContext = new LinkedHashMap<>(ex.context());
         for (TaskExecution leaf : tasks().leaves(h, executionId)) {
             finalContext = Maps.deepMerge(finalContext, Maps.deepMerge(leaf.inContext(), leaf.published() == null ? Map.of() : leaf.published()));
         }
+        return finalContext;
+    }
+
+    private void finishExecution(ExecutionState end, String info) {
+        Map<String, Object> finalContext = finalContext();
         Object out;
         if (end == ExecutionState.SUCCESS) {
             try {
@@ -1090,7 +1096,7 @@ final class Step {
     // ------------------------------------------------------------------ data
 
     /** What {@code _} is for a task: the execution's context (input, vars) with the branch's publishes. */
-    private Map<String, Object> dataContext(TaskExecution t) {
+    Map<String, Object> dataContext(TaskExecution t) {
         return Maps.deepMerge(ex.context(), t.inContext());
     }
 
@@ -1151,7 +1157,7 @@ final class Step {
         return engine.tasks;
     }
 
-    private EvaluationScope scope(TaskExecution current) {
+    EvaluationScope scope(TaskExecution current) {
         return new EvaluationScope() {
             @Override
             public Map<String, Object> task(String name) {
