@@ -186,6 +186,7 @@ final class FuzzFixture {
         route("/mistral/v2/action_executions/{id}", "id", asyncJobs.get("b"));
         route("/ui/executions/{id}/control", "id", execCtl);
         route("/ui/executions/{id}/preview", "id", execCtl);
+        route("/ui/executions/{id}/evaluate", "id", execDone);
         route("/ui/manual/{job}/complete", "job", manualJobs.get(2));
         route("/ui/manual/{job}/fail", "job", manualJobs.get(3));
         route("/ui/prompts/{id}/answer", "id", prompts.get(1));
@@ -342,6 +343,11 @@ final class FuzzFixture {
                 m.put("note", "fine");
                 m.put("count", "3");
                 m.put("go", "true");
+            }
+            case "POST /ui/executions/{id}/evaluate" -> {
+                m.put("expression", "<% [$.note, task().state] %>");
+                m.put("language", "yaql");
+                m.put("task", "t");
             }
             case "POST /ui/manual/{job}/fail" -> m.put("reason", "not today");
             case "POST /ui/prompts/{id}/answer" -> m.put("text", "yes");
