@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code trailboss expr}: one expression through the server's playground, over data or over a task of an execution. */
+// picocli formats these texts: a % is written %%
 @Command(name = "expr", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a YAQL or Jinja expression on a running server (POST /api/v1/expressions/evaluate) and print its result as JSON.",
                 "",
@@ -21,7 +22,7 @@ import picocli.CommandLine.Parameters;
                         + "it there: the task's data context with what it published, and task(), tasks(), execution(), env() of that "
                         + "execution. Without --task: over the execution's final context.",
                 "",
-                "The language, unless --language says: yaql when the expression is wrapped in <% %> or has no {{, else jinja.",
+                "The language, unless --language says: yaql when the expression is wrapped in <%% %%> or has no {{, else jinja.",
                 "",
                 "Exit status: 0 with the result on standard output; 1 when the expression fails or the server refuses, with its "
                         + "detail on standard error; 2 for bad usage.",
@@ -29,14 +30,14 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
                 "  trailboss expr '$.hosts.where($.up).select($.name)' --data @hosts.json",
                 "  trailboss expr '{{ _.name | upper }}' --data '{\"name\": \"ada\"}'",
-                "  trailboss expr '<% task().result %>' --execution ID --task greet"})
+                "  trailboss expr '<%% task().result %%>' --execution ID --task greet"})
 final class ExprCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin ServerOption server;
 
-    @Parameters(index = "0", paramLabel = "EXPR", description = "The expression: YAQL ($.x, or <% $.x %>) or Jinja ({{ _.x }}, or a template).")
+    @Parameters(index = "0", paramLabel = "EXPR", description = "The expression: YAQL ($.x, or <%% $.x %%>) or Jinja ({{ _.x }}, or a template).")
     String expression;
 
     @Option(names = {"-l", "--language"}, paramLabel = "yaql|jinja", description = "The expression's language (default: guessed as said above).")

@@ -49,7 +49,10 @@ class ExprCliTest {
         assertThat(run("expr", s, "{{ _.name | upper }}!", "--data", "@" + data).out()).isEqualTo("\"ADA!\"\n");
         assertThat(run("expr", s, "_.name", "--language", "jinja", "--data", "@" + data).out()).isEqualTo("\"ada\"\n");
         assertThat(run("expr", s, "$.name", "--data", "@" + data).out()).isEqualTo("\"ada\"\n");
-        assertThat(run("expr", "--help").out().replaceAll("\\s+", " ")).contains("yaql when the expression is wrapped in <% %> or has no {{, else jinja");
+        CliRun.Result help = run("expr", "--help");
+        assertThat(help.err()).isEmpty();
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("yaql when the expression is wrapped in <% %> or has no {{, else jinja")
+                .contains("trailboss expr '<% task().result %>' --execution ID --task greet");
     }
 
     @Test
