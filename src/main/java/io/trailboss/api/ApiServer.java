@@ -118,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
             new InboxRoutes(tb).register(config.routes);
             new OpsRoutes(tb).register(config.routes);
             new HealthRoutes(tb).register(config.routes);
-            new ExpressionRoutes().register(config.routes);
+            new ExpressionRoutes(tb).register(config.routes);
             config.requestLogger.http((ctx, ms) -> timeRequest(tb, ctx, ms));
             new io.trailboss.ui.UiRoutes(tb).register(config);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Access.PUBLIC);

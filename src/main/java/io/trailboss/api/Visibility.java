@@ -42,7 +42,9 @@ public final class Visibility {
     private static final Visibility EVERYTHING = new Visibility(null, Kind.ALL, null, null);
     /** The routes a job's token may read (with what is read checked to be its own), besides /ara. */
     private static final List<String> JOB_READS = List.of("/api/v1/me", "/api/v1/executions", "/api/v1/tasks/", "/api/v1/jobs/",
-            "/api/v1/inbox", "/api/v1/manual/", "/api/v1/prompts/", "/mistral/v2/executions", "/mistral/v2/tasks/", "/mistral/v2/action_executions/");
+            "/api/v1/inbox", "/api/v1/manual/", "/api/v1/prompts/", "/mistral/v2/executions", "/mistral/v2/tasks/", "/mistral/v2/action_executions/",
+            // an expression over its own execution (over another one: 404, as reading it)
+            "/api/v1/expressions/evaluate");
     private static final Set<String> JOB_ROOTS = Set.of("/mistral", "/mistral/v2");
 
     private final Trailboss tb;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trailboss", mixinStandardHelpOptions = true, version = "trailboss 0.1",
         description = "Automation orchestrator: workflows, live runs, a searchable record.",
         subcommands = {ServerCommand.class, RunCommand.class, ValidateCommand.class, WorkflowsCommand.class,
-                ExecutionsCommand.class, TaskCommand.class, LogsCommand.class, WatchCommand.class, TargetsCommand.class, ProfilesCommand.class, InboxCommand.class, ManualCommand.class, PromptCommand.class, RecordingsCommand.class, OperationsCommand.class, StagesCommand.class, TriggersCommand.class, NodesCommand.class, BenchCommand.class, AgentCommand.class, TokensCommand.class, UsersCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+                ExecutionsCommand.class, TaskCommand.class, LogsCommand.class, WatchCommand.class, TargetsCommand.class, ProfilesCommand.class, InboxCommand.class, ManualCommand.class, PromptCommand.class, RecordingsCommand.class, OperationsCommand.class, StagesCommand.class, TriggersCommand.class, NodesCommand.class, ExprCommand.class, BenchCommand.class, AgentCommand.class, TokensCommand.class, UsersCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

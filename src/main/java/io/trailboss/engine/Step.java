@@ -887,9 +887,11 @@ final class Step {
         }
     }
 
-    private void finishExecution(ExecutionState end, String info) {
-        // as in Mistral, the input lies beneath the data context rather than in it: the final context holds the
-        // vars and what the last tasks published; expressions of 'output' still see the input
+    /**
+     * The final context, as Mistral has it: the vars merged with the outbound contexts of the tasks that took no
+     * transition. The input lies beneath the data context rather than in it, so it is not part of this.
+     */
+    Map<String, Object> finalContext() {
         Map<String, Object> finalContext = new LinkedHashMap<>();
         for (String name : spec.vars().keySet()) {
             if (ex.context().containsKey(name)) finalContext.put(name, ex.context().get(name));
@@ -897,7 +899,17 @@ final class Step {
         for (TaskExecution leaf : tasks().leaves(h, executionId)) {
             finalContext = Maps.deepMerge(finalContext, Maps.deepMerge(leaf.inContext(), leaf.published() == null ? Map.of() : leaf.published()));
         }
-        Map<String, Object> visible = Maps.deepMerge(ex.context(), finalContext);
+        return finalContext;
+    }
+
+    /** What the workflow's 'output' expressions see: the input and vars, then the final context. */
+    Map<String, Object> outputContext(Map<String, Object> finalContext) {
+        return Maps.deepMerge(ex.context(), finalContext);
+    }
+
+    private void finishExecution(ExecutionState end, String info) {
+        Map<String, Object> finalContext = finalContext();
+        Map<String, Object> visible = outputContext(finalContext);
         Object out;
         if (end == ExecutionState.SUCCESS) {
             try {
@@ -1148,7 +1160,7 @@ final class Step {
     // ------------------------------------------------------------------ data
 
     /** What {@code _} is for a task: the execution's context (input, vars) with the branch's publishes. */
-    private Map<String, Object> dataContext(TaskExecution t) {
+    Map<String, Object> dataContext(TaskExecution t) {
         return Maps.deepMerge(ex.context(), t.inContext());
     }
 
@@ -1209,7 +1221,7 @@ final class Step {
         return engine.tasks;
     }
 
-    private EvaluationScope scope(TaskExecution current) {
+    EvaluationScope scope(TaskExecution current) {
         return new EvaluationScope() {
             @Override
             public Map<String, Object> task(String name) {

@@ -107,12 +107,7 @@ public final class Expressions {
     /** As {@link #evaluate(Object, Object, EvaluationScope)}, with more top-level names beside {@code _}. */
     public Object evaluate(Object value, Object data, Map<String, Object> globals, EvaluationScope scope) {
         if (!hasExpression(value)) return value;
-        Map<String, Object> hidden = scope.hidden();
-        if (!hidden.isEmpty() && data instanceof Map<?, ?> m) {
-            Map<String, Object> withHidden = new LinkedHashMap<>(hidden);
-            m.forEach((k, v) -> withHidden.put(String.valueOf(k), v));
-            data = withHidden;
-        }
+        data = withHidden(data, scope);
         EvaluationScope previous = Functions.SCOPE.get();
         Functions.SCOPE.set(scope);
         Map<String, Object> previousGlobals = GLOBALS.get();
@@ -125,6 +120,15 @@ public final class Expressions {
             Functions.SCOPE.set(previous);
             GLOBALS.set(previousGlobals);
         }
+    }
+
+    /** The data with the keys the scope adds to every data context (seen by {@code $} and {@code _}) put first. */
+    static Object withHidden(Object data, EvaluationScope scope) {
+        Map<String, Object> hidden = scope.hidden();
+        if (hidden.isEmpty() || !(data instanceof Map<?, ?> m)) return data;
+        Map<String, Object> withHidden = new LinkedHashMap<>(hidden);
+        m.forEach((k, v) -> withHidden.put(String.valueOf(k), v));
+        return withHidden;
     }
 
     private static final ThreadLocal<Map<String, Object>> GLOBALS = ThreadLocal.withInitial(Map::of);

@@ -33,6 +33,11 @@ final class InlineYaql {
 
     private InlineYaql() {}
 
+    /** The context expressions of workflows are evaluated in: Mistral's options and functions. */
+    static YaqlContext context() {
+        return MISTRAL;
+    }
+
     static boolean has(String s) {
         return s.contains("<%") && INLINE.matcher(s).find();
     }

@@ -52,13 +52,38 @@ public final class Playground {
 
     public Object evaluate(String language, String expression, Object data) {
         return switch (language.toLowerCase(Locale.ROOT)) {
-            case "yaql" -> yaql(expression, data);
-            case "jinja" -> jinja(expression, data);
+            case "yaql" -> yaql(expression, data, yaql);
+            case "jinja" -> jinja(expression, data, EvaluationScope.NONE);
             default -> throw new IllegalArgumentException("unknown language '" + language + "' (yaql or jinja)");
         };
     }
 
-    private Object yaql(String expression, Object data) {
+    /**
+     * As the engine evaluates a workflow's expression over a task's data context: YAQL with Mistral's options,
+     * functions and 2 s limit ({@link InlineYaql}), Jinja as {@link #evaluate(String, String, Object)}; task(),
+     * tasks(), execution(), env() and global() read {@code scope}, and the keys it adds to every data context
+     * ({@code __execution}, ...) are in {@code $} and {@code _}. Failures say what and where as the playground does.
+     */
+    public Object evaluate(String language, String expression, Object data, EvaluationScope scope) {
+        return switch (language.toLowerCase(Locale.ROOT)) {
+            case "yaql" -> {
+                EvaluationScope previous = Functions.SCOPE.get();
+                Functions.SCOPE.set(scope);
+                try {
+                    yield yaql(expression, Expressions.withHidden(data, scope), InlineYaql.context());
+                } catch (ExpressionException e) {
+                    // a Mistral function refused its argument
+                    throw new Failure(false, null, -1, "the expression failed: " + e.getMessage());
+                } finally {
+                    Functions.SCOPE.set(previous);
+                }
+            }
+            case "jinja" -> jinja(expression, data, scope);
+            default -> throw new IllegalArgumentException("unknown language '" + language + "' (yaql or jinja)");
+        };
+    }
+
+    private Object yaql(String expression, Object data, YaqlContext yaql) {
         String text = expression;
         int offset = 0;
         String trimmed = expression.strip();
@@ -78,10 +103,10 @@ public final class Playground {
         }
     }
 
-    private Object jinja(String expression, Object data) {
+    private Object jinja(String expression, Object data, EvaluationScope scope) {
         String text = expression.contains("{{") || expression.contains("{%") ? expression : "{{ " + expression + " }}";
         try {
-            return jinja.evaluate(text, data, EvaluationScope.NONE);
+            return jinja.evaluate(text, data, scope);
         } catch (ExpressionException e) {
             throw new Failure(false, null, -1, e.getMessage());
         }

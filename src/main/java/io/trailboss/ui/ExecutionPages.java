@@ -11,8 +11,11 @@ import io.trailboss.engine.ControlReport;
 import io.trailboss.engine.ControlRequest;
 import io.trailboss.engine.InvalidInputException;
 import io.trailboss.engine.NotFoundException;
+import io.trailboss.engine.TaskContexts;
 import io.trailboss.engine.TaskControl;
+import io.trailboss.expr.Playground;
 import io.trailboss.graph.WorkflowGraph;
+import io.trailboss.json.Json;
 import io.trailboss.manual.AnswersException;
 import io.trailboss.manual.Inbox;
 import io.trailboss.model.Execution;
@@ -33,9 +36,12 @@ final class ExecutionPages {
     static final List<String> EXECUTION_CONTROLS = List.of("pause", "resume", "cancel");
 
     private final Trailboss tb;
+    private final TaskContexts contexts;
+    private final Playground playground = new Playground();
 
     ExecutionPages(Trailboss tb) {
         this.tb = tb;
+        this.contexts = new TaskContexts(tb.engine());
     }
 
     void register(RoutesConfig r) {
@@ -49,6 +55,8 @@ final class ExecutionPages {
         }, Access.VIEWER);
         r.post("/ui/executions/{id}/preview", ctx -> control(ctx, true), Access.OPERATOR);
         r.post("/ui/executions/{id}/control", ctx -> control(ctx, false), Access.OPERATOR);
+        // reads only (a reader's tool, like the API's playground): a viewer may evaluate
+        r.post("/ui/executions/{id}/evaluate", this::evaluate, Access.VIEWER);
         r.get("/ui/jobs/{id}", ctx -> {
             Job job = job(ctx.pathParam("id"));
             Ui.page(ctx, "job.jte", Ui.params("chrome", Ui.chrome(ctx, "Job " + job.id(), "executions"), "job", jobRow(job), "log", log(job),
@@ -212,6 +220,47 @@ final class ExecutionPages {
 
     private static String back(String executionId) {
         return "/ui/executions/" + executionId;
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    /** An expression over a task of the execution (or its final context), as the engine evaluates it; changes nothing. */
+    private void evaluate(Context ctx) {
+        Execution e = execution(ctx);
+        String expression = ctx.formParam("expression");
+        String language = ctx.formParam("language");
+        String task = ctx.formParam("task");
+        expression = expression == null ? "" : expression;
+        language = language == null || language.isBlank() ? "yaql" : language.strip();
+        task = task == null ? "" : task.strip();
+        String result = null;
+        String error = null;
+        int status = 200;
+        if (expression.isBlank()) {
+            error = "type an expression, such as <% task().result %> or {{ _.name }}";
+            status = 400;
+        } else if (!Playground.knows(language)) {
+            error = "the language must be yaql or jinja, not '" + language + "'";
+            status = 400;
+        } else {
+            try {
+                TaskContexts.TaskContext c = contexts.of(e.id(), task.isEmpty() ? null : task);
+                result = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(playground.evaluate(language, expression, c.data(), c.scope()));
+            } catch (Playground.Failure f) {
+                error = f.getMessage();
+                status = f.syntax() ? 400 : 422;
+            } catch (NotFoundException nf) {
+                error = nf.getMessage();
+                status = 404;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException j) {
+                error = "the result cannot be shown as JSON: " + j.getOriginalMessage();
+                status = 422;
+            }
+        }
+        EvaluationView view = new EvaluationView(e.id(), expression, language, task, result, error);
+        ctx.status(status);
+        if (Ui.htmx(ctx)) Ui.page(ctx, "evaluation.jte", Ui.params("v", view));
+        else Ui.page(ctx, "evaluationPage.jte", Ui.params("chrome", Ui.chrome(ctx, "Expression", "executions"), "v", view));
     }
 
     // ------------------------------------------------------------------ controls

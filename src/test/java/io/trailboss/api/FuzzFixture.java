@@ -105,6 +105,8 @@ final class FuzzFixture {
     private final Map<String, Map<String, String>> values = new LinkedHashMap<>();
     private final Map<String, Long> araIds = new LinkedHashMap<>();
     private final List<String> shellExecutions;
+    /** A finished execution (its task {@code t}), for expressions evaluated over it. */
+    private final String execDone;
     private final Map<String, String> remoteJobs = new LinkedHashMap<>();
 
     FuzzFixture(TestServer server) {
@@ -131,7 +133,7 @@ final class FuzzFixture {
         String execCtl = start("fz-async");
         String execPut = start("fz-async");
         String execMistral = start("fz-async");
-        String execDone = start("fz-done");
+        execDone = start("fz-done");
         List<String> manual = List.of(start("fz-manual"), start("fz-manual"), start("fz-manual"), start("fz-manual"));
         shellExecutions = List.of(start("fz-shell"), start("fz-shell"));
         String execRemote = start("fz-remote");
@@ -184,6 +186,7 @@ final class FuzzFixture {
         route("/mistral/v2/action_executions/{id}", "id", asyncJobs.get("b"));
         route("/ui/executions/{id}/control", "id", execCtl);
         route("/ui/executions/{id}/preview", "id", execCtl);
+        route("/ui/executions/{id}/evaluate", "id", execDone);
         route("/ui/manual/{job}/complete", "job", manualJobs.get(2));
         route("/ui/manual/{job}/fail", "job", manualJobs.get(3));
         route("/ui/prompts/{id}/answer", "id", prompts.get(1));
@@ -233,6 +236,7 @@ final class FuzzFixture {
             case "POST /api/v1/tokens" -> Map.of("name", "fz-tk-@N@", "kind", "service", "roles", List.of("viewer"), "expires_in_days", 1);
             case "POST /api/v1/workflows", "PUT /api/v1/workflows", "POST /mistral/v2/workflows", "PUT /mistral/v2/workflows" -> Map.of("definition", NEW_WORKFLOW);
             case "POST /api/v1/workflows/validate" -> Map.of("definition", NEW_WORKFLOW);
+            case "POST /api/v1/expressions/evaluate" -> Map.of("language", "yaql", "expression", "<% [$.note, task().state] %>", "execution", execDone, "task", "t");
             case "POST /api/v1/executions" -> Map.of("workflow", "fz-done", "input", Map.of("note", "x"), "env", Map.of("k", "v"), "description", "fz");
             case "PUT /api/v1/executions/{id}" -> Map.of("state", "PAUSED", "by", "fz");
             case "POST /api/v1/executions/{id}/controls" -> Map.of("action", "set-pause-on-fail", "tasks", List.of("a"), "dry_run", true, "by", "fz");
@@ -339,6 +343,11 @@ final class FuzzFixture {
                 m.put("note", "fine");
                 m.put("count", "3");
                 m.put("go", "true");
+            }
+            case "POST /ui/executions/{id}/evaluate" -> {
+                m.put("expression", "<% [$.note, task().state] %>");
+                m.put("language", "yaql");
+                m.put("task", "t");
             }
             case "POST /ui/manual/{job}/fail" -> m.put("reason", "not today");
             case "POST /ui/prompts/{id}/answer" -> m.put("text", "yes");

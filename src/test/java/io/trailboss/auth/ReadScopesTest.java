@@ -242,6 +242,30 @@ class ReadScopesTest {
         assertThat(status(globalViewer, "/mistral/v2/executions/" + free)).isEqualTo(200);
     }
 
+    private HttpResponse<String> evaluateOver(String token, String execution) {
+        return as(server, token, "POST", "/api/v1/expressions/evaluate", "application/json",
+                "{\"language\": \"yaql\", \"expression\": \"execution().id\", \"execution\": \"" + execution + "\"}");
+    }
+
+    @Test
+    void an_expression_over_an_execution_is_answered_to_whom_may_read_the_execution_as_its_read_is() {
+        Map<String, List<String>> cases = Map.of(scopedViewer, List.of(shopSay, blogSay, free, wikiHold), globalViewer, List.of(shopSay, blogSay, free),
+                jobToken, List.of(shopHold, shopSay, blogSay));
+        cases.forEach((token, executions) -> {
+            for (String execution : executions) {
+                HttpResponse<String> read = get(token, "/api/v1/executions/" + execution);
+                HttpResponse<String> evaluated = evaluateOver(token, execution);
+                assertThat(evaluated.statusCode()).as(execution + ": " + evaluated.body()).isEqualTo(read.statusCode());
+                if (read.statusCode() == 200) assertThat(SecuredServer.json(evaluated)).containsEntry("result", execution);
+                else assertThat(evaluated.body()).contains("execution '" + execution + "' does not exist");
+            }
+        });
+        assertThat(evaluateOver(scopedViewer, shopSay).statusCode()).isEqualTo(200);
+        assertThat(evaluateOver(scopedViewer, blogSay).statusCode()).isEqualTo(404);
+        assertThat(evaluateOver(jobToken, shopHold).statusCode()).isEqualTo(200);
+        assertThat(evaluateOver(jobToken, shopSay).statusCode()).isEqualTo(404);
+    }
+
     @Test
     void a_jobs_token_reads_only_its_own_job_and_execution() {
         assertThat(body(jobToken, "/api/v1/jobs/" + holdJob)).contains(holdJob);

@@ -130,6 +130,49 @@ class UiPagesTest {
     }
 
     @Test
+    void an_expression_posted_without_javascript_answers_a_page_with_its_result_escaped_or_why_not() {
+        assertThat(server.send("PUT", "/api/v1/workflows", "text/yaml", """
+                version: '2.0'
+                echo_note:
+                  input:
+                    - note
+                  tasks:
+                    say:
+                      action: std.echo
+                      input:
+                        output: <% $.note %>
+                      publish:
+                        said: <% task().result %>
+                """).status()).isEqualTo(200);
+        String execution = (String) server.postJson("/api/v1/executions", Map.of("workflow", "echo_note", "input", Map.of("note", HOSTILE))).map().get("id");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCESS".equals(server.get("/api/v1/executions/" + execution).map().get("state")));
+        String page = server.get("/ui/executions/" + execution).body();
+        assertThat(page).contains("action=\"/ui/executions/" + execution + "/evaluate\"").contains("<option value=\"say\">task say</option>");
+
+        var said = server.send("POST", "/ui/executions/" + execution + "/evaluate", "application/x-www-form-urlencoded",
+                "expression=" + Ui.enc("<% [$.said, task().state] %>") + "&language=yaql&task=say");
+        assertThat(said.status()).isEqualTo(200);
+        assertThat(said.contentType()).startsWith("text/html");
+        assertThat(said.body()).contains("id=\"evaluation-result\"").contains("\"SUCCESS\" ]").contains("&lt;img src=x onerror=alert(1)&gt;")
+                .doesNotContain(HOSTILE).contains("&lt;% [$.said, task().state] %&gt;");
+        var whole = server.send("POST", "/ui/executions/" + execution + "/evaluate", "application/x-www-form-urlencoded",
+                "expression=" + Ui.enc("{{ _.said | length }}") + "&language=jinja&task=");
+        assertThat(whole.body()).contains("over the whole execution").contains(">" + HOSTILE.length() + "</pre>");
+
+        var failed = server.send("POST", "/ui/executions/" + execution + "/evaluate", "application/x-www-form-urlencoded",
+                "expression=" + Ui.enc("$.said + 1") + "&language=yaql&task=say");
+        assertThat(failed.status()).isEqualTo(422);
+        assertThat(failed.body()).contains("id=\"evaluation-error\"").contains("the expression failed").doesNotContain(HOSTILE);
+        var noTask = server.send("POST", "/ui/executions/" + execution + "/evaluate", "application/x-www-form-urlencoded",
+                "expression=" + Ui.enc("$") + "&language=yaql&task=" + Ui.enc(HOSTILE));
+        assertThat(noTask.status()).isEqualTo(404);
+        assertThat(noTask.body()).contains("does not exist").doesNotContain(HOSTILE);
+        var empty = server.send("POST", "/ui/executions/" + execution + "/evaluate", "application/x-www-form-urlencoded", "expression=&language=yaql");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.body()).contains("type an expression");
+    }
+
+    @Test
     void counting_stops_at_the_cap_on_deep_pages() {
         assertThat(BrowsePages.capped(7, 0, 50, () -> { throw new AssertionError("a short page needs no count"); })).isEqualTo(new BrowsePages.Count(7, false));
         assertThat(BrowsePages.capped(50, 9_950, 50, () -> { throw new AssertionError("no count past the cap"); })).isEqualTo(new BrowsePages.Count(10_000, true));
