@@ -64,7 +64,8 @@ class ApiTest {
         String id = (String) started.map().get("id");
         var done = awaitFinal(id);
         assertThat(done.get("state")).isEqualTo("SUCCESS");
-        assertThat(done.get("output")).isEqualTo(Map.of("name", "Ada", "greeting", "Hello", "message", "Hello, Ada"));
+        // as Mistral 15 gives it: what the tasks published, not the input
+        assertThat(done.get("output")).isEqualTo(Map.of("message", "Hello, Ada"));
         @SuppressWarnings("unchecked")
         var tasks = (List<Map<String, Object>>) server.get("/api/v1/executions/" + id + "/tasks").map().get("items");
         assertThat(tasks).singleElement().satisfies(t -> {
