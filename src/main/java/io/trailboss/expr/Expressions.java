@@ -14,12 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Evaluates Jinja expressions and templates over plain data. The context holds only maps, lists
+ * Evaluates Jinja and YAQL expressions and Jinja templates over plain data. The context holds only maps, lists
  * and scalars (never Java objects with methods), file and classpath includes are refused, and
  * output size is capped: templates cannot reach the JVM.
  *
  * <p>A string that is exactly one {@code {{ expression }}} keeps the expression's own type; any
- * other string containing Jinja is rendered to text; strings without Jinja are returned as they are.
+ * other string containing Jinja is rendered to text. A string without Jinja but with {@code <% %>} is
+ * YAQL ({@link InlineYaql}); any other string is returned as it is.
  */
 public final class Expressions {
     // as Mistral decides: the whole string, not a character more (" {{ 1 }}" is the text " 1")
