@@ -119,6 +119,8 @@ class UiPagesTest {
     @Test
     void a_task_control_preview_changes_nothing_and_an_unknown_page_is_a_404_page() {
         String execution = (String) server.postJson("/api/v1/executions", Map.of("workflow", "sign_off")).map().get("id");
+        // the manual step waits for a person once its runner has handed it over: only then may it be skipped
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/api/v1/inbox").body().contains(execution));
         var preview = server.send("POST", "/ui/executions/" + execution + "/preview", "application/x-www-form-urlencoded", "control=skip&task=ask");
         assertThat(preview.status()).isEqualTo(200);
         assertThat(preview.body()).contains("Would act on").contains("ask").contains("Apply skip ask");
