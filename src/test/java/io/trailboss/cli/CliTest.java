@@ -78,6 +78,24 @@ class CliTest {
         assertThat(unknownAction.exit()).isEqualTo(1);
         assertThat(unknownAction.err()).contains("line 5, column 7").contains("unknown action 'std.nothing'");
         assertThat(run("validate", "docs/examples/hello.yaml").exit()).isZero();
+        assertThat(run("validate", "docs/examples/hello-yaql.yaml").exit()).isZero();
+    }
+
+    @Test
+    void validate_points_at_yaql_that_does_not_parse_by_line_and_position_inside_the_value() throws Exception {
+        Path f = Files.createTempFile("bad-yaql", ".yaml");
+        Files.writeString(f, """
+                version: '2.0'
+                wf:
+                  tasks:
+                    a:
+                      action: std.echo output=<% $.x %>
+                      publish:
+                        y: <% $.hosts.where($.up).select( %>
+                """);
+        CliRun.Result r = run("validate", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("line 7").contains("not YAQL at position ").contains("<% $.hosts.where($.up).select( %>");
     }
 
     @Test
