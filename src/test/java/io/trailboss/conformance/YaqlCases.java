@@ -171,6 +171,18 @@ final class YaqlCases {
                             assertThat(job.finishedAt() - job.createdAt()).isGreaterThanOrEqualTo(300L);
                         }),
 
+                Case.of("a_runaway_yaql_expression_stops_at_its_limits_and_fails_the_workflow", """
+                        version: '2.0'
+                        WF:
+                          tasks:
+                            t1:
+                              action: std.noop
+                              publish:
+                                n: <% range(1000000000000).len() %>
+                                s: <% 'x' * 100000000 %>
+                        """).state(ERROR).check(run -> assertThat(run.task("t1").stateInfo())
+                        .startsWith("Failed to handle action completion [error=Can not evaluate YAQL expression [expression=range(1000000000000).len()")),
+
                 Case.of("a_failing_yaql_publish_fails_the_task_naming_the_expression", """
                         version: '2.0'
                         WF:
