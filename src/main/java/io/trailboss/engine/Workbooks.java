@@ -106,7 +106,7 @@ public final class Workbooks {
     /** Stores a new workbook and its workflows in one transaction; refuses (changing nothing) a name that is taken. */
     public Workbook create(String yaml, String scope) {
         Checked wb = validate(yaml);
-        return jdbi.inTransaction(h -> {
+        return taken(wb, () -> jdbi.inTransaction(h -> {
             if (workbooks.byName(h, wb.name()).isPresent()) throw new ConflictException("workbook '" + wb.name() + "' already exists");
             for (String own : wb.document().workflows().keySet()) {
                 String name = wb.document().qualified(own);
@@ -118,7 +118,7 @@ public final class Workbooks {
             workbooks.insert(h, stored);
             saveWorkflows(h, wb, stored, now);
             return stored;
-        });
+        }));
     }
 
     /**
@@ -127,7 +127,7 @@ public final class Workbooks {
      */
     public Workbook update(String yaml, String scope) {
         Checked wb = validate(yaml);
-        return jdbi.inTransaction(h -> {
+        return taken(wb, () -> jdbi.inTransaction(h -> {
             Workbook old = workbooks.byName(h, wb.name()).orElseThrow(() -> new NotFoundException("workbook '" + wb.name() + "' does not exist"));
             for (String own : wb.document().workflows().keySet()) {
                 String name = wb.document().qualified(own);
@@ -141,7 +141,21 @@ public final class Workbooks {
             workbooks.update(h, stored);
             saveWorkflows(h, wb, stored, now);
             return stored;
-        });
+        }));
+    }
+
+    /** A name that a concurrent request took between the check and the insert is a conflict too, not a server error. */
+    private static Workbook taken(Checked wb, java.util.function.Supplier<Workbook> write) {
+        try {
+            return write.get();
+        } catch (org.jdbi.v3.core.JdbiException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                    throw new ConflictException("workbook '" + wb.name() + "' or one of its workflows was stored by another request at the same time");
+                }
+            }
+            throw e;
+        }
     }
 
     private static String ownedBy(String workbook) {
