@@ -10,6 +10,7 @@ import io.trailboss.json.Json;
 import io.trailboss.model.Execution;
 import io.trailboss.model.Job;
 import io.trailboss.model.JobState;
+import io.trailboss.model.Names;
 import io.trailboss.model.TaskExecution;
 import io.trailboss.model.Workflow;
 import io.trailboss.store.ExecutionStore;
@@ -62,6 +63,7 @@ final class MistralRoutes {
             ctx.status(204);
         }, Access.OPERATOR);
 
+        registerWorkbooks(r);
         registerEnvironments(r);
         registerActions(r);
         registerTriggers(r);
@@ -174,6 +176,92 @@ final class MistralRoutes {
             TaskExecution t = taskExecution(c.job().taskExecutionId());
             ctx.json(action(c.job(), t, execution(t.executionId())));
         }, Access.OPERATOR);
+    }
+
+    private static final Set<String> WORKBOOK_LIST_PARAMS = Set.of("limit", "marker", "sort_keys", "sort_dirs", "fields", "name", "namespace");
+
+    /**
+     * Workbooks as Mistral serves them: the YAML as text/plain, the Workbook resource back. Writes need the roles
+     * that writing workflows needs, since a workbook writes workflows.
+     */
+    private void registerWorkbooks(RoutesConfig r) {
+        r.post(BASE + "/workbooks", ctx -> {
+            noNamespace(ctx);
+            ctx.status(201).json(workbook(tb.workbooks().create(NativeRoutes.definition(ctx), scope(ctx))));
+        }, Access.OPERATOR);
+        r.put(BASE + "/workbooks", ctx -> {
+            noNamespace(ctx);
+            ctx.json(workbook(tb.workbooks().update(NativeRoutes.definition(ctx), scope(ctx))));
+        }, Access.OPERATOR);
+        r.post(BASE + "/workbooks/validate", ctx -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            try {
+                tb.workbooks().validate(NativeRoutes.definition(ctx));
+                v.put("valid", true);
+            } catch (io.trailboss.definition.DefinitionException e) {
+                v.put("valid", false);
+                v.put("error", e.getMessage());
+            }
+            ctx.json(v);
+        }, Access.VIEWER);
+        r.get(BASE + "/workbooks", ctx -> {
+            for (String q : ctx.queryParamMap().keySet()) {
+                if (!WORKBOOK_LIST_PARAMS.contains(q)) throw ApiException.badRequest(q, "filter '" + q + "' is not supported (filter by name)");
+            }
+            noNamespace(ctx);
+            int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
+            String keys = ctx.queryParam("sort_keys");
+            List<String> sortKeys = keys == null || keys.isBlank() ? List.of("created_at") : java.util.Arrays.stream(keys.split(",")).map(String::trim).toList();
+            io.trailboss.store.WorkbookStore.Order order = io.trailboss.store.WorkbookStore.Order.of(sortKeys.get(0))
+                    .orElseThrow(() -> ApiException.badRequest("sort_keys", "workbooks sort by created_at, updated_at, name or id, not '" + Names.shown(sortKeys.get(0)) + "'"));
+            for (String k : sortKeys.subList(1, sortKeys.size())) {
+                // ties are broken by id already: a further key could only be id
+                if (!k.equals("id")) throw ApiException.badRequest("sort_keys", "workbooks sort by one key (then id), not also by '" + Names.shown(k) + "'");
+            }
+            String dirs = ctx.queryParam("sort_dirs");
+            String dir = dirs == null || dirs.isBlank() ? "asc" : dirs.split(",")[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (!dir.equals("asc") && !dir.equals("desc")) throw ApiException.badRequest("sort_dirs", "'sort_dirs' must be asc or desc, not '" + Names.shown(dir) + "'");
+            String marker = ctx.queryParam("marker");
+            String name = ctx.queryParam("name");
+            ctx.json(Map.of("workbooks", tb.workbooks().list(order, dir.equals("desc"), marker == null || marker.isBlank() ? null : marker,
+                    name == null || name.isBlank() ? null : name, limit).stream().map(w -> workbook(w)).toList()));
+        }, Access.VIEWER);
+        r.get(BASE + "/workbooks/{name}", ctx -> {
+            noNamespace(ctx);
+            ctx.json(workbook(tb.workbooks().get(ctx.pathParam("name"))));
+        }, Access.VIEWER);
+        r.delete(BASE + "/workbooks/{name}", ctx -> {
+            noNamespace(ctx);
+            tb.workbooks().delete(ctx.pathParam("name"));
+            ctx.status(204);
+        }, Access.OPERATOR);
+    }
+
+    /** Namespaces have no counterpart in Trailboss: one that is given is refused, never ignored. */
+    private static void noNamespace(Context ctx) {
+        String ns = ctx.queryParam("namespace");
+        if (ns != null && !ns.isEmpty()) throw ApiException.badRequest("namespace", "namespaces are not supported: Trailboss has one namespace (leave 'namespace' empty)");
+    }
+
+    private static String scope(Context ctx) {
+        String scope = ctx.queryParam("scope");
+        if (scope == null || scope.isEmpty()) return "private";
+        if (!io.trailboss.engine.Workbooks.SCOPES.contains(scope)) throw ApiException.badRequest("scope", "'scope' must be private or public, not '" + Names.shown(scope) + "'");
+        return scope;
+    }
+
+    private Map<String, Object> workbook(io.trailboss.model.Workbook w) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", w.id());
+        v.put("name", w.name());
+        v.put("namespace", "");
+        v.put("definition", tb.workbooks().source(w));
+        v.put("tags", w.tags());
+        v.put("scope", w.scope());
+        v.put("project_id", "<default-project>");
+        v.put("created_at", time(w.createdAt()));
+        v.put("updated_at", time(w.updatedAt()));
+        return v;
     }
 
     private static final Set<String> ENVIRONMENT_FIELDS = Set.of("name", "description", "variables", "scope");

@@ -61,7 +61,7 @@ final class WatchRoutes {
             WorkflowGraph.Format format = format(ctx);
             String id = ctx.pathParam("id");
             Execution ex = tb.queries().execution(id).orElseThrow(() -> new NotFoundException("execution '" + id + "' does not exist"));
-            WorkflowSpec spec = tb.engine().jdbi().withHandle(h -> tb.engine().definitions().document(h, ex.sourceSha())).workflows().get(ex.workflowName());
+            WorkflowSpec spec = tb.engine().jdbi().withHandle(h -> tb.engine().definitions().document(h, ex.sourceSha())).workflow(ex.workflowName());
             Map<String, ExecutionState> states = new LinkedHashMap<>();
             tb.queries().tasks(id).stream().sorted(java.util.Comparator.comparingLong(TaskExecution::seq)).forEach(t -> states.put(t.name(), t.state()));
             String title = ex.workflowName() + " · " + ex.id() + " · " + ex.state();

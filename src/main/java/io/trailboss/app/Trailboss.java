@@ -18,6 +18,7 @@ public final class Trailboss implements AutoCloseable {
     private final Database database;
     private final Engine engine;
     private final WorkflowCatalog catalog;
+    private final io.trailboss.engine.Workbooks workbooks;
     private final Queries queries;
     private final io.trailboss.engine.IdempotentStarts idempotentStarts;
     private final Targets targets;
@@ -70,6 +71,7 @@ public final class Trailboss implements AutoCloseable {
         this.inbox = new io.trailboss.manual.Inbox(engine, secrets, agents::send);
         actions.register(inbox.action());
         this.catalog = new WorkflowCatalog(engine);
+        this.workbooks = new io.trailboss.engine.Workbooks(engine, catalog);
         this.queries = new Queries(engine);
         this.idempotentStarts = new io.trailboss.engine.IdempotentStarts(engine, clock);
         this.operations = new io.trailboss.operation.Operations(engine.jdbi(), clock, catalog);
@@ -173,6 +175,11 @@ public final class Trailboss implements AutoCloseable {
 
     public WorkflowCatalog catalog() {
         return catalog;
+    }
+
+    /** Mistral's workbooks: documents whose workflows are stored as {@code <workbook>.<workflow>}. */
+    public io.trailboss.engine.Workbooks workbooks() {
+        return workbooks;
     }
 
     public Queries queries() {

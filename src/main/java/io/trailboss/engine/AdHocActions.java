@@ -37,7 +37,7 @@ final class AdHocActions {
         String current = name;
         Map<String, Object> currentInput = input;
         for (int depth = 0; ; depth++) {
-            AdHocActionSpec adHoc = doc.actions().get(current);
+            AdHocActionSpec adHoc = doc.action(current);
             if (adHoc == null) {
                 String actionName = current;
                 Action action = actions.find(actionName).orElseThrow(() -> new InvalidInputException("action", "unknown action '" + actionName + "'"));
@@ -59,7 +59,7 @@ final class AdHocActions {
     /** The result as the task sees it: each level's {@code output} applied, innermost first. */
     Object output(String name, Object result, EvaluationScope scope) {
         List<AdHocActionSpec> chain = new ArrayList<>();
-        for (AdHocActionSpec a = doc.actions().get(name); a != null && chain.size() <= MAX_DEPTH; a = doc.actions().get(a.base())) chain.add(a);
+        for (AdHocActionSpec a = doc.action(name); a != null && chain.size() <= MAX_DEPTH; a = doc.action(a.base())) chain.add(a);
         Object out = result;
         for (int i = chain.size() - 1; i >= 0; i--) {
             if (chain.get(i).output() != null) out = expressions.evaluate(chain.get(i).output(), out, scope);

@@ -38,18 +38,28 @@ public final class Definitions {
         parsed.putIfAbsent(sha, doc);
     }
 
-    /** A resolved workflow: its spec, the document (and hash) it lives in, and its stored row if any. */
-    public record Resolved(WorkflowSpec spec, WorkflowDocument document, String sha, Workflow row) {}
+    /**
+     * A resolved workflow: the name its execution goes by (the stored name: {@code <workbook>.<workflow>} for a
+     * workbook's), its spec, the document (and hash) it lives in, and its stored row if any.
+     */
+    public record Resolved(String name, WorkflowSpec spec, WorkflowDocument document, String sha, Workflow row) {}
 
-    public Optional<Resolved> resolve(Handle h, String name, WorkflowDocument context, String contextSha) {
-        if (context != null && context.workflows().containsKey(name)) {
-            return Optional.of(new Resolved(context.workflows().get(name), context, contextSha, null));
+    /**
+     * A workflow by name: in the calling document first (as Mistral looks in the caller's workbook first, by the
+     * short name or the full one), then among stored workflows. {@code callerName}: the name the caller's execution
+     * goes by, which tells whether the caller runs as part of a workbook.
+     */
+    public Optional<Resolved> resolve(Handle h, String name, WorkflowDocument context, String contextSha, String callerName) {
+        WorkflowSpec own = context == null ? null : context.workflow(name);
+        if (own != null) {
+            boolean inWorkbook = context.name() != null && callerName != null && callerName.startsWith(context.name() + ".");
+            return Optional.of(new Resolved(inWorkbook ? context.qualified(own.name()) : own.name(), own, context, contextSha, null));
         }
         return workflows.byIdOrName(h, name).map(row -> {
             WorkflowDocument doc = document(h, row.sourceSha());
-            WorkflowSpec spec = doc.workflows().get(row.name());
+            WorkflowSpec spec = doc.workflow(row.name());
             if (spec == null) throw new IllegalStateException("workflow " + row.name() + " missing from its document");
-            return new Resolved(spec, doc, row.sourceSha(), row);
+            return new Resolved(row.name(), spec, doc, row.sourceSha(), row);
         });
     }
 }

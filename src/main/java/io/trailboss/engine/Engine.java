@@ -311,7 +311,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private Execution startIn(Handle h, StartRequest request, Effects effects) {
-        Definitions.Resolved wf = definitions.resolve(h, request.workflow(), null, null)
+        Definitions.Resolved wf = definitions.resolve(h, request.workflow(), null, null, null)
                 .orElseThrow(() -> new NotFoundException("workflow '" + request.workflow() + "' does not exist"));
         return createExecution(h, wf, request.input(), request.env(), request.description(), request.targetTask(), request.bound(), effects);
     }
@@ -377,7 +377,7 @@ public final class Engine implements AutoCloseable {
         if (targetTask != null) params.put("task_name", targetTask);
         if (bound != null && !bound.isEmpty()) params.put("bound", bound);
         long now = clock.millis();
-        Execution ex = new Execution(id, wf.row() == null ? null : wf.row().id(), spec.name(), wf.sha(), ExecutionState.RUNNING, null,
+        Execution ex = new Execution(id, wf.row() == null ? null : wf.row().id(), wf.name(), wf.sha(), ExecutionState.RUNNING, null,
                 fullInput, params, context, null, description, parentJob == null ? null : parentJob.id(),
                 parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null, false,
                 bound == null || !(bound.get("target_id") instanceof String targetId) ? null : targetId);
@@ -419,7 +419,7 @@ public final class Engine implements AutoCloseable {
     void startChild(Handle h, Job job, TaskSpec ts, WorkflowDocument doc, String sha, Execution parent, Effects effects) {
         String name = ts.workflow().name();
         try {
-            Definitions.Resolved wf = definitions.resolve(h, name, doc, sha)
+            Definitions.Resolved wf = definitions.resolve(h, name, doc, sha, parent.workflowName())
                     .orElseThrow(() -> new InvalidInputException("workflow", "workflow '" + name + "' does not exist"));
             // a sub-workflow runs on its parent's target too, but belongs to no run of its own
             Map<String, Object> bound = new LinkedHashMap<>();
@@ -528,7 +528,7 @@ public final class Engine implements AutoCloseable {
         if (asked.input() == null && asked.env() == null) return rerunChecked(executionId, asked);
         Execution found = jdbi.withHandle(h -> executions.find(h, executionId))
                 .orElseThrow(() -> new NotFoundException("execution '" + executionId + "' does not exist"));
-        WorkflowSpec foundSpec = jdbi.withHandle(h -> definitions.document(h, found.sourceSha())).workflows().get(found.workflowName());
+        WorkflowSpec foundSpec = jdbi.withHandle(h -> definitions.document(h, found.sourceSha())).workflow(found.workflowName());
         return rerunChecked(executionId, new RerunRequest(asked.fromTask(), rerunCheck.check(found, foundSpec, asked.input(), asked.env()),
                 asked.env(), asked.dryRun(), asked.actor()));
     }
@@ -618,7 +618,7 @@ public final class Engine implements AutoCloseable {
     private java.util.Optional<Step> step(Handle h, String executionId, Effects effects) {
         return executions.lock(h, executionId).map(ex -> {
             WorkflowDocument doc = definitions.document(h, ex.sourceSha());
-            WorkflowSpec spec = doc.workflows().get(ex.workflowName());
+            WorkflowSpec spec = doc.workflow(ex.workflowName());
             return new Step(this, h, ex, doc, spec, clock.millis(), effects);
         });
     }

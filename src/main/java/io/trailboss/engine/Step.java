@@ -499,7 +499,7 @@ final class Step {
             pauseExecution("job " + job.id() + (job.target() == null ? "" : " on " + job.target()) + " asked to stop (exit code 16)");
         }
         TaskSpec taskSpec = spec.task(t.name());
-        if (ok && taskSpec.action() != null && doc.actions().containsKey(taskSpec.action().name())) {
+        if (ok && taskSpec.action() != null && doc.action(taskSpec.action().name()) != null) {
             try {
                 out = adHoc().output(taskSpec.action().name(), out, scope(null));
             } catch (ExpressionException e) {

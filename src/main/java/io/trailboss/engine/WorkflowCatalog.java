@@ -55,7 +55,7 @@ public final class WorkflowCatalog {
         YamlNode[] root = {null};
         List<Problem> problems = new ArrayList<>();
         for (AdHocActionSpec a : doc.actions().values()) {
-            if (!doc.actions().containsKey(a.base()) && registry.find(a.base()).isEmpty()) {
+            if (doc.action(a.base()) == null && registry.find(a.base()).isEmpty()) {
                 problems.add(new Problem(0, 0, "actions." + a.name(), "base action '" + a.base() + "' does not exist"));
             }
         }
@@ -64,7 +64,7 @@ public final class WorkflowCatalog {
                 if (t.action() == null) continue;
                 String name = t.action().name();
                 String where = wf.name() + ".tasks." + t.name();
-                if (doc.actions().containsKey(name)) continue;
+                if (doc.action(name) != null) continue;
                 Optional<Action> action = registry.find(name);
                 if (action.isEmpty()) {
                     problems.add(new Problem(t.line(), t.column(), where, "unknown action '" + name + "'"));
@@ -162,7 +162,7 @@ public final class WorkflowCatalog {
     }
 
     public WorkflowSpec spec(Workflow w) {
-        return jdbi.withHandle(h -> engine.definitions.document(h, w.sourceSha()).workflows().get(w.name()));
+        return jdbi.withHandle(h -> engine.definitions.document(h, w.sourceSha()).workflow(w.name()));
     }
 
     public List<Workflow> list(int limit, int offset) {

@@ -12,8 +12,8 @@ import org.jdbi.v3.core.Handle;
 public final class WorkflowStore {
     private static final String COLUMNS = "id, name, source_sha, description, tags, input_summary, created_at, updated_at";
     private static final String INSERT = """
-            insert into workflow (id, name, source_sha, description, tags, input_summary, created_at, updated_at)
-            values (:id, :name, :sha, :description, :tags, :inputSummary, :createdAt, :updatedAt)
+            insert into workflow (id, name, source_sha, description, tags, input_summary, created_at, updated_at, workbook)
+            values (:id, :name, :sha, :description, :tags, :inputSummary, :createdAt, :updatedAt, :workbook)
             """;
     private static final String UPDATE = """
             update workflow set source_sha = :sha, description = :description, tags = :tags,
@@ -25,9 +25,16 @@ public final class WorkflowStore {
     private static final String LIST = "select " + COLUMNS + " from workflow order by name limit :limit offset :offset";
     private static final String COUNT = "select count(*) from workflow";
     private static final String DELETE = "delete from workflow where name = :name";
+    private static final String WORKBOOK_OF = "select workbook from workflow where name = :name";
+    private static final String DELETE_WORKBOOK = "delete from workflow where workbook = :workbook";
 
     public void insert(Handle h, Workflow w) {
-        h.createUpdate(INSERT).bind("id", w.id()).bind("name", w.name()).bind("sha", w.sourceSha())
+        insert(h, w, null);
+    }
+
+    /** Stores a workflow that belongs to {@code workbook} (null: to none). */
+    public void insert(Handle h, Workflow w, String workbook) {
+        h.createUpdate(INSERT).bind("workbook", workbook).bind("id", w.id()).bind("name", w.name()).bind("sha", w.sourceSha())
                 .bind("description", w.description()).bind("tags", Json.write(w.tags()))
                 .bind("inputSummary", w.inputSummary()).bind("createdAt", w.createdAt()).bind("updatedAt", w.updatedAt())
                 .execute();
@@ -57,6 +64,19 @@ public final class WorkflowStore {
 
     public long count(Handle h) {
         return h.createQuery(COUNT).mapTo(Long.class).one();
+    }
+
+    /**
+     * Whether a workflow of this name is stored, and the workbook it belongs to: empty when there is no such
+     * workflow, an empty string when it belongs to none.
+     */
+    public Optional<String> workbookOf(Handle h, String name) {
+        return h.createQuery(WORKBOOK_OF).bind("name", name).map((rs, ctx) -> rs.getString("workbook") == null ? "" : rs.getString("workbook")).findOne();
+    }
+
+    /** Removes every workflow of a workbook; how many there were. */
+    public int deleteWorkbook(Handle h, String workbook) {
+        return h.createUpdate(DELETE_WORKBOOK).bind("workbook", workbook).execute();
     }
 
     public boolean delete(Handle h, String name) {

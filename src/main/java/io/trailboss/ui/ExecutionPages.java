@@ -125,7 +125,7 @@ final class ExecutionPages {
         }
         String mermaid;
         try {
-            WorkflowSpec spec = tb.engine().jdbi().withHandle(h -> tb.engine().definitions().document(h, e.sourceSha())).workflows().get(e.workflowName());
+            WorkflowSpec spec = tb.engine().jdbi().withHandle(h -> tb.engine().definitions().document(h, e.sourceSha())).workflow(e.workflowName());
             mermaid = WorkflowGraph.render(spec, WorkflowGraph.Format.MERMAID, states, e.workflowName() + " · " + e.state());
         } catch (RuntimeException ex) {
             mermaid = null;

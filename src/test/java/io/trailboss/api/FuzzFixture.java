@@ -98,6 +98,30 @@ final class FuzzFixture {
                   action: std.noop
             """;
 
+    /** A workbook whose two workflows call each other's sibling and its own ad-hoc action by their short names. */
+    static final String WORKBOOK = """
+            version: '2.0'
+            name: %s
+            description: made by a request
+            tags: [fz]
+            actions:
+              shout:
+                base: std.echo
+                base-input:
+                  output: "{{ _.text }}!"
+                input:
+                  - text
+            workflows:
+              main:
+                tasks:
+                  call:
+                    workflow: inner
+              inner:
+                tasks:
+                  say:
+                    action: shout text=hello
+            """;
+
     private final TestServer server;
     final String agentToken;
     final String jobToken;
@@ -112,6 +136,7 @@ final class FuzzFixture {
     FuzzFixture(TestServer server) {
         this.server = server;
         ok("PUT", "/api/v1/workflows", "text/yaml", WORKFLOWS);
+        for (String wb : List.of("fz-wb", "fz-wb-spare")) ok("POST", "/mistral/v2/workbooks", "text/plain", WORKBOOK.formatted(wb));
         for (String t : List.of("fz", "fz-remote", "fz-patch", "fz-stage-target")) ok("POST", "/api/v1/targets", Map.of("kind", "machine", "name", t));
         ok("POST", "/api/v1/profiles", Map.of("name", "fz-profile", "params", Map.of("a", 1)));
         ok("POST", "/api/v1/params", Map.of("name", "fz-param", "schema", Map.of("type", "string")));
@@ -182,6 +207,7 @@ final class FuzzFixture {
         route("/api/v1/triggers/{name}/resume", "name", "fz-cron");
         route("/api/v1/hooks/{name}", "name", "fz-hook");
         route("/mistral/v2/workflows/{id}", "id", "fz-spare2");
+        route("/mistral/v2/workbooks/{name}", "name", "fz-wb-spare");
         route("/mistral/v2/executions/{id}", "id", execMistral);
         route("/mistral/v2/action_executions/{id}", "id", asyncJobs.get("b"));
         route("/ui/executions/{id}/control", "id", execCtl);
@@ -237,6 +263,8 @@ final class FuzzFixture {
             case "POST /api/v1/workflows", "PUT /api/v1/workflows", "POST /mistral/v2/workflows", "PUT /mistral/v2/workflows" -> Map.of("definition", NEW_WORKFLOW);
             case "POST /api/v1/workflows/validate" -> Map.of("definition", NEW_WORKFLOW);
             case "POST /api/v1/expressions/evaluate" -> Map.of("language", "yaql", "expression", "<% [$.note, task().state] %>", "execution", execDone, "task", "t");
+            case "POST /mistral/v2/workbooks", "POST /mistral/v2/workbooks/validate" -> Map.of("definition", WORKBOOK.formatted("fz-wb-@N@"));
+            case "PUT /mistral/v2/workbooks" -> Map.of("definition", WORKBOOK.formatted("fz-wb"));
             case "POST /api/v1/executions" -> Map.of("workflow", "fz-done", "input", Map.of("note", "x"), "env", Map.of("k", "v"), "description", "fz");
             case "PUT /api/v1/executions/{id}" -> Map.of("state", "PAUSED", "by", "fz");
             case "POST /api/v1/executions/{id}/controls" -> Map.of("action", "set-pause-on-fail", "tasks", List.of("a"), "dry_run", true, "by", "fz");
@@ -291,6 +319,8 @@ final class FuzzFixture {
     String text(String key) {
         return switch (key) {
             case "POST /api/v1/workflows", "PUT /api/v1/workflows", "POST /api/v1/workflows/validate", "POST /mistral/v2/workflows", "PUT /mistral/v2/workflows" -> NEW_WORKFLOW;
+            case "POST /mistral/v2/workbooks", "POST /mistral/v2/workbooks/validate" -> WORKBOOK.formatted("fz-wb-@N@");
+            case "PUT /mistral/v2/workbooks" -> WORKBOOK.formatted("fz-wb");
             case "PUT /api/v1/operations" -> """
                     operations:
                       fz-op-@N@:

@@ -51,6 +51,8 @@ class HostileYamlTest {
             new String[] {"POST", "/api/v1/workflows/validate"},
             new String[] {"PUT", "/api/v1/workflows"},
             new String[] {"POST", "/mistral/v2/workflows"},
+            new String[] {"POST", "/mistral/v2/workbooks"},
+            new String[] {"PUT", "/mistral/v2/workbooks"},
             new String[] {"PUT", "/api/v1/operations"},
             new String[] {"PUT", "/api/v1/operations/hy-op"},
             new String[] {"PUT", "/api/v1/stages/hy-stage"},

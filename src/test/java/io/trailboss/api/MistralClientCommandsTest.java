@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The execution, task and action-execution commands of Mistral's own client, on H2 and PostgreSQL. */
+/** The execution, task, action-execution, environment, cron trigger and workbook commands of Mistral's own client, on H2 and PostgreSQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MistralClientCommandsTest {
     private final Map<String, TestServer> servers = new ConcurrentHashMap<>();
@@ -248,6 +248,108 @@ class MistralClientCommandsTest {
         mistral(s, "cron-trigger-delete", name);
         assertThat(mistral(s, "cron-trigger-list", "-f", "value", "-c", "Name")).doesNotContain(name);
         assertThat(run(s, "cron-trigger-get", name).out()).contains("trigger '" + name + "' does not exist");
+    }
+
+    private static final String WORKBOOK = """
+            version: '2.0'
+            name: %s
+            description: greetings
+            tags: [ops, demo]
+            actions:
+              shout:
+                base: std.echo
+                base-input:
+                  output: "{{ _.text }}!"
+                input:
+                  - text
+            workflows:
+              main:
+                input:
+                  - who
+                tasks:
+                  call:
+                    workflow: greet
+                    input:
+                      who: "{{ _.who }}"
+                    publish:
+                      greeting: "{{ task().result.said }}"
+              greet:
+                input:
+                  - who
+                tasks:
+                  say:
+                    action: shout text="hi {{ _.who }}"
+                    publish:
+                      said: "{{ task().result }}"
+                output:
+                  said: "{{ _.said }}"
+            """;
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"h2", "postgres"})
+    void workbooks_register_their_workflows_under_their_name_run_them_and_take_them_away_when_deleted(String db) throws Exception {
+        TestServer s = server(db);
+        String wb = "wb_" + db;
+        String text = WORKBOOK.formatted(wb);
+        Path file = file(text);
+        assertThat(mistral(s, "workbook-create", file.toString(), "-f", "value", "-c", "Name", "-c", "Tags", "-c", "Scope")).isEqualTo(wb + "\nops, demo\nprivate\n");
+        assertThat(lines(mistral(s, "workbook-list", "-f", "value", "-c", "Name"))).contains(wb);
+        assertThat(mistral(s, "workbook-get", wb, "-f", "value", "-c", "Tags").trim()).isEqualTo("ops, demo");
+        assertThat(mistral(s, "workbook-get-definition", wb).trim()).isEqualTo(text.trim());
+        assertThat(lines(mistral(s, "workflow-list", "-f", "value", "-c", "Name"))).contains(wb + ".main", wb + ".greet");
+
+        // main calls its sibling and the sibling its ad-hoc action, both by their short names
+        String id = mistral(s, "execution-create", wb + ".main", "{\"who\": \"ann\"}", "-f", "value", "-c", "ID").trim();
+        await().atMost(Duration.ofSeconds(30)).until(() -> mistral(s, "execution-get", id, "-f", "value", "-c", "State").trim().equals("SUCCESS"));
+        assertThat(Json.read(mistral(s, "execution-get-output", id))).isEqualTo(Map.of("greeting", "hi ann!"));
+        assertThat(mistral(s, "execution-list", "--filter", "workflow_name=" + wb + ".greet", "-f", "value", "-c", "State").trim()).isEqualTo("SUCCESS");
+
+        assertThat(mistral(s, "workbook-validate", file.toString(), "-f", "value", "-c", "Valid").trim()).isEqualTo("True");
+        Path bad = file(text.replace("workflow: greet", "workflow: greet\n        on-success: [nowhere]"));
+        String invalid = mistral(s, "workbook-validate", bad.toString(), "-f", "json");
+        assertThat(Json.readMap(invalid)).containsEntry("Valid", false);
+        assertThat((String) Json.readMap(invalid).get("Error")).contains("transition to unknown task 'nowhere'").contains("line 19");
+        Run broken = run(s, "workbook-create", file("version: '2.0'\nname: " + wb + "_broken\nworkflows:\n  w: [\n").toString());
+        assertThat(broken.code()).isNotZero();
+        assertThat(broken.out()).contains("line 5, column 1").contains("malformed YAML");
+        Run twice = run(s, "workbook-create", file.toString());
+        assertThat(twice.code()).isNotZero();
+        assertThat(twice.out()).contains("workbook '" + wb + "' already exists");
+
+        // greet leaves the workbook and main changes; as in Mistral, the workflow left out stays until the workbook goes
+        Path changed = file("""
+                version: '2.0'
+                name: %s
+                tags: [ops]
+                workflows:
+                  main:
+                    input:
+                      - who
+                    tasks:
+                      say:
+                        action: std.echo output="bye {{ _.who }}"
+                        publish:
+                          greeting: "{{ task().result }}"
+                """.formatted(wb));
+        assertThat(mistral(s, "workbook-update", changed.toString(), "-f", "value", "-c", "Tags").trim()).isEqualTo("ops");
+        assertThat(mistral(s, "workbook-get-definition", wb)).contains("bye").doesNotContain("greet:");
+        String again = mistral(s, "execution-create", wb + ".main", "{\"who\": \"bo\"}", "-f", "value", "-c", "ID").trim();
+        await().atMost(Duration.ofSeconds(30)).until(() -> mistral(s, "execution-get", again, "-f", "value", "-c", "State").trim().equals("SUCCESS"));
+        assertThat(Json.read(mistral(s, "execution-get-output", again))).isEqualTo(Map.of("greeting", "bye bo"));
+        assertThat(lines(mistral(s, "workflow-list", "-f", "value", "-c", "Name"))).contains(wb + ".main", wb + ".greet");
+        Run unknownUpdate = run(s, "workbook-update", file(text.replace("name: " + wb, "name: " + wb + "_none")).toString());
+        assertThat(unknownUpdate.code()).isNotZero();
+        assertThat(unknownUpdate.out()).contains("workbook '" + wb + "_none' does not exist");
+
+        mistral(s, "workbook-delete", wb);
+        assertThat(lines(mistral(s, "workbook-list", "-f", "value", "-c", "Name"))).doesNotContain(wb);
+        assertThat(lines(mistral(s, "workflow-list", "-f", "value", "-c", "Name"))).doesNotContain(wb + ".main", wb + ".greet");
+        assertThat(mistral(s, "execution-get", id, "-f", "value", "-c", "State").trim()).isEqualTo("SUCCESS");
+        Run gone = run(s, "workbook-get", wb);
+        assertThat(gone.code()).isNotZero();
+        assertThat(gone.out()).contains("workbook '" + wb + "' does not exist");
+        Run deletedTwice = run(s, "workbook-delete", wb);
+        assertThat(deletedTwice.out()).contains("workbook '" + wb + "' does not exist");
     }
 
     private static List<String> lines(String out) {
