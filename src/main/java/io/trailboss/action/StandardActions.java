@@ -48,7 +48,8 @@ public final class StandardActions {
         @Override
         public String description() { return "Answers its 'output' input as its result."; }
 
-        public List<InputParam> parameters() { return List.of(optional("output", null), optional("delay", 0)); }
+        // as Mistral 15 declares it: 'output' required, 'delay' 0
+        public List<InputParam> parameters() { return List.of(new InputParam("output", true, null), optional("delay", 0)); }
 
         public ActionResult run(Map<String, Object> input, ActionContext context) throws InterruptedException {
             // Mistral's delay: seconds, a fraction allowed; negative or not a number is no delay

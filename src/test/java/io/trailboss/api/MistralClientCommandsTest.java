@@ -193,7 +193,7 @@ class MistralClientCommandsTest {
     void actions_are_listed_and_std_actions_run_directly_but_not_jobs_on_targets() throws Exception {
         TestServer s = server("h2");
         assertThat(mistral(s, "action-list", "-f", "value", "-c", "Name")).contains("std.echo", "std.http", "shell", "ansible");
-        assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Input").trim()).isEqualTo("output=None");
+        assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Input").trim()).isEqualTo("output, delay=0");
         assertThat(mistral(s, "action-get", "std.http", "-f", "value", "-c", "Input")).startsWith("url, method=\"GET\"");
         assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Is system").trim()).isEqualTo("True");
         assertThat(mistral(s, "action-get", "std.echo", "-f", "value", "-c", "Description")).contains("'output'");
@@ -210,8 +210,10 @@ class MistralClientCommandsTest {
         Run saved = run(s, "run-action", "std.noop", "-s");
         assertThat(saved.code()).isNotZero();
         assertThat(saved.out()).contains("does not keep the result of a directly run action");
-        Run badInput = run(s, "run-action", "std.echo", "{\"nope\": 1}");
+        Run badInput = run(s, "run-action", "std.echo", "{\"output\": 1, \"nope\": 1}");
         assertThat(badInput.out()).contains("has no input 'nope'");
+        Run noOutput = run(s, "run-action", "std.echo", "{}");
+        assertThat(noOutput.out()).contains("missing required input 'output'");
         Run missing = run(s, "action-get", "std.nothing");
         assertThat(missing.out()).contains("action 'std.nothing' does not exist");
     }
