@@ -221,7 +221,7 @@ class ExpressionPlaygroundTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> tasks = (List<Map<String, Object>>) server.get("/api/v1/executions/" + id + "/tasks").map().get("items");
         Map<String, Object> count = tasks.stream().filter(t -> t.get("name").equals("count")).findFirst().orElseThrow();
-        assertThat((String) count.get("state_info")).contains("cannot publish").contains("the collection is empty");
+        assertThat((String) count.get("state_info")).contains("Failed to handle action completion").contains("the collection is empty");
         TestServer.Answer again = over("yaql", "<% task().result.where($ > 5).first() %>", id, "count");
         assertThat(again.status()).as(again.body()).isEqualTo(422);
         assertThat(again.map()).containsEntry("kind", "StopIteration").containsEntry("field", "expression");
@@ -238,7 +238,8 @@ class ExpressionPlaygroundTest {
         TestServer.Answer endless = over("yaql", "range(0, 1000000000000).sum()", id, "count");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
         assertThat(endless.status()).as(endless.body()).isEqualTo(422);
-        assertThat(endless.map()).containsEntry("kind", "TimeoutError");
+        // whichever of the engine's limits comes first on this machine: its time or the values its calls build
+        assertThat(endless.map().get("kind")).isIn("TimeoutError", "MemoryQuotaExceededException");
         TestServer.Answer syntax = over("yaql", "<% $.total + %>", id, "count");
         assertThat(syntax.status()).isEqualTo(400);
         assertThat(syntax.map()).containsKey("position").containsEntry("field", "expression");
