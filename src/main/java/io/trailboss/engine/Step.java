@@ -67,6 +67,8 @@ final class Step {
      * transition, no error handler.
      */
     private final Map<String, String> workflowFailures = new HashMap<>();
+    /** Why the workflow's output could not be evaluated when it ended, or null. */
+    private String outputError;
 
     private AdHocActions adHoc;
     /** Whether directives may exist (see {@link Execution#steered()}); they are read only then. */
@@ -712,7 +714,17 @@ final class Step {
                     String message = commandMessage(cmd, outCtx, done);
                     switch (cmd.command()) {
                         case FAIL -> finishExecution(ExecutionState.ERROR, message != null ? message : "failed by 'fail' in task '" + done.name() + "'");
-                        case SUCCEED -> finishExecution(ExecutionState.SUCCESS, message);
+                        case SUCCEED -> {
+                            finishExecution(ExecutionState.SUCCESS, message);
+                            if (outputError != null) {
+                                // as in Mistral, the output is evaluated while the task's completion is handled: the task fails with it
+                                String why = "Failed to handle action completion [error=" + outputError + ", wf=" + spec.name() + ", task=" + done.name()
+                                        + (ts.action() != null ? ", action=" + ts.action().name() : "") + "]";
+                                save(with(done, ExecutionState.ERROR, why).build());
+                                stateInfo = why;
+                                output = Map.of("result", why);
+                            }
+                        }
                         case PAUSE -> pauseExecution(message != null ? message : "paused by task '" + done.name() + "'");
                         case NOOP -> { }
                     }
@@ -918,6 +930,7 @@ final class Step {
                 if (!io.trailboss.expr.Values.truthy(out)) out = finalContext;
             } catch (ExpressionException e) {
                 end = ExecutionState.ERROR;
+                outputError = e.getMessage();
                 info = "cannot evaluate output: " + e.getMessage();
                 out = Map.of("result", info);
             }

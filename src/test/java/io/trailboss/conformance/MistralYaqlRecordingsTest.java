@@ -51,7 +51,6 @@ class MistralYaqlRecordingsTest {
     private static final Map<String, String> KNOWN_DIFFERENCES = Map.ofEntries(
             Map.entry("06-join-one", "Mistral runs a 'join: 1' task's action again when a later branch arrives; Trailboss runs it once"),
             Map.entry("07-with-items-single", "task().result of a with-items over an empty list is [] here; Mistral gives the previous task's result"),
-            Map.entry("10-engine-succeed", "when the output of a 'succeed' fails, the task that gave the command stays SUCCESS here; Mistral marks it ERROR too"),
             Map.entry("16-execution-fn", "execution() has no 'spec' and its params no 'namespace'"),
             Map.entry("17-task-fns", "an action's error text is its own message here; Mistral wraps it ('The action raised an exception [...]'); task() has no 'spec'"),
             Map.entry("25-inline-bare-word", "an unquoted inline word is taken as text here; Mistral drops it and fails for the missing input"));
