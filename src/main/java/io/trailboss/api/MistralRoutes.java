@@ -41,17 +41,7 @@ final class MistralRoutes {
         r.get(BASE, ctx -> ctx.json(Map.of("uri", ctx.url())), Access.VIEWER);
         r.post(BASE + "/workflows", ctx -> ctx.status(201).json(Map.of("workflows", tb.catalog().create(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())), Access.OPERATOR);
         r.put(BASE + "/workflows", ctx -> ctx.json(Map.of("workflows", tb.catalog().createOrUpdate(NativeRoutes.definition(ctx)).stream().map(this::workflow).toList())), Access.OPERATOR);
-        r.post(BASE + "/workflows/validate", ctx -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            try {
-                tb.catalog().validate(NativeRoutes.definition(ctx));
-                v.put("valid", true);
-            } catch (io.trailboss.definition.DefinitionException e) {
-                v.put("valid", false);
-                v.put("error", e.getMessage());
-            }
-            ctx.json(v);
-        }, Access.VIEWER);
+        r.post(BASE + "/workflows/validate", ctx -> ctx.json(validation(() -> tb.catalog().validate(NativeRoutes.definition(ctx)))), Access.VIEWER);
         r.get(BASE + "/workflows", ctx -> {
             int limit = Bodies.intParam(ctx, "limit", 100, 1, 1000);
             ctx.json(Map.of("workflows", tb.catalog().list(limit, 0).stream().map(this::workflow).toList()));
@@ -193,17 +183,7 @@ final class MistralRoutes {
             noNamespace(ctx);
             ctx.json(workbook(tb.workbooks().update(NativeRoutes.definition(ctx), scope(ctx))));
         }, Access.OPERATOR);
-        r.post(BASE + "/workbooks/validate", ctx -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            try {
-                tb.workbooks().validate(NativeRoutes.definition(ctx));
-                v.put("valid", true);
-            } catch (io.trailboss.definition.DefinitionException e) {
-                v.put("valid", false);
-                v.put("error", e.getMessage());
-            }
-            ctx.json(v);
-        }, Access.VIEWER);
+        r.post(BASE + "/workbooks/validate", ctx -> ctx.json(validation(() -> tb.workbooks().validate(NativeRoutes.definition(ctx)))), Access.VIEWER);
         r.get(BASE + "/workbooks", ctx -> {
             for (String q : ctx.queryParamMap().keySet()) {
                 if (!WORKBOOK_LIST_PARAMS.contains(q)) throw ApiException.badRequest(q, "filter '" + q + "' is not supported (filter by name)");
@@ -238,6 +218,19 @@ final class MistralRoutes {
     }
 
     /** Namespaces have no counterpart in Trailboss: one that is given is refused, never ignored. */
+    /** Mistral's answer to a validation: {"valid": true}, or {"valid": false, "error": why}, never a 4xx. */
+    private static Map<String, Object> validation(Runnable check) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        try {
+            check.run();
+            v.put("valid", true);
+        } catch (io.trailboss.definition.DefinitionException e) {
+            v.put("valid", false);
+            v.put("error", e.getMessage());
+        }
+        return v;
+    }
+
     private static void noNamespace(Context ctx) {
         String ns = ctx.queryParam("namespace");
         if (ns != null && !ns.isEmpty()) throw ApiException.badRequest("namespace", "namespaces are not supported: Trailboss has one namespace (leave 'namespace' empty)");

@@ -253,7 +253,7 @@ final class Step {
             concurrency = ts.concurrency() == null ? 0 : (int) number(ts.concurrency(), ctx, t, "concurrency");
         } catch (ExpressionException | InvalidInputException e) {
             if (e instanceof ExpressionException || (e instanceof InvalidInputException bad && "with-items".equals(bad.field()))) {
-                failWorkflowFor(t, "Failed to run task [error=" + e.getMessage() + ", wf=" + spec.name() + ", task=" + t.name() + "]");
+                failWorkflowFor(t, runFailure(t, e.getMessage()));
             }
             finishTask(t, ts, false, null, e.getMessage());
             return;
@@ -378,7 +378,7 @@ final class Step {
             }
         } catch (ExpressionException | InvalidInputException e) {
             error = e.getMessage();
-            if (!inputEvaluated && e instanceof ExpressionException) failWorkflowFor(t, "Failed to run task [error=" + error + ", wf=" + spec.name() + ", task=" + t.name() + "]");
+            if (!inputEvaluated && e instanceof ExpressionException) failWorkflowFor(t, runFailure(t, error));
         }
         if (target != null && !target.secrets().isEmpty()) jobSecrets.computeIfAbsent(id, k -> new ArrayList<>()).addAll(target.secrets());
         String child = ts.isSubWorkflow() && error == null ? Ids.next() : null;
@@ -663,16 +663,12 @@ final class Step {
                 published.putAll(p);
             }
         } catch (ExpressionException e) {
-            success = false;
-            info = "Failed to handle action completion [error=" + e.getMessage() + ", wf=" + spec.name() + ", task=" + t.name()
-                    + (ts.action() != null ? ", action=" + ts.action().name() : "") + "]";
-            done = with(done, ExecutionState.ERROR, info).build();
-            failWorkflowFor(t, info);
+            failWorkflowFor(t, completionFailure(t, ts, e.getMessage()));
         }
         String workflowFailure = workflowFailures.remove(t.id());
         if (workflowFailure != null) {
-            if (!workflowFailure.equals(info)) done = with(done, ExecutionState.ERROR, workflowFailure).build();
             success = false;
+            done = with(done, ExecutionState.ERROR, workflowFailure).build();
         }
         Map<String, Object> outbound = Maps.deepMerge(done.inContext(), published);
         Map<String, Object> outCtx = Maps.deepMerge(ex.context(), outbound);
@@ -718,8 +714,7 @@ final class Step {
                             finishExecution(ExecutionState.SUCCESS, message);
                             if (outputError != null) {
                                 // as in Mistral, the output is evaluated while the task's completion is handled: the task fails with it
-                                String why = "Failed to handle action completion [error=" + outputError + ", wf=" + spec.name() + ", task=" + done.name()
-                                        + (ts.action() != null ? ", action=" + ts.action().name() : "") + "]";
+                                String why = completionFailure(done, ts, outputError);
                                 save(with(done, ExecutionState.ERROR, why).build());
                                 stateInfo = why;
                                 output = Map.of("result", why);
@@ -732,6 +727,17 @@ final class Step {
             }
         }
         checkCompletion();
+    }
+
+    /** Mistral's words for an error before a task's action runs (its input, its with-items lists). */
+    private String runFailure(TaskExecution t, String error) {
+        return "Failed to run task [error=" + error + ", wf=" + spec.name() + ", task=" + t.name() + "]";
+    }
+
+    /** Mistral's words for an error while a task's completion is handled (its publish, the output a command asks for). */
+    private String completionFailure(TaskExecution t, TaskSpec ts, String error) {
+        return "Failed to handle action completion [error=" + error + ", wf=" + spec.name() + ", task=" + t.name()
+                + (ts.action() != null ? ", action=" + ts.action().name() : "") + "]";
     }
 
     private void failWorkflowFor(TaskExecution t, String message) {

@@ -60,34 +60,42 @@ public final class Functions {
     /** Mistral's json_dump is Python's {@code json.dumps(data, indent=4)}: the same text, byte for byte. */
     public static String json_dump(Object value) {
         StringBuilder out = new StringBuilder();
-        pythonJson(Values.plain(value), 0, out);
+        pythonJson(Values.plain(value), true, false, 0, out);
         return out.toString();
     }
 
-    private static void pythonJson(Object value, int depth, StringBuilder out) {
-        String inner = "\n" + "    ".repeat(depth + 1);
+    /**
+     * Python's {@code json.dumps}: with {@code indented}, {@code indent=4} (items on their own lines, "," between);
+     * without, one line with ", " and ": "; keys in order, or sorted as {@code sort_keys=True}.
+     */
+    private static void pythonJson(Object value, boolean indented, boolean sorted, int depth, StringBuilder out) {
+        String before = indented ? "\n" + "    ".repeat(depth + 1) : "";
+        String between = indented ? "," : ", ";
+        String close = indented ? "\n" + "    ".repeat(depth) : "";
         switch (value) {
             case Map<?, ?> m when !m.isEmpty() -> {
+                Map<String, Object> entries = sorted ? new java.util.TreeMap<>() : new java.util.LinkedHashMap<>();
+                m.forEach((k, v) -> entries.put(String.valueOf(k), v));
                 out.append('{');
                 String sep = "";
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    out.append(sep).append(inner).append(asciiJson(String.valueOf(e.getKey()))).append(": ");
-                    pythonJson(e.getValue(), depth + 1, out);
-                    sep = ",";
+                for (Map.Entry<String, Object> e : entries.entrySet()) {
+                    out.append(sep).append(before).append(asciiJson(e.getKey())).append(": ");
+                    pythonJson(e.getValue(), indented, sorted, depth + 1, out);
+                    sep = between;
                 }
-                out.append('\n').append("    ".repeat(depth)).append('}');
+                out.append(close).append('}');
             }
             case java.util.List<?> l when !l.isEmpty() -> {
                 out.append('[');
                 String sep = "";
                 for (Object o : l) {
-                    out.append(sep).append(inner);
-                    pythonJson(o, depth + 1, out);
-                    sep = ",";
+                    out.append(sep).append(before);
+                    pythonJson(o, indented, sorted, depth + 1, out);
+                    sep = between;
                 }
-                out.append('\n').append("    ".repeat(depth)).append(']');
+                out.append(close).append(']');
             }
-            case String s -> out.append(asciiJson(s));
+            case String str -> out.append(asciiJson(str));
             case Double d when d.isNaN() -> out.append("NaN");
             case Double d when d.isInfinite() -> out.append(d > 0 ? "Infinity" : "-Infinity");
             case null, default -> out.append(Json.write(value));
@@ -101,7 +109,7 @@ public final class Functions {
      */
     public static String tojson(Object value) {
         StringBuilder out = new StringBuilder();
-        sortedJson(Values.plain(value), out);
+        pythonJson(Values.plain(value), false, true, 0, out);
         String json = out.toString();
         StringBuilder safe = new StringBuilder(json.length());
         for (char c : json.toCharArray()) {
@@ -114,41 +122,6 @@ public final class Functions {
             }
         }
         return safe.toString();
-    }
-
-    private static void sortedJson(Object value, StringBuilder out) {
-        switch (value) {
-            case Map<?, ?> m -> {
-                out.append('{');
-                String sep = "";
-                for (Map.Entry<String, Object> e : new java.util.TreeMap<String, Object>(stringKeys(m)).entrySet()) {
-                    out.append(sep).append(asciiJson(e.getKey())).append(": ");
-                    sortedJson(e.getValue(), out);
-                    sep = ", ";
-                }
-                out.append('}');
-            }
-            case java.util.List<?> l -> {
-                out.append('[');
-                String sep = "";
-                for (Object o : l) {
-                    out.append(sep);
-                    sortedJson(o, out);
-                    sep = ", ";
-                }
-                out.append(']');
-            }
-            case String s -> out.append(asciiJson(s));
-            case Double d when d.isNaN() -> out.append("NaN");
-            case Double d when d.isInfinite() -> out.append(d > 0 ? "Infinity" : "-Infinity");
-            case null, default -> out.append(Json.write(value));
-        }
-    }
-
-    private static Map<String, Object> stringKeys(Map<?, ?> m) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(String.valueOf(k), v));
-        return out;
     }
 
     /** A JSON string literal with non-ASCII escaped, as Python's json module writes by default. */
