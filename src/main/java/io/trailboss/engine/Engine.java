@@ -56,14 +56,6 @@ public final class Engine implements AutoCloseable {
     final ExecutionStore executions = new ExecutionStore();
     final TaskStore tasks = new TaskStore();
     final JobStore jobs;
-    private volatile io.trailboss.store.Sealer sealer = io.trailboss.store.Sealer.NONE;
-    /** {@link #inputSecretsOf} by execution id, the most recently used 10,000. */
-    private final Map<String, List<String>> inputSecrets = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-            return size() > 10_000;
-        }
-    });
     final TimerStore timers = new TimerStore();
     final io.trailboss.store.DirectiveStore directives = new io.trailboss.store.DirectiveStore();
     final io.trailboss.store.ControlLogStore controlLog = new io.trailboss.store.ControlLogStore();
@@ -92,6 +84,9 @@ public final class Engine implements AutoCloseable {
     /** Outcomes of running local jobs to store in their job rows before they are applied. */
     private final BatchingQueue<JobOutcome> toStore;
     volatile TargetDirectory targets = TargetDirectory.NONE;
+    private final JobSecrets secrets;
+    private final NewExecutions newExecutions;
+    private final TaskPolicies policies = TaskPolicies.standard();
     private volatile RerunCheck rerunCheck = RerunCheck.NONE;
     private volatile boolean running = true;
 
@@ -101,6 +96,8 @@ public final class Engine implements AutoCloseable {
         this.clock = clock;
         this.actions = actions;
         this.jobs = new JobStore(nodeId, db.dialect());
+        this.secrets = new JobSecrets(jdbi, executions, actions, () -> targets);
+        this.newExecutions = new NewExecutions(definitions, expressions, clock);
         this.timerService = new TimerService(clock, jdbi, nodeId, this::fireTimer);
         this.jobLogs = new JobLogs(jdbi, clock, new LogHub(), JobLogs.DEFAULT_CAP, jobs);
         this.events = new EventHub(clock);
@@ -152,7 +149,7 @@ public final class Engine implements AutoCloseable {
 
     /** True when the job's input holds targets resolved from a selector (an ansible job's hosts). */
     public boolean hasTargetInputs(Job job) {
-        return !actions.find(job.action()).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of()).isEmpty();
+        return !secrets.targetInputs(job.action()).isEmpty();
     }
 
     /**
@@ -160,25 +157,12 @@ public final class Engine implements AutoCloseable {
      * those of the targets its input holds (an ansible job's hosts, whose params it was given).
      */
     public List<String> secretsOf(Job job) {
-        List<String> out = new ArrayList<>(job.target() == null ? List.of() : secretsOf(job.target()));
-        out.addAll(inputSecretsOf(job.executionId()));
-        for (String key : actions.find(job.action()).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of())) {
-            if (job.input() != null && job.input().get(key) instanceof List<?> hosts) {
-                for (Object h : hosts) {
-                    if (h instanceof Map<?, ?> m && m.get("name") != null) out.addAll(secretsOf(String.valueOf(m.get("name"))));
-                }
-            }
-        }
-        return out;
+        return secrets.of(job);
     }
 
     /** The secret values a job on this target may see (to mask them in its log and output). */
     public List<String> secretsOf(String target) {
-        try {
-            return targets.select(target).stream().flatMap(t -> t.secrets().stream()).toList();
-        } catch (InvalidInputException gone) {
-            return List.of();
-        }
+        return secrets.ofTarget(target);
     }
 
     public void setTargets(TargetDirectory targets) {
@@ -192,33 +176,21 @@ public final class Engine implements AutoCloseable {
 
     /** Job inputs that may hold secrets are sealed with this at rest (the key of secret params). */
     public void sealJobInputsWith(io.trailboss.store.Sealer sealer) {
-        this.sealer = sealer;
+        secrets.sealWith(sealer);
         jobs.sealWith(sealer);
     }
 
     /** Seals and opens secret inputs ({@link SealedInputs}) and job inputs. */
     public io.trailboss.store.Sealer sealer() {
-        return sealer;
+        return secrets.sealer();
     }
 
     /**
      * The opened values of an execution's sealed inputs (none for most executions), to mask wherever its
-     * jobs show them. Kept per execution; an execution's input never changes while its jobs run.
+     * jobs show them.
      */
     public List<String> inputSecretsOf(String executionId) {
-        if (executionId == null) return List.of();
-        List<String> known = inputSecrets.get(executionId);
-        if (known != null) return known;
-        Map<String, Object> input = jdbi.withHandle(h -> executions.input(h, executionId));
-        List<String> opened = new ArrayList<>();
-        if (SealedInputs.contains(input)) SealedInputs.open(input, sealer, opened);
-        rememberInputSecrets(executionId, List.copyOf(opened));
-        return inputSecrets.get(executionId);
-    }
-
-    void rememberInputSecrets(String executionId, List<String> opened) {
-        if (opened.isEmpty()) inputSecrets.putIfAbsent(executionId, opened);
-        else inputSecrets.put(executionId, opened);
+        return secrets.inputSecretsOf(executionId);
     }
 
     /** The job table as this engine reads it (sealed inputs opened). */
@@ -311,9 +283,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private Execution startIn(Handle h, StartRequest request, Effects effects) {
-        Definitions.Resolved wf = definitions.resolve(h, request.workflow(), null, null, null)
-                .orElseThrow(() -> new NotFoundException("workflow '" + request.workflow() + "' does not exist"));
-        return createExecution(h, wf, request.input(), request.env(), request.description(), request.targetTask(), request.bound(), effects);
+        return newExecutions.start(stepContext(), h, request, effects);
     }
 
     private void startBatch(List<PendingStart> batch) {
@@ -346,94 +316,6 @@ public final class Engine implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 p.result().completeExceptionally(e);
             }
-        }
-    }
-
-    /** Creates and starts an execution inside the caller's transaction. */
-    private Execution createExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
-            String description, String targetTask, Map<String, Object> bound, Effects effects) {
-        Execution ex = newExecution(h, wf, input, env, description, targetTask, null, null, Ids.next(), bound);
-        Step step = new Step(this, h, ex, wf.document(), wf.spec(), ex.createdAt(), effects);
-        step.newExecution();
-        step.start(targetTask);
-        Execution result = step.flush();
-        effects.executionChanged(result);
-        return result;
-    }
-
-    private Execution newExecution(Handle h, Definitions.Resolved wf, Map<String, Object> input, Map<String, Object> env,
-            String description, String targetTask, Job parentJob, Execution parent, String id, Map<String, Object> bound) {
-        WorkflowSpec spec = wf.spec();
-        Map<String, Object> fullInput = checkedInput(spec, input);
-        if (spec.type() == WorkflowType.REVERSE && targetTask != null && spec.task(targetTask) == null) {
-            throw new InvalidInputException("task_name", "workflow '" + spec.name() + "' has no task '" + targetTask + "'");
-        }
-        if (spec.type() == WorkflowType.DIRECT && targetTask != null) {
-            throw new InvalidInputException("task_name", "a task to reach is only for reverse workflows");
-        }
-        Map<String, Object> context = context(spec, fullInput);
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("env", env == null ? Map.of() : env);
-        if (targetTask != null) params.put("task_name", targetTask);
-        if (bound != null && !bound.isEmpty()) params.put("bound", bound);
-        long now = clock.millis();
-        Execution ex = new Execution(id, wf.row() == null ? null : wf.row().id(), wf.name(), wf.sha(), ExecutionState.RUNNING, null,
-                fullInput, params, context, null, description, parentJob == null ? null : parentJob.id(),
-                parent == null ? id : parent.rootExecutionId(), 0, 0, 0, now, now, null, false,
-                bound == null || !(bound.get("target_id") instanceof String targetId) ? null : targetId);
-        executions.insert(h, ex);
-        return ex;
-    }
-
-    /** An execution's context: its input with the workflow's vars evaluated over it. */
-    private Map<String, Object> context(WorkflowSpec spec, Map<String, Object> input) {
-        Map<String, Object> context = new LinkedHashMap<>(input);
-        try {
-            Object vars = expressions.evaluate(spec.vars(), input, io.trailboss.expr.EvaluationScope.NONE);
-            if (vars instanceof Map<?, ?> m) m.forEach((k, v) -> context.put(String.valueOf(k), v));
-        } catch (ExpressionException e) {
-            throw new InvalidInputException("vars", "cannot evaluate vars: " + e.getMessage());
-        }
-        return context;
-    }
-
-    private static Map<String, Object> checkedInput(WorkflowSpec spec, Map<String, Object> input) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        List<String> declared = new ArrayList<>();
-        for (InputParam p : spec.input()) {
-            declared.add(p.name());
-            if (input.containsKey(p.name())) out.put(p.name(), input.get(p.name()));
-            else if (p.required()) throw new InvalidInputException(p.name(), "workflow '" + spec.name() + "' requires input '" + p.name() + "'");
-            else out.put(p.name(), p.defaultValue());
-        }
-        for (String key : input.keySet()) {
-            if (!declared.contains(key)) {
-                throw new InvalidInputException(key, "workflow '" + spec.name() + "' has no input '" + key + "'"
-                        + (declared.isEmpty() ? " (it takes none)" : " (it takes: " + String.join(", ", declared) + ")"));
-            }
-        }
-        return out;
-    }
-
-    /** Starts a sub-workflow for {@code job} inside the parent's transaction. */
-    void startChild(Handle h, Job job, TaskSpec ts, WorkflowDocument doc, String sha, Execution parent, Effects effects) {
-        String name = ts.workflow().name();
-        try {
-            Definitions.Resolved wf = definitions.resolve(h, name, doc, sha, parent.workflowName())
-                    .orElseThrow(() -> new InvalidInputException("workflow", "workflow '" + name + "' does not exist"));
-            // a sub-workflow runs on its parent's target too, but belongs to no run of its own
-            Map<String, Object> bound = new LinkedHashMap<>();
-            if (parent.bound().get("target") != null) bound.put("target", parent.bound().get("target"));
-            if (parent.targetId() != null) bound.put("target_id", parent.targetId());
-            Execution child = newExecution(h, wf, job.input(), parent.env(), null, null, job, parent, job.childExecutionId(), bound);
-            Step step = new Step(this, h, child, wf.document(), wf.spec(), child.createdAt(), effects);
-            step.newExecution();
-            step.start(null);
-            effects.executionChanged(step.flush());
-        } catch (InvalidInputException e) {
-            // the child could not start: the job fails once this transaction has committed
-            jobs.unlinkChild(h, job.id());
-            effects.failJob(new JobOutcome(job.id(), job.executionId(), new ActionResult.Failure(e.getMessage(), null), clock.millis(), "engine"));
         }
     }
 
@@ -582,8 +464,8 @@ public final class Engine implements AutoCloseable {
             if (request.input() != null || request.env() != null) {
                 Map<String, Object> merged = new LinkedHashMap<>(ex.input());
                 if (request.input() != null) merged.putAll(request.input());
-                input = checkedInput(spec, merged);
-                context = context(spec, input);
+                input = NewExecutions.checkedInput(spec, merged);
+                context = newExecutions.context(spec, input);
                 params = new LinkedHashMap<>(ex.params());
                 if (request.env() != null) params.put("env", request.env());
             }
@@ -615,11 +497,16 @@ public final class Engine implements AutoCloseable {
         });
     }
 
+    /** What a step works with, as the engine is configured now. */
+    StepContext stepContext() {
+        return new StepContext(executions, tasks, jobs, timers, directives, controlLog, expressions, actions, targets, secrets, newExecutions, policies);
+    }
+
     private java.util.Optional<Step> step(Handle h, String executionId, Effects effects) {
         return executions.lock(h, executionId).map(ex -> {
             WorkflowDocument doc = definitions.document(h, ex.sourceSha());
             WorkflowSpec spec = doc.workflow(ex.workflowName());
-            return new Step(this, h, ex, doc, spec, clock.millis(), effects);
+            return new Step(stepContext(), h, ex, doc, spec, clock.millis(), effects);
         });
     }
 

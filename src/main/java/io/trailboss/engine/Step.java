@@ -17,6 +17,7 @@ import io.trailboss.model.Job;
 import io.trailboss.model.JobState;
 import io.trailboss.model.TaskDirective;
 import io.trailboss.model.TaskExecution;
+import io.trailboss.model.TaskFlag;
 import io.trailboss.model.Timer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +37,7 @@ import org.jdbi.v3.core.Handle;
 final class Step {
     private static final int MAX_ITEMS = 100_000;
 
-    private final Engine engine;
+    private final StepContext context;
     private final Handle h;
     private final long now;
     final Effects effects;
@@ -76,12 +77,12 @@ final class Step {
     private Map<String, java.util.EnumSet<TaskDirective.Kind>> directives;
 
     private AdHocActions adHoc() {
-        if (adHoc == null) adHoc = new AdHocActions(doc, engine.actions, engine.expressions);
+        if (adHoc == null) adHoc = new AdHocActions(doc, context.actions(), context.expressions());
         return adHoc;
     }
 
-    Step(Engine engine, Handle h, Execution ex, WorkflowDocument doc, WorkflowSpec spec, long now, Effects effects) {
-        this.engine = engine;
+    Step(StepContext context, Handle h, Execution ex, WorkflowDocument doc, WorkflowSpec spec, long now, Effects effects) {
+        this.context = context;
         this.h = h;
         this.ex = ex;
         this.executionId = ex.id();
@@ -110,7 +111,7 @@ final class Step {
             ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, ex.input(),
                     ex.params(), ex.context(), output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active,
                     waiting, errors, ex.createdAt(), now, finishedAt, steered, ex.targetId());
-            engine.executions.update(h, ex);
+            context.executions().update(h, ex);
             Execution snapshot = ex;
             effects.executionChanged(snapshot);
             dirty = false;
@@ -155,13 +156,13 @@ final class Step {
     }
 
     private long nextSeq() {
-        if (seq < 0) seq = engine.tasks.maxSeq(h, executionId);
+        if (seq < 0) seq = context.tasks().maxSeq(h, executionId);
         return ++seq;
     }
 
     private TaskExecution newTask(TaskSpec ts, Map<String, Object> inContext, ExecutionState taskState, List<String> arrived) {
         TaskExecution t = new TaskExecution(Ids.next(), executionId, ts.name(), taskState, null, inContext,
-                null, null, 0, 0, 0, 0, 0, arrived, "", false, false, nextSeq(), now, null, null, now);
+                null, null, 0, 0, 0, 0, 0, arrived, java.util.Set.of(), false, false, nextSeq(), now, null, null, now);
         unwritten.put(t.id(), t);
         uninserted.add(t.id());
         taskCache.put(t.name(), t);
@@ -215,26 +216,15 @@ final class Step {
         begin(with(w, ExecutionState.RUNNING, null).arrived(arrived).inContext(ctx).build(), target);
     }
 
-    /** Runs a created task unless something holds it: a paused execution, pause-before, wait-before. */
-    private void begin(TaskExecution t, TaskSpec ts) {
+    /** Runs a created task unless something holds it: a paused execution, a person's directive, a task policy. */
+    void begin(TaskExecution t, TaskSpec ts) {
         if (state == ExecutionState.PAUSED || state.isFinal()) {
             save(with(t, ExecutionState.IDLE, null).build());
             return;
         }
         if (steered && applyDirectives(t, ts)) return;
-        Map<String, Object> ctx = dataContext(t);
         try {
-            if (ts.pauseBefore() != null && !t.hasFlag("pause-before-done") && engine.expressions.test(ts.pauseBefore(), ctx, scope(t))) {
-                save(with(t, ExecutionState.IDLE, null).flag("pause-before-done").build());
-                pauseExecution("paused before task '" + t.name() + "'");
-                return;
-            }
-            long waitBefore = seconds(ts.waitBefore(), ctx, t, "wait-before");
-            if (waitBefore > 0 && !t.hasFlag("wait-before-done")) {
-                save(with(t, ExecutionState.DELAYED, "waiting " + waitBefore + " ms before start").flag("wait-before-done").build());
-                arm(t, Timer.TimerKind.WAIT_BEFORE, waitBefore);
-                return;
-            }
+            if (context.policies().holdsStart(new TaskRun(this, ts, t))) return;
         } catch (ExpressionException e) {
             finishTask(with(t, ExecutionState.RUNNING, null).build(), ts, false, null, e.getMessage());
             return;
@@ -243,7 +233,7 @@ final class Step {
     }
 
     /** Starts the current attempt: evaluates with-items, creates the first jobs, arms the timeout. */
-    private void dispatch(TaskExecution t, TaskSpec ts) {
+    void dispatch(TaskExecution t, TaskSpec ts) {
         Map<String, Object> ctx = dataContext(t);
         int total;
         int concurrency;
@@ -267,13 +257,7 @@ final class Step {
         int first = concurrency > 0 ? Math.min(concurrency, total) : total;
         running = launch(running, ts, first);
         save(running);
-        try {
-            long timeout = seconds(ts.timeout(), ctx, t, "timeout");
-            if (timeout > 0) arm(running, Timer.TimerKind.TIMEOUT, timeout);
-        } catch (ExpressionException e) {
-            // a bad timeout expression leaves the task without a timeout; the error is kept on the task
-            save(with(running, running.state(), e.getMessage()).build());
-        }
+        context.policies().attemptStarted(new TaskRun(this, ts, running));
     }
 
     /** Creates jobs for the next {@code count} items of the current attempt. */
@@ -296,7 +280,7 @@ final class Step {
             }
             TargetDirectory.TargetView target = targets == null ? boundTarget() : targets.get(next % perItem);
             String previous = target == null ? null
-                    : lastOnTarget.containsKey(target.name()) ? lastOnTarget.get(target.name()) : engine.jobs.lastOnTarget(h, target.name()).orElse(null);
+                    : lastOnTarget.containsKey(target.name()) ? lastOnTarget.get(target.name()) : context.jobs().lastOnTarget(h, target.name()).orElse(null);
             Job job = job(t, ts, next, itemCtx, target, previous);
             if (target != null) lastOnTarget.put(target.name(), job.id());
             if (job.state() == JobState.FAILED) {
@@ -307,14 +291,14 @@ final class Step {
             jobs.add(job);
         }
         writeTasks(); // a job row references its task row
-        engine.jobs.insertAll(h, jobs, j -> jobSecrets.getOrDefault(j.id(), List.of()));
+        context.jobs().insertAll(h, jobs, j -> jobSecrets.getOrDefault(j.id(), List.of()));
         for (Job job : jobs) {
             if (job.state() == JobState.QUEUED) effects.dispatch(job);
         }
         for (Job job : jobs) {
             if (job.childExecutionId() != null) {
                 // sub-workflow: the child execution is created in this same transaction
-                engine.startChild(h, job, ts, doc, ex.sourceSha(), ex, effects);
+                context.executionsToStart().startChild(context, h, job, ts, doc, ex.sourceSha(), ex, effects);
             }
         }
         TaskExecution out = with(t, t.state(), t.stateInfo()).items(t.itemsTotal(), next, done, failed).build();
@@ -338,15 +322,15 @@ final class Step {
         boolean sealedInputs = ex.input() != null && SealedInputs.contains(ex.input());
         if (!sealedInputs) {
             // known here: the runner's masks need no read of the execution for it
-            engine.rememberInputSecrets(executionId, List.of());
+            context.secrets().remember(executionId, List.of());
         } else if (!ts.isSubWorkflow()) {
             // secret inputs are opened for this job's rendering only: its input then rests sealed, and the
             // opened values are masked wherever the job shows them
             List<String> opened = new ArrayList<>();
-            ctx = castMap(SealedInputs.open(ctx, engine.sealer(), opened));
-            globals = castMap(SealedInputs.open(globals, engine.sealer(), opened));
+            ctx = castMap(SealedInputs.open(ctx, context.secrets().sealer(), opened));
+            globals = castMap(SealedInputs.open(globals, context.secrets().sealer(), opened));
             jobSecrets.computeIfAbsent(id, k -> new ArrayList<>()).addAll(opened);
-            engine.rememberInputSecrets(executionId, List.copyOf(new java.util.LinkedHashSet<>(opened)));
+            context.secrets().remember(executionId, List.copyOf(new java.util.LinkedHashSet<>(opened)));
         }
         ActionCall call = ts.isSubWorkflow() ? ts.workflow() : ts.action() != null ? ts.action() : new ActionCall("std.noop", Map.of());
         // as in Mistral, a parameter given inline and in 'input' takes the inline value
@@ -359,11 +343,11 @@ final class Step {
         try {
             // inputs the action takes literally (a playbook: Ansible renders its own Jinja) skip our rendering
             Map<String, Object> literal = new LinkedHashMap<>();
-            for (String name : engine.actions.find(call.name()).map(io.trailboss.action.Action::literalInputs).orElse(java.util.Set.of())) {
+            for (String name : context.actions().find(call.name()).map(io.trailboss.action.Action::literalInputs).orElse(java.util.Set.of())) {
                 if (raw.containsKey(name)) literal.put(name, raw.remove(name));
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> evaluated = (Map<String, Object>) engine.expressions.evaluate(raw, ctx, globals, scope(t));
+            Map<String, Object> evaluated = (Map<String, Object>) context.expressions().evaluate(raw, ctx, globals, scope(t));
             inputEvaluated = true;
             if (!literal.isEmpty()) {
                 evaluated = new LinkedHashMap<>(evaluated);
@@ -394,13 +378,13 @@ final class Step {
 
     /** Replaces the selectors in an action's target inputs by the targets they select (each with its effective params). */
     private Map<String, Object> resolveTargetInputs(String jobId, String action, Map<String, Object> input) {
-        java.util.Set<String> names = engine.actions.find(action).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of());
+        java.util.Set<String> names = context.actions().find(action).map(io.trailboss.action.Action::targetInputs).orElse(java.util.Set.of());
         if (names.isEmpty()) return input;
         Map<String, Object> out = new LinkedHashMap<>(input);
         for (String name : names) {
             Object selector = input.get(name);
             if (selector == null) continue;
-            List<TargetDirectory.TargetView> found = engine.targets.select(selector);
+            List<TargetDirectory.TargetView> found = context.targets().select(selector);
             if (found.isEmpty()) throw new InvalidInputException(name, name + ": no target matches " + io.trailboss.json.Json.write(selector));
             List<Map<String, Object>> hosts = new ArrayList<>();
             for (TargetDirectory.TargetView v : found) {
@@ -418,9 +402,9 @@ final class Step {
     private List<Map<String, Object>> items(TaskSpec ts, Map<String, Object> ctx, TaskExecution t) {
         List<List<Object>> lists = new ArrayList<>();
         for (WithItem w : ts.withItems()) {
-            Object v = engine.expressions.evaluate(w.expression(), ctx, scope(t));
+            Object v = context.expressions().evaluate(w.expression(), ctx, scope(t));
             if (v instanceof String s && !io.trailboss.expr.Expressions.hasExpression(w.expression())) {
-                Object again = engine.expressions.evaluate("{{ " + s + " }}", ctx, scope(t));
+                Object again = context.expressions().evaluate("{{ " + s + " }}", ctx, scope(t));
                 v = again;
             }
             if (!(v instanceof List<?> list)) {
@@ -453,7 +437,7 @@ final class Step {
     /** The target this execution is bound to (its target-less tasks run there), or null; resolved once per step. */
     private TargetDirectory.TargetView boundTarget() {
         if (bound == null && ex.bound().get("target") instanceof String name) {
-            List<TargetDirectory.TargetView> found = engine.targets.select(name);
+            List<TargetDirectory.TargetView> found = context.targets().select(name);
             bound = found.isEmpty() ? null : found.getFirst();
         }
         return bound;
@@ -461,8 +445,8 @@ final class Step {
 
     /** The task's targets, resolved now; a selector that matches nothing is an error. */
     private List<TargetDirectory.TargetView> targets(TaskSpec ts, Map<String, Object> ctx, TaskExecution t) {
-        Object selector = engine.expressions.evaluate(ts.targets(), ctx, scope(t));
-        List<TargetDirectory.TargetView> found = engine.targets.select(selector);
+        Object selector = context.expressions().evaluate(ts.targets(), ctx, scope(t));
+        List<TargetDirectory.TargetView> found = context.targets().select(selector);
         if (found.isEmpty()) throw new InvalidInputException("targets", "no target matches " + io.trailboss.json.Json.write(selector));
         return found;
     }
@@ -478,7 +462,7 @@ final class Step {
                 : tasks().find(h, job.taskExecutionId()).orElseThrow();
         taskCache.put(t.name(), t);
         if (result instanceof ActionResult.Async) {
-            engine.jobs.awaitCompletion(h, job.id(), runner, startedAt);
+            context.jobs().awaitCompletion(h, job.id(), runner, startedAt);
             return;
         }
         if (result instanceof ActionResult.Incomplete incomplete && runAgain(job, incomplete)) return;
@@ -509,7 +493,7 @@ final class Step {
                 error = "cannot evaluate the output of action '" + taskSpec.action().name() + "': " + e.getMessage();
             }
         }
-        engine.jobs.finish(h, job.id(), ok ? JobState.SUCCEEDED : lost ? JobState.LOST : JobState.FAILED, out, error, startedAt, runner, now);
+        context.jobs().finish(h, job.id(), ok ? JobState.SUCCEEDED : lost ? JobState.LOST : JobState.FAILED, out, error, startedAt, runner, now);
         if (t.state() != ExecutionState.RUNNING || job.attempt() != t.attempt() || state.isFinal()) return;
         TaskSpec ts = spec.task(t.name());
         TaskExecution updated = with(t, t.state(), t.stateInfo())
@@ -537,21 +521,21 @@ final class Step {
      * linked to it; after {@link #MAX_INCOMPLETE} runs it counts as failed. Returns true if re-queued.
      */
     private boolean runAgain(Job job, ActionResult.Incomplete incomplete) {
-        int runs = engine.jobs.incompleteRuns(h, job.taskExecutionId(), job.itemIndex(), job.attempt());
+        int runs = context.jobs().incompleteRuns(h, job.taskExecutionId(), job.itemIndex(), job.attempt());
         if (runs + 1 >= MAX_INCOMPLETE) return false;
-        engine.jobs.finish(h, job.id(), JobState.INCOMPLETE, incomplete.output(), null, job.startedAt(), null, now);
+        context.jobs().finish(h, job.id(), JobState.INCOMPLETE, incomplete.output(), null, job.startedAt(), null, now);
         if (state.isFinal()) return true;
         Job again = new Job(Ids.next(), job.executionId(), job.taskExecutionId(), job.action(), job.input(), JobState.QUEUED, null, null,
                 job.itemIndex(), job.attempt(), false, null, null, null, now, null, null, now, job.target(), job.id(), null);
-        engine.jobs.insertAll(h, List.of(again), engine::secretsOf);
+        context.jobs().insertAll(h, List.of(again), context.secrets()::of);
         effects.dispatch(again);
         return true;
     }
 
     /** Every job of the attempt is done: apply fail-on, retry and wait-after, then finish. */
-    private void attemptDone(TaskExecution t, TaskSpec ts) {
+    void attemptDone(TaskExecution t, TaskSpec ts) {
         // an INCOMPLETE job was run again by a later job for the same item: only the last run counts
-        List<Job> jobs = engine.jobs.byTaskAttempt(h, t.id(), t.attempt()).stream().filter(j -> j.state() != JobState.INCOMPLETE).toList();
+        List<Job> jobs = context.jobs().byTaskAttempt(h, t.id(), t.attempt()).stream().filter(j -> j.state() != JobState.INCOMPLETE).toList();
         boolean success = t.itemsFailed() == 0;
         Object result;
         String info = null;
@@ -590,59 +574,20 @@ final class Step {
             }
         }
         TaskExecution withResult = with(t, t.state(), t.stateInfo()).result(result).build();
-        Map<String, Object> ctx = dataContext(t);
-        // as in Mistral, the policies after an attempt see the task in the state the attempt gave it
-        EvaluationScope scope = scope(with(withResult, success ? ExecutionState.SUCCESS : ExecutionState.ERROR, info).build());
+        TaskPolicy.Verdict verdict = new TaskPolicy.Verdict(success, result, info);
         try {
-            if (success && ts.failOn() != null && engine.expressions.test(ts.failOn(), ctx, scope)) {
-                success = false;
-                info = "failed by fail-on condition";
-                scope = scope(with(withResult, ExecutionState.ERROR, info).build());
-            }
-            if (ts.retry() != null && !workflowFailures.containsKey(t.id())) {
-                long count = number(ts.retry().count(), ctx, withResult, "retry count");
-                boolean again;
-                if (!success) {
-                    boolean breakOn = ts.retry().breakOn() != null && engine.expressions.test(ts.retry().breakOn(), ctx, scope);
-                    again = t.attempt() < count && !breakOn;
-                } else {
-                    again = ts.retry().continueOn() != null && t.attempt() < count && engine.expressions.test(ts.retry().continueOn(), ctx, scope);
-                }
-                if (again) {
-                    long delay = seconds(ts.retry().delay(), ctx, withResult, "retry delay");
-                    TaskExecution next = with(withResult, ExecutionState.RUNNING, info).attempt(t.attempt() + 1).build();
-                    engine.timers.deleteForTask(h, t.id());
-                    if (delay > 0) {
-                        next = with(next, ExecutionState.DELAYED, "retrying in " + delay + " ms after attempt " + (t.attempt() + 1)).build();
-                        save(next);
-                        arm(next, Timer.TimerKind.RETRY, delay);
-                    } else {
-                        dispatch(next, ts);
-                    }
-                    return;
-                }
-            }
-            long waitAfter = seconds(ts.waitAfter(), ctx, withResult, "wait-after");
-            if (waitAfter > 0) {
-                engine.timers.deleteForTask(h, t.id());
-                save(with(withResult, ExecutionState.DELAYED, info).flag(success ? "after-success" : "after-error").build());
-                arm(withResult, Timer.TimerKind.WAIT_AFTER, waitAfter);
-                return;
-            }
+            verdict = context.policies().afterAttempt(new TaskRun(this, ts, withResult), verdict);
+            if (verdict == null) return; // a policy decided what comes next
         } catch (ExpressionException e) {
-            success = false;
-            info = e.getMessage();
+            verdict = verdict.failed(e.getMessage());
         }
-        finishTask(withResult, ts, success, result, info);
+        finishTask(withResult, ts, verdict.success(), verdict.result(), verdict.info());
     }
 
     // ------------------------------------------------------------------ finishing a task
 
-    private void finishTask(TaskExecution t, TaskSpec ts, boolean success, Object result, String info) {
-        if (!success && !t.hasFlag("failure-accepted") && !workflowFailures.containsKey(t.id()) && pauseOnFail(ts)) {
-            holdFailure(t, ts, result, info);
-            return;
-        }
+    void finishTask(TaskExecution t, TaskSpec ts, boolean success, Object result, String info) {
+        if (!success && context.policies().holdsFailure(new TaskRun(this, ts, t), new TaskPolicy.Verdict(false, result, info))) return;
         complete(t, ts, success ? ExecutionState.SUCCESS : ExecutionState.ERROR, result, info);
     }
 
@@ -651,7 +596,7 @@ final class Step {
      * success transitions) and takes its transitions.
      */
     private void complete(TaskExecution t, TaskSpec ts, ExecutionState end, Object result, String info) {
-        if (mayHaveTimers(ts) || steered) engine.timers.deleteForTask(h, t.id());
+        if (context.policies().mayArmTimers(ts) || steered) context.timers().deleteForTask(h, t.id());
         boolean success = end != ExecutionState.ERROR;
         TaskExecution done = with(t, end, info).result(result).build();
         Map<String, Object> ctx = dataContext(done);
@@ -659,7 +604,7 @@ final class Step {
         try {
             if (end != ExecutionState.SKIPPED) {
                 @SuppressWarnings("unchecked")
-                Map<String, Object> p = (Map<String, Object>) engine.expressions.evaluate(success ? ts.publish() : ts.publishOnError(), ctx, scope(done));
+                Map<String, Object> p = (Map<String, Object>) context.expressions().evaluate(success ? ts.publish() : ts.publishOnError(), ctx, scope(done));
                 published.putAll(p);
             }
         } catch (ExpressionException e) {
@@ -756,7 +701,7 @@ final class Step {
         StringBuilder m = new StringBuilder("Failure caused by error in tasks: ").append(String.join(", ", failed.keySet())).append('\n');
         for (TaskExecution t : failed.values()) {
             m.append("\n  ").append(t.name()).append(" [task_ex_id=").append(t.id()).append("] -> ").append(t.stateInfo()).append('\n');
-            List<Job> jobs = engine.jobs.byTask(h, t.id());
+            List<Job> jobs = context.jobs().byTask(h, t.id());
             for (int i = 0; i < jobs.size(); i++) {
                 Job j = jobs.get(i);
                 if (j.state() != JobState.FAILED && j.state() != JobState.LOST) continue;
@@ -772,7 +717,7 @@ final class Step {
     private String commandMessage(Transition.Command cmd, Map<String, Object> ctx, TaskExecution t) {
         if (cmd.message() == null) return null;
         try {
-            Object v = engine.expressions.evaluate(cmd.message(), ctx, scope(t));
+            Object v = context.expressions().evaluate(cmd.message(), ctx, scope(t));
             return v == null ? null : v instanceof String text ? text : io.trailboss.json.Json.write(v);
         } catch (ExpressionException e) {
             return cmd.message() + " (cannot evaluate the message: " + e.getMessage() + ")";
@@ -782,7 +727,7 @@ final class Step {
     private List<Transition> taken(List<Transition> clause, Map<String, Object> ctx, TaskExecution t) {
         List<Transition> out = new ArrayList<>();
         for (Transition tr : clause) {
-            if (tr.guard() == null || engine.expressions.test(tr.guard(), ctx, scope(t))) out.add(tr);
+            if (tr.guard() == null || context.expressions().test(tr.guard(), ctx, scope(t))) out.add(tr);
         }
         return out;
     }
@@ -815,43 +760,33 @@ final class Step {
         TaskExecution t = tasks().find(h, timer.taskExecutionId()).orElse(null);
         if (t == null || t.state().isFinal() || t.attempt() != timer.attempt() || state.isFinal()) return;
         taskCache.put(t.name(), t);
-        TaskSpec ts = spec.task(t.name());
-        switch (timer.kind()) {
-            case WAIT_BEFORE -> begin(with(t, ExecutionState.RUNNING, null).build(), ts);
-            case RETRY -> dispatch(with(t, ExecutionState.RUNNING, null).build(), ts);
-            case WAIT_AFTER -> finishTask(t, ts, t.hasFlag("after-success"), t.result(), t.stateInfo());
-            case TIMEOUT -> {
-                if (t.state() != ExecutionState.RUNNING) return;
-                for (Job j : engine.jobs.openByTask(h, t.id())) {
-                    engine.jobs.cancel(h, j.id(), "task timed out", now);
-                    if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
-                }
-                TaskExecution timedOut = with(t, ExecutionState.RUNNING, null)
-                        .items(t.itemsTotal(), t.itemsNext(), t.itemsNext(), Math.max(1, t.itemsFailed())).build();
-                save(timedOut);
-                String info = "task timed out after " + seconds(ts.timeout(), dataContext(t), t, "timeout") / 1000.0 + " s";
-                attemptDoneTimedOut(timedOut, ts, info);
-            }
-        }
+        context.policies().timerFired(timer.kind(), new TaskRun(this, spec.task(t.name()), t));
     }
 
-    private void attemptDoneTimedOut(TaskExecution t, TaskSpec ts, String info) {
-        // a timeout is a failure of the attempt: retry applies as for any failure
-        attemptDone(t, ts);
+    /** Stops the jobs of the task's current attempt, which then ends failed ({@code info} if nothing else says why). */
+    void stopAttempt(TaskExecution t, TaskSpec ts, String jobError, String info) {
+        for (Job j : context.jobs().openByTask(h, t.id())) {
+            context.jobs().cancel(h, j.id(), jobError, now);
+            if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
+        }
+        TaskExecution stopped = with(t, ExecutionState.RUNNING, null)
+                .items(t.itemsTotal(), t.itemsNext(), t.itemsNext(), Math.max(1, t.itemsFailed())).build();
+        save(stopped);
+        // a stopped attempt is a failed one: retry applies as for any failure
+        attemptDone(stopped, ts);
         TaskExecution after = latest(t.name());
         if (after != null && after.state() == ExecutionState.ERROR && after.id().equals(t.id()) && after.stateInfo() == null) {
             save(with(after, ExecutionState.ERROR, info).build());
         }
     }
 
-    /** Only a task with a wait, a timeout or a retry ever arms a timer (a stray timer would find the task final and do nothing). */
-    private static boolean mayHaveTimers(TaskSpec ts) {
-        return ts.waitBefore() != null || ts.waitAfter() != null || ts.timeout() != null || ts.retry() != null;
+    boolean failsWorkflow(TaskExecution t) {
+        return workflowFailures.containsKey(t.id());
     }
 
-    private void arm(TaskExecution t, Timer.TimerKind kind, long delayMillis) {
+    void arm(TaskExecution t, Timer.TimerKind kind, long delayMillis) {
         Timer timer = new Timer(Ids.next(), now + delayMillis, kind, executionId, t.id(), t.attempt());
-        engine.timers.insert(h, timer, now);
+        context.timers().insert(h, timer, now);
         effects.arm(timer);
     }
 
@@ -931,7 +866,7 @@ final class Step {
         Object out;
         if (end == ExecutionState.SUCCESS) {
             try {
-                out = spec.output() == null ? finalContext : engine.expressions.evaluate(spec.output(), visible, scope(null));
+                out = spec.output() == null ? finalContext : context.expressions().evaluate(spec.output(), visible, scope(null));
                 // Mistral returns "output or ctx": an output that evaluates to nothing gives the whole context
                 if (!io.trailboss.expr.Values.truthy(out)) out = finalContext;
             } catch (ExpressionException e) {
@@ -947,7 +882,7 @@ final class Step {
                 try {
                     // as Mistral: {"result": msg} merged with output-on-error, or with the whole final
                     // context when output-on-error is absent or evaluates to nothing
-                    Object extra = spec.outputOnError() == null ? null : engine.expressions.evaluate(spec.outputOnError(), visible, scope(null));
+                    Object extra = spec.outputOnError() == null ? null : context.expressions().evaluate(spec.outputOnError(), visible, scope(null));
                     if (!io.trailboss.expr.Values.truthy(extra)) extra = finalContext;
                     if (extra instanceof Map<?, ?> m) m.forEach((k, v) -> err.put(String.valueOf(k), v));
                 } catch (ExpressionException e) {
@@ -964,12 +899,12 @@ final class Step {
         // whatever still runs or waits is cancelled: the execution has ended
         for (TaskExecution t : tasks().unfinished(h, executionId)) {
             save(with(t, ExecutionState.CANCELLED, "execution ended: " + end).finishedAt(now).build());
-            for (Job j : engine.jobs.openByTask(h, t.id())) {
-                engine.jobs.cancel(h, j.id(), "execution ended: " + end, now);
+            for (Job j : context.jobs().openByTask(h, t.id())) {
+                context.jobs().cancel(h, j.id(), "execution ended: " + end, now);
                 if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
                 else effects.interrupt(j, ControlRequest.DEFAULT_GRACE_MILLIS);
             }
-            engine.timers.deleteForTask(h, t.id());
+            context.timers().deleteForTask(h, t.id());
         }
         active = 0;
         waiting = 0;
@@ -982,8 +917,8 @@ final class Step {
         return spec;
     }
 
-    Engine engine() {
-        return engine;
+    StepContext context() {
+        return context;
     }
 
     /** A task that never ran starts now with an empty inbound context (a rerun from it). */
@@ -998,7 +933,7 @@ final class Step {
      */
     void forgetUnsatisfiedJoin(TaskExecution t) {
         if (t.state() == ExecutionState.ERROR && !t.errorHandled()) errors--;
-        save(with(t, t.state(), t.stateInfo()).handled(true).arrived(null).leaf(false).flag("rerun").build());
+        save(with(t, t.state(), t.stateInfo()).handled(true).arrived(null).leaf(false).flag(TaskFlag.RERUN).build());
         dirty = true;
     }
 
@@ -1031,7 +966,7 @@ final class Step {
         if (directives == null) {
             directives = new HashMap<>();
             if (steered) {
-                for (TaskDirective d : engine.directives.byExecution(h, executionId)) {
+                for (TaskDirective d : context.directives().byExecution(h, executionId)) {
                     directives.computeIfAbsent(d.taskName(), k -> java.util.EnumSet.noneOf(TaskDirective.Kind.class)).add(d.kind());
                 }
             }
@@ -1045,7 +980,7 @@ final class Step {
 
     void addDirective(String task, TaskDirective.Kind kind, String by) {
         if (!directives().computeIfAbsent(task, k -> java.util.EnumSet.noneOf(TaskDirective.Kind.class)).add(kind)) return;
-        engine.directives.insert(h, new TaskDirective(executionId, task, kind, now, by));
+        context.directives().insert(h, new TaskDirective(executionId, task, kind, now, by));
         steered = true;
         dirty = true;
     }
@@ -1053,7 +988,7 @@ final class Step {
     boolean removeDirective(String task, TaskDirective.Kind kind) {
         java.util.EnumSet<TaskDirective.Kind> kinds = directives().get(task);
         if (kinds == null || !kinds.remove(kind)) return false;
-        engine.directives.delete(h, executionId, task, kind);
+        context.directives().delete(h, executionId, task, kind);
         return true;
     }
 
@@ -1072,12 +1007,12 @@ final class Step {
         Set<TaskDirective.Kind> kinds = directivesOf(t.name());
         if (kinds.contains(TaskDirective.Kind.BLOCK)) {
             removeDirective(t.name(), TaskDirective.Kind.BLOCK);
-            save(with(t, ExecutionState.BLOCKED, "blocked by request: unblock it to run it").unflag("held").build());
+            save(with(t, ExecutionState.BLOCKED, "blocked by request: unblock it to run it").unflag(TaskFlag.HELD).build());
             return true;
         }
         if (kinds.contains(TaskDirective.Kind.PAUSE)) {
             removeDirective(t.name(), TaskDirective.Kind.PAUSE);
-            save(with(t, ExecutionState.PAUSED, "held before start by request: resume or release it to run it").flag("held").unflag("held-failure").build());
+            save(with(t, ExecutionState.PAUSED, "held before start by request: resume or release it to run it").flag(TaskFlag.HELD).unflag(TaskFlag.HELD_FAILURE).build());
             return true;
         }
         if (kinds.contains(TaskDirective.Kind.SKIP)) {
@@ -1088,32 +1023,32 @@ final class Step {
         return false;
     }
 
-    private void holdFailure(TaskExecution t, TaskSpec ts, Object result, String info) {
-        if (mayHaveTimers(ts)) engine.timers.deleteForTask(h, t.id());
+    void holdFailure(TaskExecution t, TaskSpec ts, Object result, String info) {
+        if (context.policies().mayArmTimers(ts)) context.timers().deleteForTask(h, t.id());
         save(with(t, ExecutionState.PAUSED, "failed" + (info == null ? "" : ": " + info)
-                + " (held by pause-on-fail: rerun, skip, or resume to follow on-error)").result(result).flag("held-failure").unflag("held").build());
+                + " (held by pause-on-fail: rerun, skip, or resume to follow on-error)").result(result).flag(TaskFlag.HELD_FAILURE).unflag(TaskFlag.HELD).build());
     }
 
     /** Jobs of the task's current attempt that have not ended. */
     List<Job> openJobs(TaskExecution t) {
-        return engine.jobs.openByTask(h, t.id());
+        return context.jobs().openByTask(h, t.id());
     }
 
     /** A held (PAUSED before start) or BLOCKED task starts now, unless the execution is paused (then on resume). */
     void startHeld(TaskExecution t) {
-        begin(with(t, ExecutionState.RUNNING, null).unflag("held").build(), spec.task(t.name()));
+        begin(with(t, ExecutionState.RUNNING, null).unflag(TaskFlag.HELD).build(), spec.task(t.name()));
         checkCompletion();
     }
 
     /** A held task is blocked instead. */
     void blockNow(TaskExecution t) {
-        save(with(t, ExecutionState.BLOCKED, "blocked by request: unblock it to run it").unflag("held").build());
+        save(with(t, ExecutionState.BLOCKED, "blocked by request: unblock it to run it").unflag(TaskFlag.HELD).build());
     }
 
     /** Counts the task as done without (further) running: open jobs are cancelled, successors start. */
     void skipNow(TaskExecution t, String by) {
-        for (Job j : engine.jobs.openByTask(h, t.id())) {
-            engine.jobs.cancel(h, j.id(), "task skipped by " + by, now);
+        for (Job j : context.jobs().openByTask(h, t.id())) {
+            context.jobs().cancel(h, j.id(), "task skipped by " + by, now);
             if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
             else effects.interrupt(j, ControlRequest.DEFAULT_GRACE_MILLIS);
         }
@@ -1123,12 +1058,12 @@ final class Step {
 
     /** Stops the task's jobs; the task waits, INTERRUPTED, for a rerun, a skip or a resume. */
     void interruptNow(TaskExecution t, String by, long graceMillis) {
-        for (Job j : engine.jobs.openByTask(h, t.id())) {
-            engine.jobs.cancel(h, j.id(), "interrupted by " + by, now);
+        for (Job j : context.jobs().openByTask(h, t.id())) {
+            context.jobs().cancel(h, j.id(), "interrupted by " + by, now);
             if (j.childExecutionId() != null) effects.cancelChild(j.childExecutionId());
             else effects.interrupt(j, graceMillis);
         }
-        engine.timers.deleteForTask(h, t.id());
+        context.timers().deleteForTask(h, t.id());
         save(with(t, ExecutionState.INTERRUPTED, "interrupted by " + by + ": rerun, skip, or resume to follow on-error").build());
     }
 
@@ -1136,7 +1071,7 @@ final class Step {
     void acceptFailure(TaskExecution t) {
         String info = t.state() == ExecutionState.INTERRUPTED ? "interrupted" : t.stateInfo();
         if (info != null && info.contains(" (held by pause-on-fail")) info = info.substring(0, info.indexOf(" (held by pause-on-fail"));
-        complete(with(t, ExecutionState.RUNNING, null).flag("failure-accepted").build(), spec.task(t.name()), ExecutionState.ERROR, t.result(), info);
+        complete(with(t, ExecutionState.RUNNING, null).flag(TaskFlag.FAILURE_ACCEPTED).build(), spec.task(t.name()), ExecutionState.ERROR, t.result(), info);
         checkCompletion();
     }
 
@@ -1148,13 +1083,13 @@ final class Step {
     void rerunNow(TaskExecution t) {
         TaskSpec ts = spec.task(t.name());
         if (!t.state().isFinal()) {
-            engine.timers.deleteForTask(h, t.id());
-            begin(with(t, ExecutionState.RUNNING, null).attempt(t.attempt() + 1).result(null).unflag("held-failure").build(), ts);
+            context.timers().deleteForTask(h, t.id());
+            begin(with(t, ExecutionState.RUNNING, null).attempt(t.attempt() + 1).result(null).unflag(TaskFlag.HELD_FAILURE).build(), ts);
             checkCompletion();
             return;
         }
         if (t.state() == ExecutionState.ERROR && !t.errorHandled()) errors--;
-        save(with(t, t.state(), t.stateInfo()).handled(true).leaf(false).flag("rerun").build());
+        save(with(t, t.state(), t.stateInfo()).handled(true).leaf(false).flag(TaskFlag.RERUN).build());
         TaskExecution again = newTask(ts, t.inContext(), ExecutionState.RUNNING, t.arrived());
         active++;
         dirty = true;
@@ -1163,11 +1098,11 @@ final class Step {
     }
 
     /** Reopens a finished execution for a rerun: it runs again, with new input and env if given. */
-    void reopen(Map<String, Object> input, Map<String, Object> context, Map<String, Object> params) {
+    void reopen(Map<String, Object> input, Map<String, Object> newContext, Map<String, Object> params) {
         if (input != null) {
-            ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, input, params, context,
+            ex = new Execution(ex.id(), ex.workflowId(), ex.workflowName(), ex.sourceSha(), state, stateInfo, input, params, newContext,
                     output, ex.description(), ex.parentJobId(), ex.rootExecutionId(), active, waiting, errors, ex.createdAt(), now, finishedAt, steered, ex.targetId());
-            engine.executions.replaceInput(h, ex);
+            context.executions().replaceInput(h, ex);
         }
         state = ExecutionState.RUNNING;
         stateInfo = null;
@@ -1183,9 +1118,9 @@ final class Step {
         return Maps.deepMerge(ex.context(), t.inContext());
     }
 
-    private long seconds(Object value, Map<String, Object> ctx, TaskExecution t, String what) {
+    long seconds(Object value, Map<String, Object> ctx, TaskExecution t, String what) {
         if (value == null) return 0;
-        Object v = engine.expressions.evaluate(value, ctx, scope(t));
+        Object v = context.expressions().evaluate(value, ctx, scope(t));
         double s;
         try {
             s = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
@@ -1195,8 +1130,8 @@ final class Step {
         return Math.round(s * 1000);
     }
 
-    private long number(Object value, Map<String, Object> ctx, TaskExecution t, String what) {
-        Object v = engine.expressions.evaluate(value, ctx, scope(t));
+    long number(Object value, Map<String, Object> ctx, TaskExecution t, String what) {
+        Object v = context.expressions().evaluate(value, ctx, scope(t));
         try {
             return v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v).trim());
         } catch (NumberFormatException e) {
@@ -1212,7 +1147,7 @@ final class Step {
         return t;
     }
 
-    private void save(TaskExecution task) {
+    void save(TaskExecution task) {
         TaskExecution t = new TaskBuilder(task).touched(now).build();
         unwritten.put(t.id(), t);
         taskCache.put(t.name(), t);
@@ -1228,8 +1163,8 @@ final class Step {
     private void writeTasks() {
         if (unwritten.isEmpty()) return;
         for (TaskExecution t : unwritten.values()) {
-            if (uninserted.remove(t.id())) engine.tasks.insert(h, t);
-            else engine.tasks.update(h, t);
+            if (uninserted.remove(t.id())) context.tasks().insert(h, t);
+            else context.tasks().update(h, t);
         }
         unwritten.clear();
     }
@@ -1237,7 +1172,7 @@ final class Step {
     /** The task table, with this step's pending writes applied first. */
     private io.trailboss.store.TaskStore tasks() {
         writeTasks();
-        return engine.tasks;
+        return context.tasks();
     }
 
     EvaluationScope scope(TaskExecution current) {
@@ -1273,7 +1208,7 @@ final class Step {
 
             @Override
             public List<Map<String, Object>> tasks(String executionId, boolean recursive, String state, boolean flat) {
-                Execution which = executionId == null || executionId.equals(ex.id()) ? ex : engine.executions.find(h, executionId).orElse(null);
+                Execution which = executionId == null || executionId.equals(ex.id()) ? ex : context.executions().find(h, executionId).orElse(null);
                 // an expression sees the tasks of its own execution tree, never another run's
                 if (which == null || !rootOf(which).equals(rootOf(ex))) return List.of();
                 List<Map<String, Object>> out = new ArrayList<>();
@@ -1304,18 +1239,18 @@ final class Step {
     /** Mistral's tasks(): this execution's tasks in the order they started, then those of sub-workflows when recursive. */
     private void taskViews(String executionId, boolean recursive, String state, boolean flat, List<Map<String, Object>> out, int depth,
             TaskExecution current) {
-        List<TaskExecution> all = new ArrayList<>(executionId.equals(ex.id()) ? tasks().byExecution(h, executionId) : engine.tasks.byExecution(h, executionId));
+        List<TaskExecution> all = new ArrayList<>(executionId.equals(ex.id()) ? tasks().byExecution(h, executionId) : context.tasks().byExecution(h, executionId));
         all.sort(Comparator.comparingLong(TaskExecution::seq));
         List<Map<String, Object>> nested = new ArrayList<>();
         for (TaskExecution stored : all) {
             // the task whose expressions these are is seen as they see it (a publish sees its task already ended)
             TaskExecution t = current != null && current.id().equals(stored.id()) ? current : stored;
-            List<String> children = engine.jobs.byTask(h, t.id()).stream().map(Job::childExecutionId).filter(java.util.Objects::nonNull).toList();
+            List<String> children = context.jobs().byTask(h, t.id()).stream().map(Job::childExecutionId).filter(java.util.Objects::nonNull).toList();
             boolean workflowTask = !children.isEmpty();
             boolean keep = state == null || state.equals(t.state().name());
             if (keep && flat && workflowTask) {
                 for (String child : children) {
-                    ExecutionState childState = engine.executions.find(h, child).map(Execution::state).orElse(null);
+                    ExecutionState childState = context.executions().find(h, child).map(Execution::state).orElse(null);
                     if (childState == t.state()) keep = false;
                 }
             }

@@ -2,6 +2,7 @@ package io.trailboss.engine;
 
 import io.trailboss.model.ExecutionState;
 import io.trailboss.model.TaskExecution;
+import io.trailboss.model.TaskFlag;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ final class TaskBuilder {
     private int itemsDone;
     private int itemsFailed;
     private List<String> arrived;
-    private String flags;
+    private final java.util.EnumSet<TaskFlag> flags = java.util.EnumSet.noneOf(TaskFlag.class);
     private boolean errorHandled;
     private boolean leaf;
     private Long startedAt;
@@ -39,7 +40,7 @@ final class TaskBuilder {
         itemsDone = t.itemsDone();
         itemsFailed = t.itemsFailed();
         arrived = t.arrived();
-        flags = t.flags();
+        flags.addAll(t.flags());
         errorHandled = t.errorHandled();
         leaf = t.leaf();
         startedAt = t.startedAt();
@@ -86,13 +87,13 @@ final class TaskBuilder {
         return this;
     }
 
-    TaskBuilder flag(String f) {
-        if (!(" " + flags + " ").contains(" " + f + " ")) flags = flags.isEmpty() ? f : flags + " " + f;
+    TaskBuilder flag(TaskFlag f) {
+        flags.add(f);
         return this;
     }
 
-    TaskBuilder unflag(String f) {
-        flags = String.join(" ", java.util.Arrays.stream(flags.split(" ")).filter(x -> !x.isEmpty() && !x.equals(f)).toList());
+    TaskBuilder unflag(TaskFlag f) {
+        flags.remove(f);
         return this;
     }
 

@@ -64,7 +64,7 @@ public final class TaskContexts {
     private Step step(Handle h, Execution ex) {
         WorkflowDocument doc = engine.definitions.document(h, ex.sourceSha());
         WorkflowSpec spec = doc.workflows().get(ex.workflowName());
-        return new Step(engine, h, ex, doc, spec, engine.clock.millis(), new Effects());
+        return new Step(engine.stepContext(), h, ex, doc, spec, engine.clock.millis(), new Effects());
     }
 
     /**

@@ -6,6 +6,7 @@ import io.trailboss.model.ExecutionState;
 import io.trailboss.model.Job;
 import io.trailboss.model.TaskDirective;
 import io.trailboss.model.TaskExecution;
+import io.trailboss.model.TaskFlag;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -74,7 +75,7 @@ final class TaskControls {
             if (r.control() == TaskControl.RELEASE) selector.put("count", r.count());
             if (r.control() == TaskControl.INTERRUPT) selector.put("grace_seconds", r.graceMillis() / 1000.0);
             String detail = eligible.stream().map(d -> d.task() + ": " + d.note()).reduce((a, b) -> a + "; " + b).orElse(null);
-            step.engine().controlLog.insert(step.handle(), new ControlRecord(Ids.next(), executionId, r.control().wire(), selector, names,
+            step.context().controlLog().insert(step.handle(), new ControlRecord(Ids.next(), executionId, r.control().wire(), selector, names,
                     detail, r.actor(), step.now()));
             effects.controlled(executionId, r.control().wire(), names);
         }
@@ -140,11 +141,11 @@ final class TaskControls {
     }
 
     private static boolean heldBeforeStart(TaskExecution row) {
-        return row != null && row.state() == ExecutionState.PAUSED && row.hasFlag("held");
+        return row != null && row.state() == ExecutionState.PAUSED && row.hasFlag(TaskFlag.HELD);
     }
 
     private static boolean heldAfterFailure(TaskExecution row) {
-        return row != null && row.state() == ExecutionState.PAUSED && row.hasFlag("held-failure");
+        return row != null && row.state() == ExecutionState.PAUSED && row.hasFlag(TaskFlag.HELD_FAILURE);
     }
 
     private Decision decide(ControlRequest r, String name, TaskExecution row) {

@@ -2,6 +2,7 @@ package io.trailboss.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One run of a task in an execution. {@code inContext} holds only what the branch published
@@ -22,7 +23,7 @@ public record TaskExecution(
         int itemsDone,
         int itemsFailed,
         List<String> arrived,
-        String flags,
+        Set<TaskFlag> flags,
         boolean errorHandled,
         boolean leaf,
         long seq,
@@ -31,7 +32,11 @@ public record TaskExecution(
         Long finishedAt,
         long updatedAt) {
 
-    public boolean hasFlag(String flag) {
-        return (" " + flags + " ").contains(" " + flag + " ");
+    public TaskExecution {
+        flags = flags.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(flags));
+    }
+
+    public boolean hasFlag(TaskFlag flag) {
+        return flags.contains(flag);
     }
 }

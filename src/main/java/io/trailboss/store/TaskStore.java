@@ -60,7 +60,7 @@ public final class TaskStore {
                 .bind("published", Rows.jsonOrNull(t.published())).bind("result", Rows.jsonOrNull(t.result()))
                 .bind("attempt", t.attempt()).bind("itemsTotal", t.itemsTotal()).bind("itemsNext", t.itemsNext())
                 .bind("itemsDone", t.itemsDone()).bind("itemsFailed", t.itemsFailed())
-                .bind("arrived", Rows.jsonOrNull(t.arrived())).bind("flags", t.flags())
+                .bind("arrived", Rows.jsonOrNull(t.arrived())).bind("flags", io.trailboss.model.TaskFlag.write(t.flags()))
                 .bind("errorHandled", t.errorHandled()).bind("leaf", t.leaf()).bind("startedAt", t.startedAt())
                 .bind("finishedAt", t.finishedAt()).bind("updatedAt", t.updatedAt());
     }
@@ -106,7 +106,7 @@ public final class TaskStore {
                 rs.getString("published") == null ? null : Rows.map(rs, "published"), Rows.json(rs, "result"),
                 rs.getInt("attempt"), rs.getInt("items_total"), rs.getInt("items_next"), rs.getInt("items_done"),
                 rs.getInt("items_failed"), rs.getString("arrived") == null ? null : Rows.strings(rs, "arrived"),
-                rs.getString("flags"), rs.getBoolean("error_handled"), rs.getBoolean("leaf"), rs.getLong("seq"),
+                io.trailboss.model.TaskFlag.read(rs.getString("flags")), rs.getBoolean("error_handled"), rs.getBoolean("leaf"), rs.getLong("seq"),
                 rs.getLong("created_at"), Rows.nullableLong(rs, "started_at"), Rows.nullableLong(rs, "finished_at"),
                 rs.getLong("updated_at"));
     }
