@@ -2,12 +2,8 @@ package io.trailboss.engine;
 
 import io.trailboss.action.ActionRegistry;
 import io.trailboss.action.ActionResult;
-import io.trailboss.definition.InputParam;
-import io.trailboss.definition.TaskSpec;
 import io.trailboss.definition.WorkflowDocument;
 import io.trailboss.definition.WorkflowSpec;
-import io.trailboss.definition.WorkflowType;
-import io.trailboss.expr.ExpressionException;
 import io.trailboss.expr.Expressions;
 import io.trailboss.model.Execution;
 import io.trailboss.model.ExecutionState;
@@ -473,9 +469,9 @@ public final class Engine implements AutoCloseable {
                 String actor = request.actor() == null || request.actor().isBlank() ? "anonymous" : request.actor();
                 effects.controlled(executionId, "rerun", notes.stream().map(ControlReport.TaskNote::task).toList());
                 step.reopen(input, context, params);
-                for (io.trailboss.model.TaskExecution j : joins) step.forgetUnsatisfiedJoin(j);
-                for (io.trailboss.model.TaskExecution row : again) step.rerunNow(row);
-                if (fresh != null) step.startFresh(fresh);
+                for (io.trailboss.model.TaskExecution j : joins) step.steering().forgetUnsatisfiedJoin(j);
+                for (io.trailboss.model.TaskExecution row : again) step.steering().rerunNow(row);
+                if (fresh != null) step.steering().startFresh(fresh);
                 Map<String, Object> selector = new LinkedHashMap<>();
                 if (request.fromTask() != null) selector.put("task", request.fromTask());
                 else selector.put("failed", true);

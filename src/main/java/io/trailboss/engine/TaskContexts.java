@@ -44,7 +44,7 @@ public final class TaskContexts {
             TaskExecution task = null;
             Map<String, Object> data;
             if (taskName == null) {
-                data = step.outputContext(step.finalContext());
+                data = WorkflowEnd.outputContext(step, WorkflowEnd.finalContext(step));
             } else {
                 task = step.latestTask(taskName);
                 if (task == null) throw new NotFoundException("task '" + taskName + "' does not exist in execution '" + executionId + "'");

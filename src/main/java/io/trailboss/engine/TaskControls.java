@@ -150,31 +150,31 @@ final class TaskControls {
 
     private Decision decide(ControlRequest r, String name, TaskExecution row) {
         String state = state(row);
-        Set<TaskDirective.Kind> pending = step.directivesOf(name);
+        Set<TaskDirective.Kind> pending = step.steering().directivesOf(name);
         String by = r.actor();
         return switch (r.control()) {
             case PAUSE -> {
                 if (pending.contains(TaskDirective.Kind.PAUSE)) yield no(name, row, "already marked to be held before it starts");
-                if (notStarted(row)) yield yes(name, row, "will be held before it starts", () -> step.addDirective(name, TaskDirective.Kind.PAUSE, by));
+                if (notStarted(row)) yield yes(name, row, "will be held before it starts", () -> step.steering().addDirective(name, TaskDirective.Kind.PAUSE, by));
                 yield no(name, row, whyStarted(row));
             }
             case RESUME -> {
-                if (heldBeforeStart(row)) yield yes(name, row, "starts now", () -> step.startHeld(current(name)));
+                if (heldBeforeStart(row)) yield yes(name, row, "starts now", () -> step.steering().startHeld(current(name)));
                 if (heldAfterFailure(row) || (row != null && row.state() == ExecutionState.INTERRUPTED)) {
-                    yield yes(name, row, "its failure follows on-error now", () -> step.acceptFailure(current(name)));
+                    yield yes(name, row, "its failure follows on-error now", () -> step.steering().acceptFailure(current(name)));
                 }
-                if (pending.contains(TaskDirective.Kind.PAUSE)) yield yes(name, row, "its pending pause is dropped", () -> step.removeDirective(name, TaskDirective.Kind.PAUSE));
+                if (pending.contains(TaskDirective.Kind.PAUSE)) yield yes(name, row, "its pending pause is dropped", () -> step.steering().removeDirective(name, TaskDirective.Kind.PAUSE));
                 yield no(name, row, "is not held");
             }
             case SKIP -> {
                 if (pending.contains(TaskDirective.Kind.SKIP)) yield no(name, row, "already marked to be skipped");
                 if (row != null && (heldBeforeStart(row) || heldAfterFailure(row) || row.state() == ExecutionState.BLOCKED
                         || row.state() == ExecutionState.INTERRUPTED || row.state() == ExecutionState.IDLE)) {
-                    yield yes(name, row, "skipped now; its successors run", () -> step.skipNow(current(name), by));
+                    yield yes(name, row, "skipped now; its successors run", () -> step.steering().skipNow(current(name), by));
                 }
-                if (notStarted(row)) yield yes(name, row, "will be skipped when reached", () -> step.addDirective(name, TaskDirective.Kind.SKIP, by));
+                if (notStarted(row)) yield yes(name, row, "will be skipped when reached", () -> step.steering().addDirective(name, TaskDirective.Kind.SKIP, by));
                 if (row.state() == ExecutionState.RUNNING && waitingForPerson(row)) {
-                    yield yes(name, row, "skipped now (what it waits for is cancelled); its successors run", () -> step.skipNow(current(name), by));
+                    yield yes(name, row, "skipped now (what it waits for is cancelled); its successors run", () -> step.steering().skipNow(current(name), by));
                 }
                 if (row.state() == ExecutionState.RUNNING || row.state() == ExecutionState.DELAYED) {
                     yield no(name, row, "is running: interrupt it first, then skip it");
@@ -182,57 +182,57 @@ final class TaskControls {
                 yield no(name, row, "already finished (" + state + "): rerun it to run it again");
             }
             case UNSKIP -> {
-                if (pending.contains(TaskDirective.Kind.SKIP)) yield yes(name, row, "its pending skip is dropped", () -> step.removeDirective(name, TaskDirective.Kind.SKIP));
+                if (pending.contains(TaskDirective.Kind.SKIP)) yield yes(name, row, "its pending skip is dropped", () -> step.steering().removeDirective(name, TaskDirective.Kind.SKIP));
                 if (row != null && row.state() == ExecutionState.SKIPPED) yield no(name, row, "already skipped: rerun it to run it");
                 yield no(name, row, "is not marked to be skipped");
             }
             case BLOCK -> {
                 if (pending.contains(TaskDirective.Kind.BLOCK) || (row != null && row.state() == ExecutionState.BLOCKED)) yield no(name, row, "already blocked");
                 if (row != null && (heldBeforeStart(row) || row.state() == ExecutionState.IDLE)) {
-                    yield yes(name, row, "blocked now", () -> step.blockNow(current(name)));
+                    yield yes(name, row, "blocked now", () -> step.steering().blockNow(current(name)));
                 }
-                if (notStarted(row)) yield yes(name, row, "will be blocked when reached", () -> step.addDirective(name, TaskDirective.Kind.BLOCK, by));
+                if (notStarted(row)) yield yes(name, row, "will be blocked when reached", () -> step.steering().addDirective(name, TaskDirective.Kind.BLOCK, by));
                 yield no(name, row, whyStarted(row));
             }
             case UNBLOCK -> {
-                if (row != null && row.state() == ExecutionState.BLOCKED) yield yes(name, row, "starts now", () -> step.startHeld(current(name)));
-                if (pending.contains(TaskDirective.Kind.BLOCK)) yield yes(name, row, "its pending block is dropped", () -> step.removeDirective(name, TaskDirective.Kind.BLOCK));
+                if (row != null && row.state() == ExecutionState.BLOCKED) yield yes(name, row, "starts now", () -> step.steering().startHeld(current(name)));
+                if (pending.contains(TaskDirective.Kind.BLOCK)) yield yes(name, row, "its pending block is dropped", () -> step.steering().removeDirective(name, TaskDirective.Kind.BLOCK));
                 yield no(name, row, "is not blocked");
             }
             case INTERRUPT -> {
                 if (row != null && row.state() == ExecutionState.RUNNING) {
                     yield yes(name, row, "its jobs are stopped (SIGTERM, SIGKILL after " + r.graceMillis() / 1000.0 + " s); it then waits for rerun, skip or resume",
-                            () -> step.interruptNow(current(name), by, r.graceMillis()));
+                            () -> step.steering().interruptNow(current(name), by, r.graceMillis()));
                 }
                 yield no(name, row, "is not running");
             }
             case RERUN -> {
                 if (row == null) yield no(name, row, "has not run yet");
                 if (heldAfterFailure(row) || row.state() == ExecutionState.INTERRUPTED) {
-                    yield yes(name, row, "runs again now (attempt " + (row.attempt() + 2) + ")", () -> step.rerunNow(current(name)));
+                    yield yes(name, row, "runs again now (attempt " + (row.attempt() + 2) + ")", () -> step.steering().rerunNow(current(name)));
                 }
                 if (row.state() == ExecutionState.SUCCESS || row.state() == ExecutionState.ERROR || row.state() == ExecutionState.SKIPPED) {
-                    yield yes(name, row, "runs again now; its transitions are taken again when it ends", () -> step.rerunNow(current(name)));
+                    yield yes(name, row, "runs again now; its transitions are taken again when it ends", () -> step.steering().rerunNow(current(name)));
                 }
                 yield no(name, row, "is " + state + ", not failed, interrupted or finished");
             }
             case SET_PAUSE_ON_FAIL -> {
-                if (step.pauseOnFail(step.spec().task(name))) yield no(name, row, "already pauses on failure");
+                if (step.steering().pauseOnFail(step.spec().task(name))) yield no(name, row, "already pauses on failure");
                 yield yes(name, row, "a failure will hold it for a decision", () -> {
-                    step.removeDirective(name, TaskDirective.Kind.NO_PAUSE_ON_FAIL);
-                    if (!step.spec().task(name).pauseOnFail()) step.addDirective(name, TaskDirective.Kind.PAUSE_ON_FAIL, by);
+                    step.steering().removeDirective(name, TaskDirective.Kind.NO_PAUSE_ON_FAIL);
+                    if (!step.spec().task(name).pauseOnFail()) step.steering().addDirective(name, TaskDirective.Kind.PAUSE_ON_FAIL, by);
                 });
             }
             case UNSET_PAUSE_ON_FAIL -> {
-                if (!step.pauseOnFail(step.spec().task(name))) yield no(name, row, "does not pause on failure");
+                if (!step.steering().pauseOnFail(step.spec().task(name))) yield no(name, row, "does not pause on failure");
                 String held = heldAfterFailure(row) ? " (it stays held now: rerun, skip or resume it)" : "";
                 yield yes(name, row, "a failure will follow on-error" + held, () -> {
-                    step.removeDirective(name, TaskDirective.Kind.PAUSE_ON_FAIL);
-                    if (step.spec().task(name).pauseOnFail()) step.addDirective(name, TaskDirective.Kind.NO_PAUSE_ON_FAIL, by);
+                    step.steering().removeDirective(name, TaskDirective.Kind.PAUSE_ON_FAIL);
+                    if (step.spec().task(name).pauseOnFail()) step.steering().addDirective(name, TaskDirective.Kind.NO_PAUSE_ON_FAIL, by);
                 });
             }
             case RELEASE -> heldBeforeStart(row)
-                    ? yes(name, row, "starts now", () -> step.startHeld(current(name)))
+                    ? yes(name, row, "starts now", () -> step.steering().startHeld(current(name)))
                     : no(name, row, "is not held before start");
         };
     }
@@ -254,7 +254,7 @@ final class TaskControls {
     }
 
     private boolean waitingForPerson(TaskExecution row) {
-        List<Job> open = step.openJobs(row);
+        List<Job> open = step.steering().openJobs(row);
         return !open.isEmpty() && open.stream().allMatch(Job::async);
     }
 

@@ -81,7 +81,7 @@ final class TaskRun {
 
     /** Starts an attempt of the task now. */
     void dispatch(TaskExecution t) {
-        step.dispatch(t, spec);
+        step.attempts().dispatch(t, spec);
     }
 
     /** Ends the task (the policies on failure are asked first). */
@@ -91,7 +91,7 @@ final class TaskRun {
 
     /** Stops the jobs of the current attempt (each ends with {@code jobError}), which then ends failed with {@code info}. */
     void stopAttempt(String jobError, String info) {
-        step.stopAttempt(task, spec, jobError, info);
+        step.attempts().stopAttempt(task, spec, jobError, info);
     }
 
     /** Whether the task already fails its whole workflow (no retry, no hold: Mistral ends the workflow at once). */
@@ -101,11 +101,11 @@ final class TaskRun {
 
     /** Whether a failure of the task holds it: a person's directive wins over the definition's pause-on-fail. */
     boolean pauseOnFail() {
-        return step.pauseOnFail(spec);
+        return step.steering().pauseOnFail(spec);
     }
 
     void holdFailure(TaskPolicy.Verdict verdict) {
-        step.holdFailure(task, spec, verdict.result(), verdict.info());
+        step.steering().holdFailure(task, spec, verdict.result(), verdict.info());
     }
 
     boolean hasFlag(TaskFlag flag) {

@@ -1,0 +1,106 @@
+package io.trailboss.engine;
+
+import io.trailboss.model.ExecutionState;
+import io.trailboss.model.TaskExecution;
+import io.trailboss.store.TaskStore;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The task rows of one execution as one step sees them. A task often changes several times in one
+ * transaction (item counts, result, state, the next task's start); each row is written once, before
+ * anything reads task rows back ({@link #store()}), before jobs that reference it are inserted, and
+ * when the step ends. Read rows only through {@link #store()}.
+ */
+final class TaskRows {
+    private final TaskStore tasks;
+    private final Handle h;
+    private final String executionId;
+    private final long now;
+    private final Effects effects;
+    private long seq = -1;
+    /** The latest row of each task this step has seen, by task name. */
+    private final Map<String, TaskExecution> latest = new HashMap<>();
+    /** Rows changed or created by this step and not yet written. */
+    private final Map<String, TaskExecution> unwritten = new LinkedHashMap<>();
+    private final Set<String> uninserted = new HashSet<>();
+
+    TaskRows(TaskStore tasks, Handle h, String executionId, long now, Effects effects) {
+        this.tasks = tasks;
+        this.h = h;
+        this.executionId = executionId;
+        this.now = now;
+        this.effects = effects;
+    }
+
+    /** For an execution created in this transaction: it has no tasks yet, so no need to ask for the highest seq. */
+    void noneYet() {
+        if (seq < 0) seq = 0;
+    }
+
+    TaskExecution create(String name, Map<String, Object> inContext, ExecutionState state, List<String> arrived) {
+        if (seq < 0) seq = tasks.maxSeq(h, executionId);
+        TaskExecution t = new TaskExecution(Ids.next(), executionId, name, state, null, inContext,
+                null, null, 0, 0, 0, 0, 0, arrived, Set.of(), false, false, ++seq, now, null, null, now);
+        unwritten.put(t.id(), t);
+        uninserted.add(t.id());
+        latest.put(t.name(), t);
+        return t;
+    }
+
+    /** A task's latest row, its changes in this step included; null if it has none. */
+    TaskExecution latest(String name) {
+        TaskExecution cached = latest.get(name);
+        if (cached != null) return cached;
+        TaskExecution t = store().latestByName(h, executionId, name).orElse(null);
+        if (t != null) latest.put(name, t);
+        return t;
+    }
+
+    /** The row of a task execution by id, this step's changes included. */
+    TaskExecution find(String taskExecutionId) {
+        TaskExecution t = unwritten.containsKey(taskExecutionId) ? unwritten.get(taskExecutionId) : store().find(h, taskExecutionId).orElseThrow();
+        latest.put(t.name(), t);
+        return t;
+    }
+
+    /** A row read elsewhere in this step, now the task's latest. */
+    void seen(TaskExecution t) {
+        latest.put(t.name(), t);
+    }
+
+    /** The latest row of each task that has one, by name. */
+    Map<String, TaskExecution> latestByName() {
+        Map<String, TaskExecution> out = new LinkedHashMap<>();
+        for (TaskExecution t : store().byExecution(h, executionId)) out.put(t.name(), t);
+        latest.putAll(out);
+        return out;
+    }
+
+    void save(TaskExecution task) {
+        TaskExecution t = new TaskBuilder(task).touched(now).build();
+        unwritten.put(t.id(), t);
+        latest.put(t.name(), t);
+        effects.taskChanged(t);
+    }
+
+    void write() {
+        if (unwritten.isEmpty()) return;
+        for (TaskExecution t : unwritten.values()) {
+            if (uninserted.remove(t.id())) tasks.insert(h, t);
+            else tasks.update(h, t);
+        }
+        unwritten.clear();
+    }
+
+    /** The task table, with this step's pending writes applied first. */
+    TaskStore store() {
+        write();
+        return tasks;
+    }
+}
