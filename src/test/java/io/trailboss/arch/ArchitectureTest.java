@@ -72,11 +72,7 @@ class ArchitectureTest {
             "io.trailboss.auth.Sessions",           // user_session
             "io.trailboss.auth.AuditLog",           // audit_log
             "io.trailboss.agent.AgentTokens",       // agent_token
-            "io.trailboss.cluster.PgSignals",       // LISTEN/NOTIFY and the schema's name: no table
-            "io.trailboss.bench.Bench",             // the benchmark's own measurements and scratch schemas
-            "io.trailboss.bench.NodesBench",
-            "io.trailboss.bench.ScratchSchema",
-            "io.trailboss.bench.PostgresCpu");
+            "io.trailboss.cluster.PgSignals");      // LISTEN/NOTIFY and the schema's name: no table
 
     /** A class that may run SQL: a store (the store package, or a class named *Store), or one of the listed exceptions. */
     private static final DescribedPredicate<JavaClass> MAY_RUN_SQL = DescribedPredicate.describe("a store class or a listed exception", c -> {
@@ -134,6 +130,21 @@ class ArchitectureTest {
                 .ignoreDependency(resideInAPackage("io.trailboss.ui.."), equivalentTo(io.trailboss.api.Access.class))
                 .ignoreDependency(resideInAPackage("io.trailboss.ui.."), equivalentTo(io.trailboss.api.Visibility.class))
                 .check(CLASSES);
+    }
+
+    /** The benchmarks are programs run from a source checkout (the Maven profile bench), not part of the server jar. */
+    private static final ArchRule NO_BENCHMARK_IN_THE_SERVER = noClasses().should().resideInAPackage("io.trailboss.bench..")
+            .because("the benchmarks live in src/test/java and run through the Maven profile bench");
+
+    @Test
+    void the_server_jar_holds_no_benchmark() {
+        NO_BENCHMARK_IN_THE_SERVER.check(CLASSES);
+    }
+
+    @Test
+    void the_benchmark_rule_refuses_a_benchmark_class() {
+        JavaClasses bench = new ClassFileImporter().importClasses(io.trailboss.bench.Bench.class);
+        assertThatThrownBy(() -> NO_BENCHMARK_IN_THE_SERVER.check(bench)).hasMessageContaining("io.trailboss.bench.Bench");
     }
 
     /** The longest a class may be, counted in lines of its source file (nested classes count with the class that holds them). */

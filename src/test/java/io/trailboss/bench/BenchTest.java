@@ -122,6 +122,22 @@ class BenchTest {
     }
 
     @Test
+    void the_postgres_url_is_the_option_else_the_environment_else_the_local_test_database() {
+        // nothing listens on port 1: each run fails at once and names the URL it tried
+        String fromEnvironment = "jdbc:postgresql://127.0.0.1:1/from_environment?user=postgres";
+        String fromOption = "jdbc:postgresql://127.0.0.1:1/from_option?user=postgres";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertThat(Bench.run(new String[] {"--db", "postgres", "--quick"}, new PrintStream(bytes, true, StandardCharsets.UTF_8), fromEnvironment)).isEqualTo(1);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("benchmark failed on PostgreSQL (" + fromEnvironment + ")");
+        bytes.reset();
+        assertThat(Bench.run(new String[] {"--db", "pg", "--quick", "--pg-url", fromOption}, new PrintStream(bytes, true, StandardCharsets.UTF_8), fromEnvironment)).isEqualTo(1);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("benchmark failed on PostgreSQL (" + fromOption + ")").doesNotContain("from_environment");
+        bytes.reset();
+        assertThat(Bench.run(new String[] {"--help"}, new PrintStream(bytes, true, StandardCharsets.UTF_8), null)).isZero();
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("$TRAILBOSS_BENCH_PG_URL, else jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    }
+
+    @Test
     void rejects_an_unknown_database() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = Bench.run(new String[] {"--db", "oracle"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));

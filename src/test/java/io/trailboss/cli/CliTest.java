@@ -99,9 +99,12 @@ class CliTest {
     }
 
     @Test
-    void bench_passes_its_options_through_and_prints_the_figures() {
+    void bench_says_the_benchmarks_run_from_a_source_checkout_and_how() {
         CliRun.Result r = run("bench", "--quick", "--db", "h2");
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("chain of").contains("one-task executions/s");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("The benchmarks are not part of the server jar")
+                .contains("bin/trailboss bench [OPTIONS]").contains("mvn -B -q -Pbench test -Dbench.args=\"OPTIONS\"")
+                .contains("docs/benchmarks.md").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).doesNotContain("chain of");
     }
 }

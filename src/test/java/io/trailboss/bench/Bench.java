@@ -37,6 +37,13 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     static final String DEFAULT_PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    /** Where the PostgreSQL runs go when {@code --pg-url} is not given; unset: {@link #DEFAULT_PG}. */
+    static final String PG_URL_ENV = "TRAILBOSS_BENCH_PG_URL";
+    /** How the benchmarks are run: they are not in the server jar, only in a source checkout's test classes. */
+    static final String USAGE = "usage: bin/trailboss bench [--scenario engine|agents|ara|ara-ingest|nodes|ui-lists|yaql|all] [--db h2|postgres|both]"
+            + " [--pg-url JDBC_URL] [--agents N] [--tls] [--quick]\n"
+            + "  (from a source checkout; the same as mvn -Pbench test -Dbench.args=\"OPTIONS\")\n"
+            + "  --pg-url defaults to $" + PG_URL_ENV + ", else " + DEFAULT_PG;
     private static final long TIMEOUT_S = 300;
 
     private Bench() {}
@@ -49,10 +56,15 @@ public final class Bench {
      * Options: {@code --scenario engine|agents|ara|nodes|ui-lists|yaql|all} (default engine; {@code --agents N} alone means
      * agents), {@code --db h2|postgres|both}, {@code --pg-url URL}, {@code --agents N} (default 4),
      * {@code --quick}, {@code --tls} (the agent scenario over HTTPS). The agent scenario ({@link AgentBench}) runs on H2 unless {@code --db} is given.
+     * The PostgreSQL URL is {@code --pg-url}, else the environment's {@value #PG_URL_ENV}, else {@value #DEFAULT_PG}.
      */
     public static int run(String[] args, PrintStream out) {
+        return run(args, out, System.getenv(PG_URL_ENV));
+    }
+
+    static int run(String[] args, PrintStream out, String pgUrlFromEnvironment) {
         String db = "both";
-        String pgUrl = DEFAULT_PG;
+        String pgUrl = pgUrlFromEnvironment == null || pgUrlFromEnvironment.isBlank() ? DEFAULT_PG : pgUrlFromEnvironment.strip();
         boolean quick = false;
         String scenario = null;
         int agents = 4;
@@ -90,7 +102,7 @@ public final class Bench {
                 case "--quick" -> quick = true;
                 case "--tls" -> tls = true;
                 case "-h", "--help" -> {
-                    out.println("usage: trailboss bench [--scenario engine|agents|ara|ara-ingest|nodes|ui-lists|yaql|all] [--db h2|postgres|both] [--pg-url JDBC_URL] [--agents N] [--tls] [--quick]");
+                    out.println(USAGE);
                     return 0;
                 }
                 default -> {
