@@ -102,7 +102,7 @@ public final class IdempotentStarts {
     /** SHA-256 of the request as canonical JSON (object keys sorted at every level). */
     static String hash(Map<String, Object> body) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(Engine.canonical(body)).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(AsyncCompletions.canonical(body)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

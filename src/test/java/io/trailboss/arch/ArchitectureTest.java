@@ -150,9 +150,6 @@ class ArchitectureTest {
     /** The longest a class may be, counted in lines of its source file (nested classes count with the class that holds them). */
     private static final int MAX_CLASS_LINES = 500;
 
-    /** Longer than that and being split on their own: the only classes of the checked packages allowed past the limit. */
-    private static final Set<String> LONG_CLASSES_BEING_SPLIT = Set.of("io.trailboss.engine.Step", "io.trailboss.engine.Engine");
-
     /**
      * The lines of the source file a class was compiled from (src/main/java below the project's directory).
      * ArchUnit counts no lines, and a class's line-number table sees only code (not fields, comments or
@@ -187,39 +184,24 @@ class ArchitectureTest {
         };
     }
 
-    /** Top-level classes of the engine core (agent, cluster, record, engine) are at most {@code max} lines, except those named. */
-    static ArchRule classesAreShort(int max, Set<String> except) {
+    /** Top-level classes of the engine core (agent, cluster, record, engine) are at most {@code max} lines. */
+    static ArchRule classesAreShort(int max) {
         return classes().that().resideInAnyPackage("io.trailboss.agent..", "io.trailboss.cluster..", "io.trailboss.record..", "io.trailboss.engine..")
                 .and().areTopLevelClasses()
-                .and(DescribedPredicate.describe("are not " + except, c -> !except.contains(c.getName())))
                 .should(haveAtMostLines(max));
     }
 
     @Test
     void no_class_of_the_engine_core_is_over_500_lines() {
-        classesAreShort(MAX_CLASS_LINES, LONG_CLASSES_BEING_SPLIT).check(CLASSES);
+        classesAreShort(MAX_CLASS_LINES).check(CLASSES);
     }
 
     @Test
     void the_size_rule_measures_a_class_by_its_source_file() {
         JavaClass step = CLASSES.get("io.trailboss.engine.Step");
         assertThat(sourceOf(step)).isRegularFile().hasFileName("Step.java");
-        assertThat(sourceLines(sourceOf(step))).isGreaterThan(MAX_CLASS_LINES);
-        assertThatThrownBy(() -> classesAreShort(MAX_CLASS_LINES, Set.of()).check(CLASSES.that(DescribedPredicate.describe("Step", c -> c.equals(step)))))
-                .hasMessageContaining("io.trailboss.engine.Step has " + sourceLines(sourceOf(step)) + " lines");
-    }
-
-    @Test
-    void the_size_rule_spares_only_the_named_classes() {
-        // an engine class other than the two named ones, one line over a limit set just below its length
-        JavaClass runner = CLASSES.get(io.trailboss.engine.LocalRunner.class);
-        int limit = (int) sourceLines(sourceOf(runner)) - 1;
-        JavaClasses some = CLASSES.that(DescribedPredicate.describe("Step, Engine or LocalRunner",
-                c -> LONG_CLASSES_BEING_SPLIT.contains(c.getName()) || c.equals(runner)));
-        assertThat(some).hasSize(3);
-        assertThatThrownBy(() -> classesAreShort(limit, LONG_CLASSES_BEING_SPLIT).check(some))
-                .hasMessageContaining("io.trailboss.engine.LocalRunner has " + (limit + 1) + " lines")
-                .hasMessageNotContaining("io.trailboss.engine.Step has")
-                .hasMessageNotContaining("io.trailboss.engine.Engine has");
+        int limit = (int) sourceLines(sourceOf(step)) - 1;
+        assertThatThrownBy(() -> classesAreShort(limit).check(CLASSES.that(DescribedPredicate.describe("Step", c -> c.equals(step)))))
+                .hasMessageContaining("io.trailboss.engine.Step has " + (limit + 1) + " lines");
     }
 }

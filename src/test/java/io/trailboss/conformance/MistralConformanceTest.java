@@ -482,12 +482,12 @@ class MistralConformanceTest {
                               publish:
                                 r: "{{ task().result }}"
                         """).drive(run -> {
-                            run.tb().engine().pause(run.executionId());
+                            run.tb().engine().pause(run.executionId(), null);
                             await().atMost(Run.TIMEOUT).until(() -> run.task("t1").state() == SUCCESS);
                             Thread.sleep(200);
                             assertThat(run.execution().state()).isEqualTo(PAUSED);
                             assertThat(run.all("t2").stream().filter(t -> t.state() != IDLE)).isEmpty();
-                            run.tb().engine().resume(run.executionId());
+                            run.tb().engine().resume(run.executionId(), null);
                         }).tasks("t1", SUCCESS, "t2", SUCCESS).output(map("r", "resumed")),
 
                 Case.of("on_complete_runs_after_on_success", """
@@ -614,7 +614,7 @@ class MistralConformanceTest {
                         """).drive(run -> {
                             assertThat(run.awaitState(PAUSED).state()).isEqualTo(PAUSED);
                             assertThat(run.all("t2").stream().filter(t -> t.state() == SUCCESS)).isEmpty();
-                            run.tb().engine().resume(run.executionId());
+                            run.tb().engine().resume(run.executionId(), null);
                         }).tasks("t2", SUCCESS).output(map("r", "after")),
 
                 Case.of("a_cycle_repeats_until_its_guard_stops_it", """
@@ -1015,7 +1015,7 @@ class MistralConformanceTest {
                             assertThat(run.awaitState(PAUSED).state()).isEqualTo(PAUSED);
                             assertThat(run.task("t2").state()).isEqualTo(IDLE);
                             assertThat(run.jobs("t2")).isEmpty();
-                            run.tb().engine().resume(run.executionId());
+                            run.tb().engine().resume(run.executionId(), null);
                         }).tasks("t2", SUCCESS).output(map("r", 2)),
 
                 Case.of("fail_on_fails_a_task_whose_action_succeeded", """
