@@ -4,6 +4,7 @@ import io.trailboss.definition.WorkflowSpec;
 import io.trailboss.model.ControlRecord;
 import io.trailboss.model.Execution;
 import io.trailboss.model.ExecutionState;
+import io.trailboss.model.TaskErrorKind;
 import io.trailboss.model.TaskExecution;
 import io.trailboss.store.ControlLogStore;
 import io.trailboss.store.ExecutionStore;
@@ -89,7 +90,7 @@ final class Reruns {
             notes.add(new ControlReport.TaskNote(request.fromTask(), row == null ? "PENDING" : row.state().name(), "runs again"));
         } else {
             for (TaskExecution row : rows.values()) {
-                boolean unsatisfiedJoin = row.state() == ExecutionState.ERROR && row.stateInfo() != null && row.stateInfo().startsWith("join can no longer be satisfied");
+                boolean unsatisfiedJoin = row.state() == ExecutionState.ERROR && row.errorKind() == TaskErrorKind.JOIN_UNSATISFIED;
                 if (unsatisfiedJoin) {
                     joins.add(row);
                     notes.add(new ControlReport.TaskNote(row.name(), row.state().name(), "waits again for its arrivals"));

@@ -10,6 +10,7 @@ import io.trailboss.expr.ExpressionException;
 import io.trailboss.model.Execution;
 import io.trailboss.model.ExecutionState;
 import io.trailboss.model.Job;
+import io.trailboss.model.TaskErrorKind;
 import io.trailboss.model.TaskExecution;
 import io.trailboss.model.Timer;
 import java.util.HashMap;
@@ -48,12 +49,6 @@ final class Step {
     private final JobFactory jobFactory;
     private final TaskCompletion completion;
     private final Attempts attempts;
-    /**
-     * Tasks whose expressions failed where Mistral fails the whole workflow at once (the task's input, its
-     * with-items lists, its publish), by task id, with the message the workflow ends with: no retry, no
-     * transition, no error handler.
-     */
-    private final Map<String, String> workflowFailures = new HashMap<>();
     /** Why the workflow's output could not be evaluated when it ended, or null. */
     private String outputError;
 
@@ -175,9 +170,9 @@ final class Step {
         completion.complete(t, ts, end, result, info);
     }
 
-    /** The message the workflow ends with if the task fails it at once, taken (it is acted on once), or null. */
-    String takeWorkflowFailure(TaskExecution t) {
-        return workflowFailures.remove(t.id());
+    /** The message the workflow ends with if the task fails it at once, or null. */
+    String workflowFailure(TaskExecution t) {
+        return rows.workflowFailure(t);
     }
 
     String outputError() {
@@ -210,8 +205,9 @@ final class Step {
         output = Map.of("result", why);
     }
 
+    /** The task's expressions failed where Mistral ends the whole workflow at once: it does, with {@code message}, when the task ends. */
     void failWorkflowFor(TaskExecution t, String message) {
-        workflowFailures.putIfAbsent(t.id(), message);
+        rows.failsWorkflow(t, message);
     }
 
     // ------------------------------------------------------------------ timers
@@ -224,7 +220,7 @@ final class Step {
     }
 
     boolean failsWorkflow(TaskExecution t) {
-        return workflowFailures.containsKey(t.id());
+        return rows.workflowFailure(t) != null;
     }
 
     void arm(TaskExecution t, Timer.TimerKind kind, long delayMillis) {
@@ -270,7 +266,8 @@ final class Step {
             for (TaskExecution w : tasks().inState(h, executionId, ExecutionState.WAITING)) {
                 Set<String> missing = new LinkedHashSet<>(spec.inbound().getOrDefault(w.name(), Set.of()));
                 missing.removeAll(w.arrived());
-                save(with(w, ExecutionState.ERROR, "join can no longer be satisfied: no transition will come from " + missing).finishedAt(now).build());
+                save(with(w, ExecutionState.ERROR, "join can no longer be satisfied: no transition will come from " + missing).finishedAt(now)
+                        .error(TaskErrorKind.JOIN_UNSATISFIED, null).build());
                 errors++;
             }
             waiting = 0;

@@ -1,6 +1,7 @@
 package io.trailboss.engine;
 
 import io.trailboss.model.ExecutionState;
+import io.trailboss.model.TaskErrorKind;
 import io.trailboss.model.TaskExecution;
 import io.trailboss.model.TaskFlag;
 import java.util.List;
@@ -26,6 +27,8 @@ final class TaskBuilder {
     private Long startedAt;
     private Long finishedAt;
     private long updatedAt;
+    private TaskErrorKind errorKind;
+    private String errorCause;
 
     TaskBuilder(TaskExecution t) {
         this.t = t;
@@ -46,6 +49,8 @@ final class TaskBuilder {
         startedAt = t.startedAt();
         finishedAt = t.finishedAt();
         updatedAt = t.updatedAt();
+        errorKind = t.errorKind();
+        errorCause = t.errorCause();
     }
 
     TaskBuilder state(ExecutionState s, String info) {
@@ -117,6 +122,13 @@ final class TaskBuilder {
         return this;
     }
 
+    /** The kind of error the engine acts on, and what it carries (null, null: none). */
+    TaskBuilder error(TaskErrorKind kind, String cause) {
+        errorKind = kind;
+        errorCause = cause;
+        return this;
+    }
+
     TaskBuilder touched(long at) {
         updatedAt = at;
         return this;
@@ -125,6 +137,6 @@ final class TaskBuilder {
     TaskExecution build() {
         return new TaskExecution(t.id(), t.executionId(), t.name(), state, stateInfo, inContext, published, result, attempt,
                 itemsTotal, itemsNext, itemsDone, itemsFailed, arrived, flags, errorHandled, leaf, t.seq(), t.createdAt(),
-                startedAt, finishedAt, updatedAt);
+                startedAt, finishedAt, updatedAt, errorKind, errorCause);
     }
 }

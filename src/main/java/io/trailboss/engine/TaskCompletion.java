@@ -46,7 +46,7 @@ final class TaskCompletion {
         } catch (ExpressionException e) {
             step.failWorkflowFor(t, completionFailure(t, ts, e.getMessage()));
         }
-        String workflowFailure = step.takeWorkflowFailure(t);
+        String workflowFailure = step.workflowFailure(t);
         if (workflowFailure != null) {
             success = false;
             done = with(done, ExecutionState.ERROR, workflowFailure).build();

@@ -1,6 +1,7 @@
 package io.trailboss.engine;
 
 import io.trailboss.model.ExecutionState;
+import io.trailboss.model.TaskErrorKind;
 import io.trailboss.model.TaskExecution;
 import io.trailboss.store.TaskStore;
 import java.util.HashMap;
@@ -29,6 +30,11 @@ final class TaskRows {
     /** Rows changed or created by this step and not yet written. */
     private final Map<String, TaskExecution> unwritten = new LinkedHashMap<>();
     private final Set<String> uninserted = new HashSet<>();
+    /**
+     * Tasks marked in this step as failing their workflow, with its message: the mark sticks to every later
+     * save of the row, even of a copy made before the mark, and is written with it (so a later step sees it).
+     */
+    private final Map<String, String> failingWorkflow = new HashMap<>();
 
     TaskRows(TaskStore tasks, Handle h, String executionId, long now, Effects effects) {
         this.tasks = tasks;
@@ -46,7 +52,7 @@ final class TaskRows {
     TaskExecution create(String name, Map<String, Object> inContext, ExecutionState state, List<String> arrived) {
         if (seq < 0) seq = tasks.maxSeq(h, executionId);
         TaskExecution t = new TaskExecution(Ids.next(), executionId, name, state, null, inContext,
-                null, null, 0, 0, 0, 0, 0, arrived, Set.of(), false, false, ++seq, now, null, null, now);
+                null, null, 0, 0, 0, 0, 0, arrived, Set.of(), false, false, ++seq, now, null, null, now, null, null);
         unwritten.put(t.id(), t);
         uninserted.add(t.id());
         latest.put(t.name(), t);
@@ -82,8 +88,24 @@ final class TaskRows {
         return out;
     }
 
+    /** Marks the task as failing its whole workflow with {@code message} (the first mark wins). */
+    void failsWorkflow(TaskExecution task, String message) {
+        if (task.errorKind() == TaskErrorKind.FAILS_WORKFLOW) return;
+        failingWorkflow.putIfAbsent(task.id(), message);
+    }
+
+    /** The message the task fails its workflow with, or null if it does not. */
+    String workflowFailure(TaskExecution task) {
+        String marked = failingWorkflow.get(task.id());
+        if (marked != null) return marked;
+        return task.errorKind() == TaskErrorKind.FAILS_WORKFLOW ? task.errorCause() : null;
+    }
+
     void save(TaskExecution task) {
-        TaskExecution t = new TaskBuilder(task).touched(now).build();
+        TaskBuilder b = new TaskBuilder(task).touched(now);
+        String failing = failingWorkflow.get(task.id());
+        if (failing != null) b.error(TaskErrorKind.FAILS_WORKFLOW, failing);
+        TaskExecution t = b.build();
         unwritten.put(t.id(), t);
         latest.put(t.name(), t);
         effects.taskChanged(t);

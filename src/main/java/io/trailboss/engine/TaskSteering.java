@@ -163,7 +163,7 @@ final class TaskSteering {
         TaskSpec ts = step.spec().task(t.name());
         if (!t.state().isFinal()) {
             step.context().timers().deleteForTask(step.handle(), t.id());
-            step.begin(with(t, ExecutionState.RUNNING, null).attempt(t.attempt() + 1).result(null).unflag(TaskFlag.HELD_FAILURE).build(), ts);
+            step.begin(with(t, ExecutionState.RUNNING, null).attempt(t.attempt() + 1).result(null).unflag(TaskFlag.HELD_FAILURE).error(null, null).build(), ts);
             step.checkCompletion();
             return;
         }

@@ -30,7 +30,9 @@ public record TaskExecution(
         long createdAt,
         Long startedAt,
         Long finishedAt,
-        long updatedAt) {
+        long updatedAt,
+        TaskErrorKind errorKind,
+        String errorCause) {
 
     public TaskExecution {
         flags = flags.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(flags));

@@ -2,6 +2,7 @@ package io.trailboss.store;
 
 import io.trailboss.json.Json;
 import io.trailboss.model.ExecutionState;
+import io.trailboss.model.TaskErrorKind;
 import io.trailboss.model.TaskExecution;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,20 +14,22 @@ import org.jdbi.v3.core.Handle;
 public final class TaskStore {
     private static final String COLUMNS = """
             id, execution_id, name, state, state_info, in_context, published, result, attempt, items_total, items_next,
-            items_done, items_failed, arrived, flags, error_handled, leaf, seq, created_at, started_at, finished_at, updated_at""";
+            items_done, items_failed, arrived, flags, error_handled, leaf, seq, created_at, started_at, finished_at, updated_at,
+            error_kind, error_cause""";
     private static final String INSERT = """
             insert into task_execution (id, execution_id, name, state, state_info, in_context, published, result, attempt,
                 items_total, items_next, items_done, items_failed, arrived, flags, error_handled, leaf, seq, created_at,
-                started_at, finished_at, updated_at)
+                started_at, finished_at, updated_at, error_kind, error_cause)
             values (:id, :executionId, :name, :state, :stateInfo, :inContext, :published, :result, :attempt,
                 :itemsTotal, :itemsNext, :itemsDone, :itemsFailed, :arrived, :flags, :errorHandled, :leaf, :seq, :createdAt,
-                :startedAt, :finishedAt, :updatedAt)
+                :startedAt, :finishedAt, :updatedAt, :errorKind, :errorCause)
             """;
     private static final String UPDATE = """
             update task_execution set state = :state, state_info = :stateInfo, in_context = :inContext, published = :published, result = :result,
                 attempt = :attempt, items_total = :itemsTotal, items_next = :itemsNext, items_done = :itemsDone,
                 items_failed = :itemsFailed, arrived = :arrived, flags = :flags, error_handled = :errorHandled,
-                leaf = :leaf, started_at = :startedAt, finished_at = :finishedAt, updated_at = :updatedAt
+                leaf = :leaf, started_at = :startedAt, finished_at = :finishedAt, updated_at = :updatedAt,
+                error_kind = :errorKind, error_cause = :errorCause
             where id = :id
             """;
     private static final String FIND = "select " + COLUMNS + " from task_execution where id = :id";
@@ -62,7 +65,8 @@ public final class TaskStore {
                 .bind("itemsDone", t.itemsDone()).bind("itemsFailed", t.itemsFailed())
                 .bind("arrived", Rows.jsonOrNull(t.arrived())).bind("flags", io.trailboss.model.TaskFlag.write(t.flags()))
                 .bind("errorHandled", t.errorHandled()).bind("leaf", t.leaf()).bind("startedAt", t.startedAt())
-                .bind("finishedAt", t.finishedAt()).bind("updatedAt", t.updatedAt());
+                .bind("finishedAt", t.finishedAt()).bind("updatedAt", t.updatedAt())
+                .bind("errorKind", t.errorKind() == null ? null : t.errorKind().name()).bind("errorCause", t.errorCause());
     }
 
     public Optional<TaskExecution> find(Handle h, String id) {
@@ -108,6 +112,7 @@ public final class TaskStore {
                 rs.getInt("items_failed"), rs.getString("arrived") == null ? null : Rows.strings(rs, "arrived"),
                 io.trailboss.model.TaskFlag.read(rs.getString("flags")), rs.getBoolean("error_handled"), rs.getBoolean("leaf"), rs.getLong("seq"),
                 rs.getLong("created_at"), Rows.nullableLong(rs, "started_at"), Rows.nullableLong(rs, "finished_at"),
-                rs.getLong("updated_at"));
+                rs.getLong("updated_at"), rs.getString("error_kind") == null ? null : TaskErrorKind.valueOf(rs.getString("error_kind")),
+                rs.getString("error_cause"));
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The in-process event hub and a follower's feed, on real model objects (no engine needed). */
 class EventHubTest {
     private static TaskExecution task(String id, String exec, String name, ExecutionState state, long at) {
-        return new TaskExecution(id, exec, name, state, null, Map.of(), Map.of(), null, 0, 0, 0, 0, 0, List.of(), java.util.Set.of(), false, false, 1, 0, null, null, at);
+        return new TaskExecution(id, exec, name, state, null, Map.of(), Map.of(), null, 0, 0, 0, 0, 0, List.of(), java.util.Set.of(), false, false, 1, 0, null, null, at, null, null);
     }
 
     private static Execution execution(String id, ExecutionState state, long at) {
