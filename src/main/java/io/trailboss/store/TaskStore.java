@@ -110,4 +110,10 @@ public final class TaskStore {
                 rs.getLong("created_at"), Rows.nullableLong(rs, "started_at"), Rows.nullableLong(rs, "finished_at"),
                 rs.getLong("updated_at"));
     }
+
+    /** Deletes the task executions of these executions. */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from task_execution where execution_id in (<executions>)").bindList("executions", List.copyOf(executionIds)).execute();
+    }
 }
