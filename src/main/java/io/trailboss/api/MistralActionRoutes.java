@@ -44,7 +44,7 @@ final class MistralActionRoutes {
             ctx.status(201).json(Map.of("actions", written(created)));
         }, Access.OPERATOR);
         r.put(BASE + "/actions", ctx -> update(ctx, null), Access.OPERATOR);
-        r.put(BASE + "/actions/{identifier}", ctx -> update(ctx, ctx.pathParam("identifier")), Access.OPERATOR);
+        r.put(BASE + "/actions/{name}", ctx -> update(ctx, ctx.pathParam("name")), Access.OPERATOR);
         r.post(BASE + "/actions/validate", ctx -> ctx.json(MistralRoutes.validation(() -> tb.globalActions().validate(NativeRoutes.definition(ctx)))),
                 Access.VIEWER);
         r.get(BASE + "/actions/{name}", ctx -> ctx.json(action(ctx.pathParam("name"))), Access.VIEWER);

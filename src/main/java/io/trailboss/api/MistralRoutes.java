@@ -610,7 +610,7 @@ final class MistralRoutes {
     }
 
     /** The {@code force} query parameter of a delete: true or false as Python's client writes them (True, False). */
-    private static boolean force(Context ctx) {
+    static boolean force(Context ctx) {
         String force = ctx.queryParam("force");
         if (force == null || force.isEmpty() || force.equalsIgnoreCase("false")) return false;
         if (force.equalsIgnoreCase("true")) return true;

@@ -103,7 +103,7 @@ public final class GlobalActions {
     /** Stores every action of the document; refuses (changing nothing) if any name is taken. */
     public List<StoredAction> create(String yaml, String scope) {
         WorkflowDocument parsedDoc = DefinitionParser.parseActions(yaml);
-        return jdbi.inTransaction(h -> {
+        return taken(parsedDoc, () -> jdbi.inTransaction(h -> {
             WorkflowDocument doc = check(h, parsedDoc, yaml);
             long now = clock.millis();
             String sha = save(h, yaml, doc, now);
@@ -116,7 +116,7 @@ public final class GlobalActions {
                 out.add(row);
             }
             return out;
-        });
+        }));
     }
 
     /**
@@ -130,7 +130,7 @@ public final class GlobalActions {
             throw new InvalidInputException("id", "an update of one action (by id or name) takes a document of one action; this one defines "
                     + parsedDoc.actions().size() + ": " + String.join(", ", parsedDoc.actions().keySet()));
         }
-        return jdbi.inTransaction(h -> {
+        return taken(parsedDoc, () -> jdbi.inTransaction(h -> {
             WorkflowDocument doc = check(h, parsedDoc, yaml);
             long now = clock.millis();
             String sha = save(h, yaml, doc, now);
@@ -148,7 +148,21 @@ public final class GlobalActions {
                 out.add(row);
             }
             return out;
-        });
+        }));
+    }
+
+    /** A name that a concurrent request took between the check and the write is a conflict too, not a server error. */
+    private static List<StoredAction> taken(WorkflowDocument doc, java.util.function.Supplier<List<StoredAction>> write) {
+        try {
+            return write.get();
+        } catch (org.jdbi.v3.core.JdbiException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                    throw new ConflictException("one of the actions " + String.join(", ", doc.actions().keySet()) + " was stored by another request at the same time");
+                }
+            }
+            throw e;
+        }
     }
 
     /** Deletes one action by id or name. Workflows that call it fail at that task from then on, as in Mistral. */

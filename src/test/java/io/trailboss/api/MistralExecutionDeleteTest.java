@@ -73,8 +73,9 @@ class MistralExecutionDeleteTest {
         return f;
     }
 
-    private static String state(TestServer s, String id) throws Exception {
-        return mistral(s, "execution-get", id, "-f", "value", "-c", "State").trim();
+    /** An execution's state, read over the REST API (each run of the client costs a second). */
+    private static String state(TestServer s, String id) {
+        return String.valueOf(s.get("/mistral/v2/executions/" + id).map().get("state"));
     }
 
     private static List<String> ids(TestServer s, String sql, Object... args) {
@@ -235,6 +236,56 @@ class MistralExecutionDeleteTest {
         assertThat(mistral(s, "task-list", parent, "-f", "value", "-c", "Name", "-c", "State").trim()).isEqualTo("call SUCCESS");
         assertThat(mistral(s, "execution-get-report", "--no-errors-only", parent)).contains("task 'call' [SUCCESS]");
         assertThat(mistral(s, "execution-get-output", parent)).contains("\"got\": \"hi\"");
+    }
+
+    @Test
+    void a_live_execution_of_an_operation_run_is_not_force_deleted_and_once_ended_goes_while_its_run_stays() throws Exception {
+        TestServer s = server("h2");
+        mistral(s, "workflow-create", file("""
+                version: '2.0'
+                del_op_wait:
+                  tasks:
+                    wait:
+                      action: std.async_noop
+                """).toString());
+        assertThat(s.postJson("/api/v1/targets", Map.of("kind", "machine", "name", "del-op-host")).status()).isEqualTo(201);
+        assertThat(s.send("PUT", "/api/v1/operations/del_op_wait", "application/json", "{\"kind\": \"machine\", \"workflow\": \"del_op_wait\"}").status()).isEqualTo(200);
+        Map<String, Object> started = s.postJson("/api/v1/targets/del-op-host/operations/del_op_wait/runs", Map.of()).map();
+        String id = (String) started.get("execution_id");
+        String runId = (String) started.get("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(s, id).equals("RUNNING"));
+
+        Run forced = run(s, "execution-delete", id, "--force");
+        assertThat(forced.code()).isNotZero();
+        assertThat(forced.out()).contains("is RUNNING for run " + runId).contains("cancel it, and delete it once it has ended");
+        assertThat(state(s, id)).isEqualTo("RUNNING");
+
+        mistral(s, "execution-update", id, "-s", "CANCELLED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "CANCELLED".equals(s.get("/api/v1/runs/" + runId).map().get("state")));
+        mistral(s, "execution-delete", id);
+        assertThat(run(s, "execution-get", id).out()).contains("does not exist");
+        assertThat(s.get("/api/v1/runs/" + runId).map()).containsEntry("state", "CANCELLED").containsEntry("execution_id", id);
+    }
+
+    @Test
+    void the_native_api_deletes_the_same_way_and_says_what_went() throws Exception {
+        TestServer s = server("h2");
+        mistral(s, "workflow-create", file("""
+                version: '2.0'
+                del_native:
+                  tasks:
+                    wait:
+                      action: std.async_noop
+                """).toString());
+        String id = mistral(s, "execution-create", "del_native", "-f", "value", "-c", "ID").trim();
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(s, id).equals("RUNNING"));
+        TestServer.Answer live = s.send("DELETE", "/api/v1/executions/" + id, null, null);
+        assertThat(live.status()).isEqualTo(409);
+        assertThat(live.map().get("detail")).asString().contains("is RUNNING: only a finished execution can be deleted");
+        TestServer.Answer forced = s.send("DELETE", "/api/v1/executions/" + id + "?force=true", null, null);
+        assertThat(forced.status()).isEqualTo(200);
+        assertThat(forced.map()).containsEntry("deleted", List.of(id)).containsEntry("tasks", 1).containsEntry("jobs", 1);
+        assertThat(s.get("/api/v1/executions/" + id).status()).isEqualTo(404);
     }
 
     @Test
