@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Global ad-hoc actions through Mistral's own client: action-create/update/delete/get/get-definition/list/validate,
@@ -110,11 +108,11 @@ class MistralAdHocActionsTest {
               base: %1$s_greet name="x"
             """;
 
-    @ParameterizedTest(name = "[{0}]")
-    @ValueSource(strings = {"h2", "postgres"})
-    void created_actions_are_listed_beside_the_built_in_ones_and_any_workflow_calls_them_by_name(String db) throws Exception {
-        TestServer s = server(db);
-        String p = "ga_" + db;
+    // on H2; the node test below runs the store's statements on PostgreSQL
+    @Test
+    void created_actions_are_listed_beside_the_built_in_ones_and_any_workflow_calls_them_by_name() throws Exception {
+        TestServer s = server("h2");
+        String p = "ga";
         String text = GREETINGS.formatted(p);
         Path actions = file(text);
         // as Mistral 15 answers a create: an action without input shows None
@@ -251,8 +249,12 @@ class MistralAdHocActionsTest {
             Map<String, Object> v = Json.readMap(mistral(s, "action-validate", f.toString(), "-f", "json"));
             assertThat(v).as(e.getKey()).containsEntry("Valid", false);
             assertThat((String) v.get("Error")).as(e.getKey()).contains(e.getValue());
-            assertThat(refused(s, "action-create", f.toString()).out()).as(e.getKey()).contains(e.getValue());
+            // the create the client sends (each run of the client costs a second: the REST call stands in for it)
+            TestServer.Answer created = s.send("POST", "/mistral/v2/actions", "text/plain", e.getKey());
+            assertThat(created.status()).as(e.getKey()).isEqualTo(400);
+            assertThat(created.map().get("faultstring")).as(e.getKey()).asString().contains(e.getValue());
         }
+        assertThat(refused(s, "action-create", file(bad.keySet().iterator().next()).toString()).out()).contains("line");
         assertThat(actionCount(s)).isEqualTo(before);
 
         assertThat(refused(s, "action-update", file("version: '2.0'\nbr_none:\n  base: std.noop\n").toString()).out()).contains("action 'br_none' does not exist");
