@@ -55,7 +55,7 @@ final class MistralRoutes {
 
         registerWorkbooks(r);
         registerEnvironments(r);
-        registerActions(r);
+        new MistralActionRoutes(tb).register(r);
         registerTriggers(r);
 
         r.post(BASE + "/executions", ctx -> {
@@ -89,6 +89,17 @@ final class MistralRoutes {
             Execution e = description != null ? tb.engine().describe(id, description) : execution(id);
             if (state != null && !state.equals(e.state().name())) e = NativeRoutes.control(tb.engine(), id, state, Bodies.headerActor(ctx));
             ctx.json(execution(e));
+        }, Access.OPERATOR);
+        r.delete(BASE + "/executions/{id}", ctx -> {
+            Execution e = execution(ctx.pathParam("id"));
+            boolean force = force(ctx);
+            if (!e.state().isFinal() && !force) {
+                // Mistral 15 answers 403 here, and its client prints the reason
+                throw new ApiException(403, "force", "execution " + e.id() + " is " + e.state() + ": only a finished execution can be deleted"
+                        + " (--force cancels it first, then deletes it)");
+            }
+            tb.executionDeletion().delete(e.id(), force, Bodies.headerActor(ctx));
+            ctx.status(204);
         }, Access.OPERATOR);
         r.get(BASE + "/executions/{id}/tasks", ctx -> {
             Execution e = execution(ctx.pathParam("id"));
@@ -217,9 +228,8 @@ final class MistralRoutes {
         }, Access.OPERATOR);
     }
 
-    /** Namespaces have no counterpart in Trailboss: one that is given is refused, never ignored. */
     /** Mistral's answer to a validation: {"valid": true}, or {"valid": false, "error": why}, never a 4xx. */
-    private static Map<String, Object> validation(Runnable check) {
+    static Map<String, Object> validation(Runnable check) {
         Map<String, Object> v = new LinkedHashMap<>();
         try {
             check.run();
@@ -231,12 +241,13 @@ final class MistralRoutes {
         return v;
     }
 
-    private static void noNamespace(Context ctx) {
+    /** Namespaces have no counterpart in Trailboss: one that is given is refused, never ignored. */
+    static void noNamespace(Context ctx) {
         String ns = ctx.queryParam("namespace");
         if (ns != null && !ns.isEmpty()) throw ApiException.badRequest("namespace", "namespaces are not supported: Trailboss has one namespace (leave 'namespace' empty)");
     }
 
-    private static String scope(Context ctx) {
+    static String scope(Context ctx) {
         String scope = ctx.queryParam("scope");
         if (scope == null || scope.isEmpty()) return "private";
         if (!io.trailboss.engine.Workbooks.SCOPES.contains(scope)) throw ApiException.badRequest("scope", "'scope' must be private or public, not '" + Names.shown(scope) + "'");
@@ -305,82 +316,6 @@ final class MistralRoutes {
             return tb.environments().find(name).orElseThrow(() -> ApiException.badRequest("params.env", "environment '" + name + "' does not exist")).variables();
         }
         return jsonObject(env, "params.env");
-    }
-
-    private static final Set<String> RUN_PARAMS = Set.of("run_sync", "save_result", "target");
-
-    private void registerActions(RoutesConfig r) {
-        r.get(BASE + "/actions", ctx -> ctx.json(Map.of("actions", tb.engine().actions().all().stream()
-                .sorted(java.util.Comparator.comparing(io.trailboss.action.Action::name)).map(MistralRoutes::action).toList())), Access.VIEWER);
-        r.get(BASE + "/actions/{name}", ctx -> ctx.json(action(tb.engine().actions().find(ctx.pathParam("name"))
-                .orElseThrow(() -> new NotFoundException("action '" + ctx.pathParam("name") + "' does not exist")))), Access.VIEWER);
-        r.post(BASE + "/action_executions", ctx -> {
-            Security.requireGlobalOperator(ctx, "run an action directly", "it runs inside the server, outside any target's scope");
-            Map<String, Object> body = Bodies.object(ctx, Set.of("name", "input", "params", "workflow_namespace", "description"));
-            String name = Bodies.string(body, "name", true);
-            Map<String, Object> params = jsonObject(body.get("params"), "params");
-            for (String k : params.keySet()) {
-                if (!RUN_PARAMS.contains(k)) throw ApiException.badRequest("params." + k, "param '" + k + "' is not supported (run_sync and save_result are)");
-            }
-            if (params.get("target") != null) {
-                throw ApiException.badRequest("params.target", "a directly run action runs inside the server; it cannot be sent to an executor");
-            }
-            if (Boolean.TRUE.equals(params.get("save_result"))) {
-                throw ApiException.badRequest("params.save_result", "Trailboss does not keep the result of a directly run action, nor run one asynchronously:"
-                        + " run it without --save-result (it runs synchronously) or as a task of a workflow");
-            }
-            if (params.get("run_sync") != null && !(params.get("run_sync") instanceof Boolean)) throw ApiException.badRequest("params.run_sync", "'run_sync' must be true or false");
-            var outcome = tb.directActions().run(name, io.trailboss.engine.SealedInputs.refuseIn(jsonObject(body.get("input"), "input")));
-            ctx.status(201).json(actionRun(outcome));
-        }, Access.OPERATOR);
-    }
-
-    private static Map<String, Object> action(io.trailboss.action.Action a) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", a.name());
-        v.put("name", a.name());
-        v.put("namespace", "");
-        v.put("is_system", true);
-        v.put("input", String.join(", ", a.parameters().stream().map(p -> p.required() ? p.name() : p.name() + "=" + pythonLiteral(p.defaultValue())).toList()));
-        v.put("description", a.description());
-        v.put("tags", List.of());
-        v.put("scope", "public");
-        v.put("project_id", "<default-project>");
-        v.put("created_at", null);
-        v.put("updated_at", null);
-        return v;
-    }
-
-    /** A default value as Mistral prints an action's input (Python's literals). */
-    private static String pythonLiteral(Object value) {
-        if (value == null) return "None";
-        if (value instanceof Boolean b) return b ? "True" : "False";
-        if (value instanceof String s) return '"' + s + '"';
-        return value instanceof Number ? value.toString() : Json.write(value);
-    }
-
-    private static Map<String, Object> actionRun(io.trailboss.engine.DirectActions.Outcome o) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", o.id());
-        v.put("name", o.action());
-        v.put("workflow_name", null);
-        v.put("workflow_namespace", "");
-        v.put("task_name", null);
-        v.put("task_execution_id", null);
-        v.put("state", o.succeeded() ? "SUCCESS" : "ERROR");
-        v.put("state_info", o.error());
-        v.put("tags", List.of());
-        v.put("accepted", true);
-        v.put("input", Json.write(o.input()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("result", o.succeeded() ? o.output() : (o.output() != null ? o.output() : o.error()));
-        v.put("output", Json.write(out));
-        v.put("params", Json.write(Map.of("run_sync", true, "save_result", false)));
-        v.put("description", "");
-        v.put("created_at", time(o.startedAt()));
-        v.put("updated_at", time(o.finishedAt()));
-        v.put("project_id", "<default-project>");
-        return v;
     }
 
     private static final Set<String> CRON_TRIGGER_FIELDS = Set.of("name", "pattern", "workflow_name", "workflow_id", "workflow_namespace", "workflow_input",
@@ -674,7 +609,15 @@ final class MistralRoutes {
         return v;
     }
 
-    private static Map<String, Object> jsonObject(Object value, String field) {
+    /** The {@code force} query parameter of a delete: true or false as Python's client writes them (True, False). */
+    static boolean force(Context ctx) {
+        String force = ctx.queryParam("force");
+        if (force == null || force.isEmpty() || force.equalsIgnoreCase("false")) return false;
+        if (force.equalsIgnoreCase("true")) return true;
+        throw ApiException.badRequest("force", "'force' must be true or false, not '" + Names.shown(force) + "'");
+    }
+
+    static Map<String, Object> jsonObject(Object value, String field) {
         if (value == null) return Map.of();
         if (value instanceof Map<?, ?> m) {
             @SuppressWarnings("unchecked")
@@ -696,7 +639,7 @@ final class MistralRoutes {
         throw ApiException.badRequest(field, "'" + field + "' must be a JSON object");
     }
 
-    private static String time(Long millis) {
+    static String time(Long millis) {
         return millis == null ? null : TIME.format(Instant.ofEpochMilli(millis));
     }
 

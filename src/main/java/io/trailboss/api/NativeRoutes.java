@@ -80,6 +80,10 @@ final class NativeRoutes {
             Map<String, Object> body = Bodies.object(ctx, Set.of("state", "by"));
             ctx.json(execution(control(tb.engine(), ctx.pathParam("id"), Bodies.string(body, "state", true), Bodies.actor(ctx, body))));
         }, Access.OPERATOR);
+        r.delete("/api/v1/executions/{id}", ctx -> {
+            var deleted = tb.executionDeletion().delete(ctx.pathParam("id"), MistralRoutes.force(ctx), Bodies.headerActor(ctx));
+            ctx.json(Map.of("deleted", deleted.executions(), "tasks", deleted.tasks(), "jobs", deleted.jobs()));
+        }, Access.OPERATOR);
         r.get("/api/v1/executions/{id}/tasks", ctx -> {
             String id = execution(ctx.pathParam("id")).id();
             ctx.json(Map.of("items", tb.queries().tasks(id).stream().map(this::task).toList()));

@@ -33,6 +33,8 @@ public final class Trailboss implements AutoCloseable {
     private final io.trailboss.trigger.Triggers triggers;
     private final io.trailboss.environment.Environments environments;
     private final io.trailboss.engine.DirectActions directActions;
+    private final io.trailboss.engine.GlobalActions globalActions;
+    private final io.trailboss.engine.ExecutionDeletion executionDeletion;
     private final io.trailboss.monitor.Metrics metrics;
     private final io.trailboss.monitor.Node node;
     private final io.trailboss.monitor.Health health;
@@ -72,6 +74,9 @@ public final class Trailboss implements AutoCloseable {
         actions.register(inbox.action());
         this.catalog = new WorkflowCatalog(engine);
         this.workbooks = new io.trailboss.engine.Workbooks(engine, catalog);
+        // from here on workflows call the global ad-hoc actions too
+        this.globalActions = new io.trailboss.engine.GlobalActions(engine);
+        this.executionDeletion = new io.trailboss.engine.ExecutionDeletion(engine);
         this.queries = new Queries(engine);
         this.idempotentStarts = new io.trailboss.engine.IdempotentStarts(engine, clock);
         this.operations = new io.trailboss.operation.Operations(engine.jdbi(), clock, catalog);
@@ -224,6 +229,16 @@ public final class Trailboss implements AutoCloseable {
     /** Actions run at once outside any workflow (Mistral's run-action). */
     public io.trailboss.engine.DirectActions directActions() {
         return directActions;
+    }
+
+    /** Ad-hoc actions stored on their own (Mistral's action-create), callable by any workflow. */
+    public io.trailboss.engine.GlobalActions globalActions() {
+        return globalActions;
+    }
+
+    /** Deletes executions with everything they own (Mistral's execution-delete). */
+    public io.trailboss.engine.ExecutionDeletion executionDeletion() {
+        return executionDeletion;
     }
 
     /** Ansible recordings (ARA's objects). */

@@ -42,18 +42,49 @@ public final class DefinitionParser {
         return new DefinitionParser().document(text);
     }
 
-    private WorkflowDocument document(String text) {
+    /**
+     * A document of ad-hoc actions alone (Mistral's action-create): {@code version: '2.0'}, then actions by name.
+     * It comes back as a document with no workflows.
+     */
+    public static WorkflowDocument parseActions(String text) {
+        return new DefinitionParser().actionsDocument(text);
+    }
+
+    private WorkflowDocument actionsDocument(String text) {
         YamlNode root = YamlReader.read(text);
         if (!(root instanceof YamlNode.Mapping top)) {
-            throw new DefinitionException(new Problem(root.line(), root.column(), "", "a workflow document must be a mapping with 'version' and workflows"));
+            throw new DefinitionException(new Problem(root.line(), root.column(), "", "an action document must be a mapping with 'version' and actions by name"));
         }
         checkExpressions(root);
+        version(top);
+        Map<String, AdHocActionSpec> actions = new LinkedHashMap<>();
+        top.entries().forEach((k, v) -> {
+            if (k.equals("version")) return;
+            String badName = Names.problem("action", k);
+            if (badName != null) problem(top.keyNode(k), badName);
+            else action(k, v, actions);
+        });
+        if (actions.isEmpty() && problems.isEmpty()) problem(top, "the document defines no action");
+        if (!problems.isEmpty()) throw new DefinitionException(problems);
+        return new WorkflowDocument(null, Map.of(), actions, text);
+    }
+
+    private void version(YamlNode.Mapping top) {
         YamlNode version = top.get("version");
         if (version == null) {
             problem(top, "missing 'version: \"2.0\"'");
         } else if (!"2.0".equals(String.valueOf(version.plain()))) {
             problem(version, "unsupported version '" + version.plain() + "': only '2.0' is supported");
         }
+    }
+
+    private WorkflowDocument document(String text) {
+        YamlNode root = YamlReader.read(text);
+        if (!(root instanceof YamlNode.Mapping top)) {
+            throw new DefinitionException(new Problem(root.line(), root.column(), "", "a workflow document must be a mapping with 'version' and workflows"));
+        }
+        checkExpressions(root);
+        version(top);
         Map<String, WorkflowSpec> workflows = new LinkedHashMap<>();
         Map<String, AdHocActionSpec> actions = new LinkedHashMap<>();
         String name = null;
@@ -391,7 +422,8 @@ public final class DefinitionParser {
         }
         Map<String, Object> baseInput = new LinkedHashMap<>(base.inlineParams());
         baseInput.putAll(plainMap(a.get("base-input"), "base-input"));
-        out.put(name, new AdHocActionSpec(name, optionalString(a, "description"), base.name(), baseInput, inputParams(a.get("input")), plain(a.get("output"))));
+        out.put(name, new AdHocActionSpec(name, optionalString(a, "description"), base.name(), baseInput, inputParams(a.get("input")), plain(a.get("output")),
+                stringList(a.get("tags"), "tags")));
     }
 
     private List<InputParam> inputParams(YamlNode node) {

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A document's ad-hoc actions: resolved down to the registered action each is built on (each
- * level's base-input evaluated with {@code _} bound to that level's input, defaults applied), and
- * their output transformations applied innermost first.
+ * A document's ad-hoc actions, its own and the global ones it calls: resolved down to the registered action each
+ * is built on (each level's base-input evaluated with {@code _} bound to that level's input, defaults applied), and
+ * their output transformations applied innermost first. A global action's base is looked up among global actions
+ * (and registered ones) only, never in the calling document: as in Mistral 15, where a stored action's chain does not
+ * depend on who calls it.
  */
 final class AdHocActions {
     private static final int MAX_DEPTH = 10;
@@ -36,8 +38,10 @@ final class AdHocActions {
     Map.Entry<String, Map<String, Object>> concrete(String name, Map<String, Object> input, EvaluationScope scope) {
         String current = name;
         Map<String, Object> currentInput = input;
+        boolean global = false;
         for (int depth = 0; ; depth++) {
-            AdHocActionSpec adHoc = doc.action(current);
+            AdHocActionSpec adHoc = global ? doc.shared().find(current) : doc.action(current);
+            global = global || (adHoc != null && doc.ownAction(current) == null);
             if (adHoc == null) {
                 String actionName = current;
                 Action action = actions.find(actionName).orElseThrow(() -> new InvalidInputException("action", "unknown action '" + actionName + "'"));
@@ -59,7 +63,14 @@ final class AdHocActions {
     /** The result as the task sees it: each level's {@code output} applied, innermost first. */
     Object output(String name, Object result, EvaluationScope scope) {
         List<AdHocActionSpec> chain = new ArrayList<>();
-        for (AdHocActionSpec a = doc.action(name); a != null && chain.size() <= MAX_DEPTH; a = doc.action(a.base())) chain.add(a);
+        boolean global = false;
+        for (String current = name; chain.size() <= MAX_DEPTH; ) {
+            AdHocActionSpec a = global ? doc.shared().find(current) : doc.action(current);
+            if (a == null) break;
+            global = global || doc.ownAction(current) == null;
+            chain.add(a);
+            current = a.base();
+        }
         Object out = result;
         for (int i = chain.size() - 1; i >= 0; i--) {
             if (chain.get(i).output() != null) out = expressions.evaluate(chain.get(i).output(), out, scope);

@@ -14,28 +14,49 @@ import org.jdbi.v3.core.Handle;
 /**
  * Parsed documents by content hash (a document never changes under its hash, so the cache is
  * never stale), and workflow lookup by name: the calling document first, then stored workflows.
+ * A document handed out calls the global ad-hoc actions as they are in the transaction that asked for it.
  */
 public final class Definitions {
     private final SourceStore sources;
     private final WorkflowStore workflows;
     private final Map<String, WorkflowDocument> parsed = new ConcurrentHashMap<>();
+    private volatile SharedSource shared = h -> WorkflowDocument.SharedActions.NONE;
+
+    /** Where a transaction finds the global ad-hoc actions (see {@link GlobalActions}). */
+    @FunctionalInterface
+    public interface SharedSource {
+        WorkflowDocument.SharedActions in(Handle h);
+    }
 
     public Definitions(SourceStore sources, WorkflowStore workflows) {
         this.sources = sources;
         this.workflows = workflows;
     }
 
+    /** From now on, documents handed out call the global ad-hoc actions {@code source} finds. */
+    public void shareActions(SharedSource source) {
+        this.shared = source;
+    }
+
+    /** The global ad-hoc actions as the transaction of {@code h} sees them. */
+    public WorkflowDocument.SharedActions sharedIn(Handle h) {
+        return shared.in(h);
+    }
+
+    /** The document stored under {@code sha}, calling the global ad-hoc actions as {@code h}'s transaction sees them. */
     public WorkflowDocument document(Handle h, String sha) {
         WorkflowDocument doc = parsed.get(sha);
-        if (doc != null) return doc;
-        String text = sources.find(h, sha).orElseThrow(() -> new IllegalStateException("missing workflow source " + sha));
-        doc = DefinitionParser.parse(text);
-        parsed.put(sha, doc);
-        return doc;
+        if (doc == null) {
+            String text = sources.find(h, sha).orElseThrow(() -> new IllegalStateException("missing workflow source " + sha));
+            doc = DefinitionParser.parse(text);
+            parsed.put(sha, doc);
+        }
+        return doc.sharing(shared.in(h));
     }
 
     public void remember(String sha, WorkflowDocument doc) {
-        parsed.putIfAbsent(sha, doc);
+        // the cache keeps the document alone: a lookup of shared actions belongs to one transaction
+        parsed.putIfAbsent(sha, doc.sharing(WorkflowDocument.SharedActions.NONE));
     }
 
     /**

@@ -151,9 +151,14 @@ public final class JobLogs {
         // one writer per job at a time keeps chunk numbers dense and in order: the caller holds the job's lock
         List<PromptStore.Prompt> asked = new ArrayList<>();
         boolean[] cut = {false};
+        boolean[] gone = {false};
         Chunk stored = jdbi.inTransaction(h -> {
             asked.clear();
-            long size = jobs.logSize(h, jobId);
+            // the job's row is locked first: a delete of its execution either waits for this chunk or has taken the job away
+            java.util.Optional<Long> logged = jobs.lockLogSize(h, jobId);
+            gone[0] = logged.isEmpty();
+            if (gone[0]) return null;
+            long size = logged.get();
             if (size >= cap) return null;
             String chunk = text;
             cut[0] = size + text.length() > cap;
@@ -172,6 +177,7 @@ public final class JobLogs {
             }
             return new Chunk(seq, at, chunk);
         });
+        if (gone[0]) return true; // nothing to keep: the job was deleted (and stopped) with its execution
         if (stored == null) return false;
         hub.publish(executionId, jobId, stored);
         if (!asked.isEmpty()) asking.add(jobId);

@@ -34,10 +34,13 @@ public final class WorkflowCatalog {
         this.jdbi = engine.jdbi();
     }
 
-    /** Parses and checks a document: syntax, structure, and that every action it names exists. */
+    /**
+     * Parses and checks a document: syntax, structure, and that every action it names exists (registered, its own
+     * ad-hoc action, or a global one).
+     */
     public WorkflowDocument validate(String yaml) {
         WorkflowDocument doc = DefinitionParser.parse(yaml);
-        List<Problem> problems = actionProblems(doc, engine.actions, yaml);
+        List<Problem> problems = jdbi.withHandle(h -> actionProblems(doc.sharing(engine.definitions.sharedIn(h)), engine.actions, yaml));
         if (!problems.isEmpty()) throw new DefinitionException(problems);
         return doc;
     }

@@ -64,6 +64,13 @@ public final class Functions {
         return out.toString();
     }
 
+    /** Python's {@code json.dumps(value)} with its defaults: one line, keys in their order, non-ASCII escaped. Not an expression function. */
+    public static String dumps(Object value) {
+        StringBuilder out = new StringBuilder();
+        pythonJson(Values.plain(value), false, false, 0, out);
+        return out.toString();
+    }
+
     /**
      * Python's {@code json.dumps}: with {@code indented}, {@code indent=4} (items on their own lines, "," between);
      * without, one line with ", " and ": "; keys in order, or sorted as {@code sort_keys=True}.

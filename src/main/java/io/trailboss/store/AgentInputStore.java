@@ -9,6 +9,8 @@ import org.jdbi.v3.core.Handle;
  * a local job on another node), waiting for its runner to take it.
  */
 public final class AgentInputStore {
+    // the jobs of these executions, found by their tasks (indexed), not by the job's execution_id (not indexed)
+    private static final String JOBS_OF_EXECUTIONS = "select j.id from job j where j.task_execution_id in (select t.id from task_execution t where t.execution_id in (<executions>))";
     /** Text for one job's standard input. */
     public record Input(String jobId, String text) {}
 
@@ -34,4 +36,11 @@ public final class AgentInputStore {
     public void dropFor(Handle h, String runner) {
         h.createUpdate("delete from agent_input where runner = :runner").bind("runner", runner).execute();
     }
+
+    /** Deletes the text waiting for the stdin of jobs of these executions. */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from agent_input where job_id in (%s)".formatted(JOBS_OF_EXECUTIONS)).bindList("executions", List.copyOf(executionIds)).execute();
+    }
+
 }

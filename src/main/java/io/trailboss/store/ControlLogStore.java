@@ -5,7 +5,7 @@ import io.trailboss.model.ControlRecord;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
-/** The audit of controls applied to executions and tasks (table {@code control_log}); rows are never changed. */
+/** The audit of controls applied to executions and tasks (table {@code control_log}); rows are never changed, and go with their execution. */
 public final class ControlLogStore {
     private static final String INSERT = """
             insert into control_log (id, execution_id, control, selector, tasks, detail, actor, at)
@@ -27,5 +27,11 @@ public final class ControlLogStore {
                 .map((rs, ctx) -> new ControlRecord(rs.getString("id"), rs.getString("execution_id"), rs.getString("control"),
                         Rows.map(rs, "selector"), Rows.strings(rs, "tasks"), rs.getString("detail"), rs.getString("actor"), rs.getLong("at")))
                 .list();
+    }
+
+    /** Deletes the control log of these executions: it goes with its execution. */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from control_log where execution_id in (<executions>)").bindList("executions", List.copyOf(executionIds)).execute();
     }
 }

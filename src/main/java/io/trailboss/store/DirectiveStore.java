@@ -34,4 +34,10 @@ public final class DirectiveStore {
                         TaskDirective.Kind.valueOf(rs.getString("kind")), rs.getLong("created_at"), rs.getString("created_by")))
                 .list();
     }
+
+    /** Deletes the directives of these executions. */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from task_directive where execution_id in (<executions>)").bindList("executions", List.copyOf(executionIds)).execute();
+    }
 }

@@ -207,4 +207,10 @@ public final class ExecutionStore {
                 rs.getInt("waiting_joins"), rs.getInt("unhandled_errors"), rs.getLong("created_at"),
                 rs.getLong("updated_at"), Rows.nullableLong(rs, "finished_at"), rs.getBoolean("steered"), rs.getString("target_id"));
     }
+
+    /** Deletes these executions (an execution's delete: everything they own goes first, in the same transaction). */
+    public int deleteAll(Handle h, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) return 0;
+        return h.createUpdate("delete from execution where id in (<ids>)").bindList("ids", List.copyOf(ids)).execute();
+    }
 }

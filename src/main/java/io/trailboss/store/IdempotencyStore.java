@@ -38,4 +38,10 @@ public final class IdempotencyStore {
     public int deleteExpired(Handle h, long before) {
         return h.createUpdate(DELETE_EXPIRED).bind("before", before).execute();
     }
+
+    /** Deletes the keys that started these executions: a retry of such a request starts anew. */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from idempotency_key where execution_id in (<executions>)").bindList("executions", java.util.List.copyOf(executionIds)).execute();
+    }
 }

@@ -28,10 +28,14 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  *     {@link #keepCompletion} keeps an external completion as given;</li>
  * <li>{@link #requeue}, {@link #requeueStopped}, {@link #withdrawOffers} put running jobs back in the queue;
  *     {@link #adopt} makes a dead node's jobs this node's;</li>
- * <li>{@link #growLog} counts the job's log.</li>
+ * <li>{@link #growLog} counts the job's log ({@link #lockLogSize} first);</li>
+ * <li>{@link #deleteForExecutions} deletes the jobs of deleted executions ({@link #lockForExecutions} first).</li>
  * </ul>
  */
 public final class JobStore {
+    // a job is found by its task (indexed), not by its execution_id (not indexed)
+    private static final String OF_EXECUTIONS = "task_execution_id in (select id from task_execution where execution_id in (<executions>))";
+
     /** The node whose transactions insert jobs and whose local runner starts them (null: none named). */
     private final String owner;
     private final String queuedOn;
@@ -348,11 +352,6 @@ public final class JobStore {
         h.createUpdate("update job set log_bytes = log_bytes + :bytes where id = :id").bind("id", id).bind("bytes", bytes).execute();
     }
 
-    /** How many bytes the job's log holds. */
-    public long logSize(Handle h, String id) {
-        return h.createQuery("select log_bytes from job where id = :id").bind("id", id).mapTo(Long.class).findOne().orElse(0L);
-    }
-
     /** How many jobs are in one state under one kind of runner ({@code local}, {@code agent}, {@code none}: not claimed yet). */
     public record Count(String state, String runner, long jobs) {}
 
@@ -549,5 +548,35 @@ public final class JobStore {
                 rs.getString("child_execution_id"), rs.getString("runner"), rs.getLong("created_at"),
                 Rows.nullableLong(rs, "started_at"), Rows.nullableLong(rs, "finished_at"), rs.getLong("updated_at"),
                 rs.getString("target"), rs.getString("previous_job_id"), nullableInt(rs, "exit_code"));
+    }
+
+
+    /**
+     * Locks the jobs of these executions (in id order) before they are deleted, so that a log chunk or prompt that a
+     * job's writer is adding (it locks its job first, {@link #lockLogSize}) is either committed before the delete
+     * reads or finds its job gone.
+     */
+    public int lockForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createQuery("select id from job where " + OF_EXECUTIONS + " order by id for update").bindList("executions", List.copyOf(executionIds))
+                .mapTo(String.class).list().size();
+    }
+
+    /** The sub-workflow executions that jobs of these executions started. */
+    public List<String> childExecutionsOf(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return List.of();
+        return h.createQuery("select child_execution_id from job where " + OF_EXECUTIONS + " and child_execution_id is not null")
+                .bindList("executions", List.copyOf(executionIds)).mapTo(String.class).list();
+    }
+
+    /** Deletes the jobs of these executions (their logs, prompts and stdin text go first: see their stores). */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from job where " + OF_EXECUTIONS).bindList("executions", List.copyOf(executionIds)).execute();
+    }
+
+    /** Locks the job's row and answers how many bytes its log holds; empty when the job is gone (deleted with its execution). */
+    public Optional<Long> lockLogSize(Handle h, String id) {
+        return h.createQuery("select log_bytes from job where id = :id for update").bind("id", id).mapTo(Long.class).findOne();
     }
 }

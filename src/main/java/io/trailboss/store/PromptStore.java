@@ -10,6 +10,8 @@ import org.jdbi.v3.core.statement.Query;
  * waiting for a person, manual jobs and open prompts together, oldest first.
  */
 public final class PromptStore {
+    // the jobs of these executions, found by their tasks (indexed), not by the job's execution_id (not indexed)
+    private static final String JOBS_OF_EXECUTIONS = "select j.id from job j where j.task_execution_id in (select t.id from task_execution t where t.execution_id in (<executions>))";
     public static final String OPEN = "OPEN";
     public static final String ANSWERED = "ANSWERED";
     public static final String CLOSED = "CLOSED";
@@ -124,4 +126,11 @@ public final class PromptStore {
         return new Prompt(rs.getString("id"), rs.getString("job_id"), rs.getString("execution_id"), rs.getString("text"),
                 rs.getString("state"), rs.getLong("created_at"), rs.getString("answered_by"), answered, closed);
     }
+
+    /** Deletes the prompts of the jobs of these executions. */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from job_prompt where job_id in (%s)".formatted(JOBS_OF_EXECUTIONS)).bindList("executions", List.copyOf(executionIds)).execute();
+    }
+
 }

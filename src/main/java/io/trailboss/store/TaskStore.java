@@ -115,4 +115,10 @@ public final class TaskStore {
                 rs.getLong("updated_at"), rs.getString("error_kind") == null ? null : TaskErrorKind.valueOf(rs.getString("error_kind")),
                 rs.getString("error_cause"));
     }
+
+    /** Deletes the task executions of these executions. */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from task_execution where execution_id in (<executions>)").bindList("executions", List.copyOf(executionIds)).execute();
+    }
 }

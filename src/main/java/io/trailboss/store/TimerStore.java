@@ -73,4 +73,10 @@ public final class TimerStore {
                 Timer.TimerKind.valueOf(rs.getString("kind")), rs.getString("execution_id"),
                 rs.getString("task_execution_id"), rs.getInt("attempt"))).list();
     }
+
+    /** Deletes the timers of these executions. */
+    public int deleteForExecutions(Handle h, java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) return 0;
+        return h.createUpdate("delete from timer where execution_id in (<executions>)").bindList("executions", List.copyOf(executionIds)).execute();
+    }
 }

@@ -122,6 +122,20 @@ final class FuzzFixture {
                     action: shout text=hello
             """;
 
+    /** A document of one global ad-hoc action. */
+    static final String ACTION = """
+            version: '2.0'
+            %s:
+              description: made by a request
+              tags: [fz]
+              base: std.echo
+              base-input:
+                output: "{{ _.text }}!"
+              input:
+                - text
+                - times: 1
+            """;
+
     private final TestServer server;
     final String agentToken;
     final String jobToken;
@@ -137,6 +151,7 @@ final class FuzzFixture {
         this.server = server;
         ok("PUT", "/api/v1/workflows", "text/yaml", WORKFLOWS);
         for (String wb : List.of("fz-wb", "fz-wb-spare")) ok("POST", "/mistral/v2/workbooks", "text/plain", WORKBOOK.formatted(wb));
+        for (String a : List.of("fz-act", "fz-act-spare")) ok("POST", "/mistral/v2/actions", "text/plain", ACTION.formatted(a));
         for (String t : List.of("fz", "fz-remote", "fz-patch", "fz-stage-target")) ok("POST", "/api/v1/targets", Map.of("kind", "machine", "name", t));
         ok("POST", "/api/v1/profiles", Map.of("name", "fz-profile", "params", Map.of("a", 1)));
         ok("POST", "/api/v1/params", Map.of("name", "fz-param", "schema", Map.of("type", "string")));
@@ -209,6 +224,8 @@ final class FuzzFixture {
         route("/mistral/v2/workflows/{id}", "id", "fz-spare2");
         route("/mistral/v2/workbooks/{name}", "name", "fz-wb-spare");
         route("/mistral/v2/executions/{id}", "id", execMistral);
+        route("/mistral/v2/actions/{name}", "name", "fz-act-spare");
+        route("/mistral/v2/actions/{name}/{namespace}", "name", "fz-act", "namespace", "fz-ns");
         route("/mistral/v2/action_executions/{id}", "id", asyncJobs.get("b"));
         route("/ui/executions/{id}/control", "id", execCtl);
         route("/ui/executions/{id}/preview", "id", execCtl);
@@ -265,6 +282,9 @@ final class FuzzFixture {
             case "POST /api/v1/expressions/evaluate" -> Map.of("language", "yaql", "expression", "<% [$.note, task().state] %>", "execution", execDone, "task", "t");
             case "POST /mistral/v2/workbooks", "POST /mistral/v2/workbooks/validate" -> Map.of("definition", WORKBOOK.formatted("fz-wb-@N@"));
             case "PUT /mistral/v2/workbooks" -> Map.of("definition", WORKBOOK.formatted("fz-wb"));
+            case "POST /mistral/v2/actions", "POST /mistral/v2/actions/validate" -> Map.of("definition", ACTION.formatted("fz-act-@N@"));
+            case "PUT /mistral/v2/actions" -> Map.of("definition", ACTION.formatted("fz-act"));
+            case "PUT /mistral/v2/actions/{name}" -> Map.of("definition", ACTION.formatted("fz-act-spare"));
             case "POST /api/v1/executions" -> Map.of("workflow", "fz-done", "input", Map.of("note", "x"), "env", Map.of("k", "v"), "description", "fz");
             case "PUT /api/v1/executions/{id}" -> Map.of("state", "PAUSED", "by", "fz");
             case "POST /api/v1/executions/{id}/controls" -> Map.of("action", "set-pause-on-fail", "tasks", List.of("a"), "dry_run", true, "by", "fz");
@@ -321,6 +341,9 @@ final class FuzzFixture {
             case "POST /api/v1/workflows", "PUT /api/v1/workflows", "POST /api/v1/workflows/validate", "POST /mistral/v2/workflows", "PUT /mistral/v2/workflows" -> NEW_WORKFLOW;
             case "POST /mistral/v2/workbooks", "POST /mistral/v2/workbooks/validate" -> WORKBOOK.formatted("fz-wb-@N@");
             case "PUT /mistral/v2/workbooks" -> WORKBOOK.formatted("fz-wb");
+            case "POST /mistral/v2/actions", "POST /mistral/v2/actions/validate" -> ACTION.formatted("fz-act-@N@");
+            case "PUT /mistral/v2/actions" -> ACTION.formatted("fz-act");
+            case "PUT /mistral/v2/actions/{name}" -> ACTION.formatted("fz-act-spare");
             case "PUT /api/v1/operations" -> """
                     operations:
                       fz-op-@N@:

@@ -58,4 +58,23 @@ class MistralGlobalWritesTest {
         }
         assertThat(Json.readMap(bob("GET", "/mistral/v2/environments/staging", null).body())).containsEntry("variables", "{\"k\":\"v\"}");
     }
+
+    @Test
+    void a_target_scoped_operator_reads_ad_hoc_actions_but_neither_creates_changes_nor_deletes_them() {
+        String say = "version: '2.0'\nmgw_say:\n  base: std.echo output=hi\n";
+        assertThat(server.send("POST", "/mistral/v2/actions", "text/plain", say).status()).isEqualTo(201);
+        assertThat(bob("GET", "/mistral/v2/actions/mgw_say", null).statusCode()).isEqualTo(200);
+        String changed = say.replace("hi", "changed");
+        for (List<String> write : List.of(
+                List.of("POST", "/mistral/v2/actions", say.replace("mgw_say", "mgw_other")),
+                List.of("PUT", "/mistral/v2/actions", changed),
+                List.of("PUT", "/mistral/v2/actions/mgw_say", changed),
+                List.of("DELETE", "/mistral/v2/actions/mgw_say", ""))) {
+            HttpResponse<String> r = as(server, bob, write.get(0), write.get(1), write.get(2).isEmpty() ? null : "text/plain", write.get(2).isEmpty() ? null : write.get(2));
+            assertThat(r.statusCode()).as(write + " " + r.body()).isEqualTo(403);
+            assertThat(r.body()).contains("bob (user) may not");
+        }
+        assertThat((String) Json.readMap(bob("GET", "/mistral/v2/actions/mgw_say", null).body()).get("definition")).isEqualTo(say);
+        assertThat(bob("GET", "/mistral/v2/actions/mgw_other", null).statusCode()).isEqualTo(404);
+    }
 }
