@@ -1,5 +1,7 @@
 package io.trailboss.engine;
 
+import static io.trailboss.engine.TaskBuilder.with;
+
 import io.trailboss.definition.TaskSpec;
 import io.trailboss.expr.ExpressionException;
 import io.trailboss.model.ExecutionState;
@@ -26,7 +28,7 @@ final class Attempts {
         this.jobs = jobs;
     }
 
-    /** Starts the current attempt: evaluates with-items, creates the first jobs, arms the timeout. */
+    /** Starts the current attempt: evaluates with-items and targets, creates the first jobs, tells the policies (a timeout arms its timer). */
     void dispatch(TaskExecution t, TaskSpec ts) {
         Map<String, Object> ctx = step.dataContext(t);
         int total;
@@ -134,9 +136,5 @@ final class Attempts {
         if (after != null && after.state() == ExecutionState.ERROR && after.id().equals(t.id()) && after.stateInfo() == null) {
             step.save(with(after, ExecutionState.ERROR, info).build());
         }
-    }
-
-    private static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
-        return new TaskBuilder(t).state(s, info);
     }
 }

@@ -1,5 +1,7 @@
 package io.trailboss.engine;
 
+import static io.trailboss.engine.TaskBuilder.with;
+
 import io.trailboss.action.ActionResult;
 import io.trailboss.definition.TaskSpec;
 import io.trailboss.expr.ExpressionException;
@@ -97,9 +99,5 @@ final class JobResults {
         step.context().jobs().insertAll(step.handle(), List.of(again), step.context().secrets()::of);
         step.effects.dispatch(again);
         return true;
-    }
-
-    private static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
-        return new TaskBuilder(t).state(s, info);
     }
 }

@@ -1,5 +1,7 @@
 package io.trailboss.engine;
 
+import static io.trailboss.engine.TaskBuilder.with;
+
 import io.trailboss.action.ActionResult;
 import io.trailboss.definition.TaskSpec;
 import io.trailboss.definition.WorkflowDocument;
@@ -433,9 +435,5 @@ final class Step {
     /** What expressions evaluated for {@code current} (null: for the workflow) see of the execution and its tasks. */
     EvaluationScope scope(TaskExecution current) {
         return new StepScope(this, current);
-    }
-
-    private static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
-        return new TaskBuilder(t).state(s, info);
     }
 }

@@ -30,6 +30,11 @@ final class TaskBuilder {
     private TaskErrorKind errorKind;
     private String errorCause;
 
+    /** A copy of {@code t} in state {@code s} with {@code info}, to change further. */
+    static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
+        return new TaskBuilder(t).state(s, info);
+    }
+
     TaskBuilder(TaskExecution t) {
         this.t = t;
         state = t.state();

@@ -1,5 +1,7 @@
 package io.trailboss.engine;
 
+import static io.trailboss.engine.TaskBuilder.with;
+
 import io.trailboss.definition.TaskSpec;
 import io.trailboss.definition.Transition;
 import io.trailboss.definition.WorkflowSpec;
@@ -203,9 +205,5 @@ final class TaskCompletion {
             if (out.add(name)) todo.addAll(spec.task(name).requires());
         }
         return out;
-    }
-
-    private static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
-        return new TaskBuilder(t).state(s, info);
     }
 }

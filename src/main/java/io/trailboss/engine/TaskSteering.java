@@ -1,5 +1,7 @@
 package io.trailboss.engine;
 
+import static io.trailboss.engine.TaskBuilder.with;
+
 import io.trailboss.definition.TaskSpec;
 import io.trailboss.model.ExecutionState;
 import io.trailboss.model.Job;
@@ -173,9 +175,5 @@ final class TaskSteering {
         step.taskActivated();
         step.begin(again, ts);
         step.checkCompletion();
-    }
-
-    private static TaskBuilder with(TaskExecution t, ExecutionState s, String info) {
-        return new TaskBuilder(t).state(s, info);
     }
 }
