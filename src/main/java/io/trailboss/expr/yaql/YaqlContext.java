@@ -66,7 +66,13 @@ public final class YaqlContext {
         return parent;
     }
 
-    YaqlContext seal() {
+    /**
+     * Ends registration in this context, which must not change afterwards, nor may its parents: a context of
+     * extra functions that many evaluations share is sealed once built, and the calls evaluated under it then keep
+     * the overloads they found instead of looking them up each time.
+     */
+    public YaqlContext seal() {
+        if (sealed) return this;
         sealedFunctions = new java.util.concurrent.ConcurrentHashMap<>();
         sealedMethods = new java.util.concurrent.ConcurrentHashMap<>();
         sealed = true;
@@ -154,6 +160,20 @@ public final class YaqlContext {
             }
         }
         return inner == null ? List.of() : inner;
+    }
+
+    /**
+     * The first context from here out that has functions of its own or is sealed, or null. When it is sealed,
+     * {@link #collect} answers with its layers, which never change: call sites keep their resolution for it.
+     */
+    YaqlContext functionScope() {
+        YaqlContext c = this;
+        while (c != null && c.functions == null && !c.sealed) c = c.parent;
+        return c;
+    }
+
+    boolean isSealed() {
+        return sealed;
     }
 
     private List<YaqlFunction> layer(String name, boolean asMethod) {
