@@ -58,6 +58,18 @@ public final class YaqlContext {
         return new YaqlContext(this, options);
     }
 
+    /** The one name of a lambda's call: shared, since a second name copies the array before adding. */
+    private static final String[] FIRST_ONLY = {"$1"};
+
+    /** A child with {@code $1} bound, as a lambda of one argument is called for each element. */
+    YaqlContext childWithFirst(Object value) {
+        YaqlContext c = new YaqlContext(this, options);
+        c.keys = FIRST_ONLY;
+        c.values = new Object[] {value};
+        c.size = 1;
+        return c;
+    }
+
     public YaqlOptions options() {
         return options;
     }
