@@ -320,12 +320,13 @@ final class Runner {
 
     /**
      * The overload that won before for arguments of the same types, called without binding them again: its
-     * parameters are positional and their checks pass (a check depends on the type code alone).
+     * parameters are positional and their checks pass (a check depends on the type code alone). {@code args} is
+     * this call's own array: when every parameter has its argument, it takes the converted values in place.
      */
     private static Object runKnown(YaqlFunction f, Object[] args, Object receiver, YaqlContext context, Evaluation ev) {
         Param[] params = f.params;
         YaqlContext own = f.anyLazy ? context.child() : null;
-        Object[] converted = new Object[params.length];
+        Object[] converted = params.length == args.length ? args : new Object[params.length];
         for (int k = 0; k < params.length; k++) {
             Param p = params[k];
             int pos = p.position();
