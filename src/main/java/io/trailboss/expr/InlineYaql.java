@@ -29,7 +29,7 @@ final class InlineYaql {
     /** Mistral's pattern: the shortest {@code <% ... %>}, within one line. */
     private static final Pattern INLINE = Pattern.compile("<%.*?%>");
     static final YaqlOptions OPTIONS = YaqlOptions.MISTRAL.withTimeout(Duration.ofSeconds(2));
-    private static final YaqlContext MISTRAL = mistralFunctions(YaqlContext.standard(OPTIONS).child());
+    private static final YaqlContext MISTRAL = mistralFunctions(YaqlContext.standard(OPTIONS).child()).seal();
 
     private InlineYaql() {}
 

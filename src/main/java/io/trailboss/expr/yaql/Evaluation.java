@@ -9,6 +9,8 @@ import java.util.Iterator;
 final class Evaluation {
     final YaqlOptions options;
     private final long deadline;
+    /** The size no value may pass: the memory quota, or yaql's own bound. */
+    private final long smallestLimit;
     /** The values all calls of one evaluation may return, counted as the memory quota counts them. */
     static final long MAX_BUILT_BYTES = 128L * 1024 * 1024;
     /** The values a result may hold. */
@@ -21,6 +23,8 @@ final class Evaluation {
     Evaluation(YaqlOptions options) {
         this.options = options;
         this.deadline = System.nanoTime() + options.timeout().toNanos();
+        long quota = options.memoryQuota();
+        this.smallestLimit = quota > 0 ? Math.min(quota, YaqlOptions.MAX_VALUE_BYTES) : YaqlOptions.MAX_VALUE_BYTES;
     }
 
     void tick() {
@@ -67,6 +71,8 @@ final class Evaluation {
     }
 
     void limitMemory(Object value) {
+        // a string takes at most 76 bytes and 4 a character: most are far below the limit, and are not measured
+        if (value instanceof String s && 76 + 4L * s.length() <= smallestLimit) return;
         limitMemory(PySize.of(value));
     }
 

@@ -42,7 +42,8 @@ sealed interface Expr permits Expr.Const, Expr.Call, Expr.Var, Expr.Wrap, Expr.P
         /** The resolution plan for the overloads last found here (a benign race: any plan is a correct one). */
         volatile Cached cached;
 
-        record Cached(java.util.List<java.util.List<YaqlFunction>> layers, boolean asMethod, Runner.Plan plan) {}
+        /** {@code sealedScope}: the sealed context the layers came from, with nothing between (else null). */
+        record Cached(YaqlContext sealedScope, java.util.List<java.util.List<YaqlFunction>> layers, boolean asMethod, Runner.Plan plan) {}
 
         Call(String name, Object[] args, boolean function, int position) {
             this.name = name;

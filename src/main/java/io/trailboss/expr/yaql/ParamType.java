@@ -24,8 +24,13 @@ abstract class ParamType {
     abstract boolean check(Object value, YaqlContext context, Evaluation ev);
 
     /** The value the function gets; a value that fails the check is an argument error. */
-    Object convert(Object value, Object receiver, YaqlContext context, Evaluation ev) {
+    final Object convert(Object value, Object receiver, YaqlContext context, Evaluation ev) {
         if (!check(value, context, ev)) throw ArgumentError.INSTANCE;
+        return converted(value, receiver, context, ev);
+    }
+
+    /** As {@link #convert}, for a value known to pass the check (one of a type code that passed it). */
+    Object converted(Object value, Object receiver, YaqlContext context, Evaluation ev) {
         ev.limitMemory(value);
         return value;
     }
@@ -81,9 +86,9 @@ abstract class ParamType {
         }
 
         @Override
-        Object convert(Object value, Object receiver, YaqlContext context, Evaluation ev) {
+        Object converted(Object value, Object receiver, YaqlContext context, Evaluation ev) {
             if (value instanceof Expr.Const c) value = c.value();
-            return super.convert(value, receiver, context, ev);
+            return super.converted(value, receiver, context, ev);
         }
 
         @Override
@@ -100,8 +105,8 @@ abstract class ParamType {
         }
 
         @Override
-        Object convert(Object value, Object receiver, YaqlContext context, Evaluation ev) {
-            Object v = super.convert(value, receiver, context, ev);
+        Object converted(Object value, Object receiver, YaqlContext context, Evaluation ev) {
+            Object v = super.converted(value, receiver, context, ev);
             return v == null ? null : ev.limitIterable(v);
         }
     }
@@ -128,8 +133,7 @@ abstract class ParamType {
         }
 
         @Override
-        Object convert(Object value, Object receiver, YaqlContext context, Evaluation ev) {
-            if (!check(value, context, ev)) throw ArgumentError.INSTANCE;
+        Object converted(Object value, Object receiver, YaqlContext context, Evaluation ev) {
             if (value == null) return null;
             if (value instanceof YaqlLambda l) value = l.value;
             return new YaqlLambda(value, context, ev, withContext, method);
@@ -153,8 +157,7 @@ abstract class ParamType {
         }
 
         @Override
-        Object convert(Object value, Object receiver, YaqlContext context, Evaluation ev) {
-            if (!check(value, context, ev)) throw ArgumentError.INSTANCE;
+        Object converted(Object value, Object receiver, YaqlContext context, Evaluation ev) {
             return new LazyRule((Expr.Pair) value, receiver, context, ev);
         }
     }
@@ -184,8 +187,7 @@ abstract class ParamType {
         }
 
         @Override
-        Object convert(Object value, Object receiver, YaqlContext context, Evaluation ev) {
-            if (!check(value, context, ev)) throw ArgumentError.INSTANCE;
+        Object converted(Object value, Object receiver, YaqlContext context, Evaluation ev) {
             return expand ? ((Expr.Const) value).value() : value;
         }
     }
@@ -207,8 +209,7 @@ abstract class ParamType {
         }
 
         @Override
-        Object convert(Object value, Object receiver, YaqlContext context, Evaluation ev) {
-            if (!check(value, context, ev)) throw ArgumentError.INSTANCE;
+        Object converted(Object value, Object receiver, YaqlContext context, Evaluation ev) {
             return value;
         }
     }

@@ -100,6 +100,10 @@ final class Py {
         if (k == PySeq.class) return ((PySeq) o).tuple ? 7 : 8;
         if (k == Boolean.class) return 2;
         if (k == Double.class) return 5;
+        if (k == Expr.Const.class) {
+            Expr.Const c = (Expr.Const) o;
+            return c.keyword() ? 21 : 22 + typeCode(c.value());
+        }
         return switch (o) {
             case null -> 1;
             case Boolean b -> 2;

@@ -10,6 +10,8 @@ final class PySize {
     private PySize() {}
 
     static long of(Object o) {
+        if (o instanceof Boolean) return 28; // the common results first, before the type switch
+        if (o instanceof Long l) return intSize(64 - Long.numberOfLeadingZeros(l == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(l)));
         return switch (o) {
             case null -> 16;
             case Boolean b -> 28;

@@ -25,10 +25,15 @@ final class Runner {
 
     private Runner() {}
 
-    /** Plans of calls whose arguments are all values, by name, arity and kind of call. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Cached> VALUE_PLANS = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Plans of calls whose arguments are all values, by name, then by arity and kind of call (slot
+     * {@code 2 * arity + (method ? 1 : 0)}); a slot is replaced whole (a benign race: any plan is a correct one).
+     */
+    private static final int MAX_SHARED_ARITY = 8;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Cached[]> VALUE_PLANS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record Cached(List<List<YaqlFunction>> layers, Plan plan) {}
+    /** {@code sealedScope}: the sealed context the layers came from, with nothing between (else null). */
+    private record Cached(YaqlContext sealedScope, List<List<YaqlFunction>> layers, Plan plan) {}
 
     /** A call with arguments that may be values (delegates, call(), lambdas of functions). */
     static Object call(String name, YaqlContext context, Object[] args, Map<String, Object> kwargs, Evaluation ev, Object receiver, YaqlContext dataContext) {
@@ -36,23 +41,34 @@ final class Runner {
         ev.enter();
         try {
             boolean asMethod = receiver != Py.NO_VALUE;
-            List<List<YaqlFunction>> layers = context.collect(name, asMethod);
-            if (layers.isEmpty()) throw notRegistered(name, receiver);
             Object[] actual = asMethod ? prepend(receiver, args) : args;
             Plan plan;
-            if (kwargs.isEmpty() && allValues(actual) && actual.length < 64) {
+            if (kwargs.isEmpty() && allValues(actual) && actual.length < MAX_SHARED_ARITY) {
                 // every argument a value: the plan does not depend on them, only each call's checks do
-                String key = name + '/' + actual.length + (asMethod ? "/m" : "/f");
-                Cached cached = VALUE_PLANS.get(key);
-                if (cached != null && cached.layers == layers) {
-                    plan = cached.plan;
+                Cached[] slots = VALUE_PLANS.get(name);
+                if (slots == null) slots = VALUE_PLANS.computeIfAbsent(name, k -> new Cached[2 * MAX_SHARED_ARITY]);
+                int slot = 2 * actual.length + (asMethod ? 1 : 0);
+                Cached cached = slots[slot];
+                YaqlContext scope = context.functionScope();
+                if (cached != null && scope != null && cached.sealedScope == scope) {
+                    plan = cached.plan; // the same sealed functions as last time
                 } else {
-                    Object[] placeholders = new Object[actual.length];
-                    java.util.Arrays.fill(placeholders, RECEIVER);
-                    plan = Plan.build(name, layers, placeholders, kwargs, dataContext, ev, asMethod, actual.length == 0 ? 0 : -1L >>> (64 - actual.length));
-                    VALUE_PLANS.put(key, new Cached(layers, plan));
+                    List<List<YaqlFunction>> layers = context.collect(name, asMethod);
+                    if (layers.isEmpty()) throw notRegistered(name, receiver);
+                    YaqlContext sealedScope = scope != null && scope.isSealed() ? scope : null;
+                    if (cached != null && cached.layers == layers) {
+                        plan = cached.plan;
+                        if (cached.sealedScope != sealedScope) slots[slot] = new Cached(sealedScope, layers, plan);
+                    } else {
+                        Object[] placeholders = new Object[actual.length];
+                        java.util.Arrays.fill(placeholders, RECEIVER);
+                        plan = Plan.build(name, layers, placeholders, kwargs, dataContext, ev, asMethod, actual.length == 0 ? 0 : -1L >>> (64 - actual.length));
+                        slots[slot] = new Cached(sealedScope, layers, plan);
+                    }
                 }
             } else {
+                List<List<YaqlFunction>> layers = context.collect(name, asMethod);
+                if (layers.isEmpty()) throw notRegistered(name, receiver);
                 plan = Plan.build(name, layers, actual, kwargs, dataContext, ev, asMethod, 0);
             }
             return execute(plan, plan.unchecked == 0 ? plan.args.clone() : actual.clone(), receiver, dataContext, ev);
@@ -74,15 +90,23 @@ final class Runner {
         ev.enter();
         try {
             boolean asMethod = receiver != Py.NO_VALUE;
-            List<List<YaqlFunction>> layers = context.collect(site.name, asMethod);
-            if (layers.isEmpty()) throw notRegistered(site.name, receiver);
+            YaqlContext scope = context.functionScope();
             Expr.Call.Cached cached = site.cached;
             Plan plan;
-            if (cached != null && cached.layers() == layers && cached.asMethod() == asMethod) {
+            if (cached != null && scope != null && cached.sealedScope() == scope && cached.asMethod() == asMethod) {
+                // the same sealed functions as last time: the same overloads, no need to collect them
                 plan = cached.plan();
             } else {
-                plan = Plan.build(site.name, layers, asMethod ? prepend(RECEIVER, site.args) : site.args, Map.of(), context, ev, asMethod, asMethod ? 1 : 0);
-                site.cached = new Expr.Call.Cached(layers, asMethod, plan);
+                List<List<YaqlFunction>> layers = context.collect(site.name, asMethod);
+                if (layers.isEmpty()) throw notRegistered(site.name, receiver);
+                YaqlContext sealedScope = scope != null && scope.isSealed() ? scope : null;
+                if (cached != null && cached.layers() == layers && cached.asMethod() == asMethod) {
+                    plan = cached.plan();
+                    if (cached.sealedScope() != sealedScope) site.cached = new Expr.Call.Cached(sealedScope, layers, asMethod, plan);
+                } else {
+                    plan = Plan.build(site.name, layers, asMethod ? prepend(RECEIVER, site.args) : site.args, Map.of(), context, ev, asMethod, asMethod ? 1 : 0);
+                    site.cached = new Expr.Call.Cached(sealedScope, layers, asMethod, plan);
+                }
             }
             Object[] values = plan.args.clone();
             if (asMethod) values[0] = receiver;
@@ -154,6 +178,8 @@ final class Runner {
         final long unchecked;
         /** The overload that won for the last argument types seen here (a benign race). */
         volatile Winner winner;
+        /** The candidates left for the last types seen at the unchecked positions (a benign race). */
+        volatile Resolution resolution;
 
         Plan(String name, Object[] args, Map<String, Object> kwargs, List<Candidate[]> levels, long unchecked) {
             this.name = name;
@@ -192,6 +218,42 @@ final class Runner {
             }
             return new Plan(name, args, kwargs, levels, unchecked);
         }
+
+        /**
+         * The candidates whose parameters at the unchecked positions accept the values there, and the one that
+         * says which arguments stay unevaluated (all must agree). Both depend on the plan and on the type codes at
+         * the unchecked positions alone, so the last answer is kept for the next call with the same codes.
+         */
+        Resolution resolve(Object[] values, Object receiver, YaqlContext context, Evaluation ev) {
+            long key = unchecked == 0 ? 0 : typeCodesAt(values, unchecked);
+            Resolution known = resolution;
+            if (known != null && key >= 0 && known.key == key) return known;
+            List<Candidate[]> checkedLevels = unchecked == 0 ? levels : checked(levels, unchecked, values, context, ev);
+            Candidate first = null;
+            for (Candidate[] level : checkedLevels) {
+                for (Candidate c : level) {
+                    if (first == null) first = c;
+                    else if (!first.sameLaziness(c)) throw ambiguous(name, receiver);
+                }
+            }
+            if (first == null) throw notFound(name, receiver, values);
+            Resolution r = new Resolution(key, checkedLevels, first);
+            if (key >= 0) resolution = r;
+            return r;
+        }
+    }
+
+    /** What {@link Plan#resolve} found for values of these type codes at the unchecked positions. */
+    private record Resolution(long key, List<Candidate[]> levels, Candidate first) {}
+
+    /** The type codes of the values at the given positions as one number, or -1 when there are too many. */
+    private static long typeCodesAt(Object[] values, long positions) {
+        if (Long.bitCount(positions) > 9) return -1;
+        long code = 0;
+        for (int i = 0; i < values.length && i < 64; i++) {
+            if ((positions & (1L << i)) != 0) code = (code << 6) | Py.typeCode(values[i]);
+        }
+        return code;
     }
 
     /** For arguments of these types ({@link Py#typeCode} of each), this overload wins. */
@@ -209,16 +271,9 @@ final class Runner {
     }
 
     private static Object execute(Plan plan, Object[] values, Object receiver, YaqlContext context, Evaluation ev) {
-        List<Candidate[]> levels = plan.levels;
-        if (plan.unchecked != 0) levels = checked(levels, plan.unchecked, values, context, ev);
-        Candidate first = null;
-        for (Candidate[] level : levels) {
-            for (Candidate c : level) {
-                if (first == null) first = c;
-                else if (!first.sameLaziness(c)) throw ambiguous(plan.name, receiver);
-            }
-        }
-        if (first == null) throw notFound(plan.name, receiver, values);
+        Resolution resolution = plan.resolve(values, receiver, context, ev);
+        List<Candidate[]> levels = resolution.levels;
+        Candidate first = resolution.first;
 
         for (int i = 0; i < values.length; i++) {
             if (!first.lazy(i) && values[i] instanceof Expr e && !(e instanceof Expr.Const)) values[i] = e.eval(Py.NO_VALUE, context, ev);
@@ -233,13 +288,7 @@ final class Runner {
 
         long types = kwValues.isEmpty() ? typeCodes(values) : -1;
         Winner known = plan.winner;
-        if (types >= 0 && known != null && known.types == types) {
-            Object result = positional(known.function, values).run(receiver, context, ev);
-            long size = PySize.of(result);
-            ev.limitMemory(size);
-            ev.account(size);
-            return result;
-        }
+        if (types >= 0 && known != null && known.types == types) return counted(runKnown(known.function, values, receiver, context, ev), ev);
         Invocation winner = null;
         Candidate winnerCandidate = null;
         for (Candidate[] level : levels) {
@@ -258,11 +307,33 @@ final class Runner {
         if (winner == null) throw notFound(plan.name, receiver, values);
         YaqlFunction f = winner.function;
         if (types >= 0 && f.varargs == null && f.varkw == null && !f.hasKeywordOnly) plan.winner = new Winner(types, f);
-        Object result = winner.run(receiver, context, ev);
+        return counted(winner.run(receiver, context, ev), ev);
+    }
+
+    /** A call's result, counted against the memory quota and the evaluation's budget. */
+    private static Object counted(Object result, Evaluation ev) {
         long size = PySize.of(result);
         ev.limitMemory(size);
         ev.account(size);
         return result;
+    }
+
+    /**
+     * The overload that won before for arguments of the same types, called without binding them again: its
+     * parameters are positional and their checks pass (a check depends on the type code alone). {@code args} is
+     * this call's own array: when every parameter has its argument, it takes the converted values in place.
+     */
+    private static Object runKnown(YaqlFunction f, Object[] args, Object receiver, YaqlContext context, Evaluation ev) {
+        Param[] params = f.params;
+        YaqlContext own = f.anyLazy ? context.child() : null;
+        Object[] converted = params.length == args.length ? args : new Object[params.length];
+        for (int k = 0; k < params.length; k++) {
+            Param p = params[k];
+            int pos = p.position();
+            Object v = pos < args.length && args[pos] != Py.NO_VALUE ? args[pos] : p.defaultValue();
+            converted[k] = p.type().converted(v, receiver, own, ev);
+        }
+        return f.body.apply(new Call(own, context, ev, receiver, converted, List.of(), Map.of()));
     }
 
     /** The candidates of a shared plan whose parameters accept the values at the positions it left unchecked. */

@@ -31,7 +31,8 @@ public final class Yaql {
 
     /**
      * Plain data made into YAQL's values once, to evaluate several expressions over the same data without
-     * converting it for each: pass the answer as the data of {@link YaqlExpression#evaluate}.
+     * converting it for each: pass the answer as the data of {@link YaqlExpression#evaluate}. Its maps are read
+     * where they are, as expressions reach them: they must not change while the answer is in use.
      */
     public static Object data(Object plain) {
         return Input.convert(plain);

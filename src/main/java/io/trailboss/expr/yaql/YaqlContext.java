@@ -58,6 +58,18 @@ public final class YaqlContext {
         return new YaqlContext(this, options);
     }
 
+    /** The one name of a lambda's call: shared, since a second name copies the array before adding. */
+    private static final String[] FIRST_ONLY = {"$1"};
+
+    /** A child with {@code $1} bound, as a lambda of one argument is called for each element. */
+    YaqlContext childWithFirst(Object value) {
+        YaqlContext c = new YaqlContext(this, options);
+        c.keys = FIRST_ONLY;
+        c.values = new Object[] {value};
+        c.size = 1;
+        return c;
+    }
+
     public YaqlOptions options() {
         return options;
     }
@@ -66,7 +78,13 @@ public final class YaqlContext {
         return parent;
     }
 
-    YaqlContext seal() {
+    /**
+     * Ends registration in this context, which must not change afterwards, nor may its parents: a context of
+     * extra functions that many evaluations share is sealed once built, and the calls evaluated under it then keep
+     * the overloads they found instead of looking them up each time.
+     */
+    public YaqlContext seal() {
+        if (sealed) return this;
         sealedFunctions = new java.util.concurrent.ConcurrentHashMap<>();
         sealedMethods = new java.util.concurrent.ConcurrentHashMap<>();
         sealed = true;
@@ -154,6 +172,20 @@ public final class YaqlContext {
             }
         }
         return inner == null ? List.of() : inner;
+    }
+
+    /**
+     * The first context from here out that has functions of its own or is sealed, or null. When it is sealed,
+     * {@link #collect} answers with its layers, which never change: call sites keep their resolution for it.
+     */
+    YaqlContext functionScope() {
+        YaqlContext c = this;
+        while (c != null && c.functions == null && !c.sealed) c = c.parent;
+        return c;
+    }
+
+    boolean isSealed() {
+        return sealed;
     }
 
     private List<YaqlFunction> layer(String name, boolean asMethod) {

@@ -50,8 +50,7 @@ final class YaqlLambda implements Fn {
     /** A call with one argument, the common case of predicates and selectors. */
     Object apply(Object arg) {
         if (method || withContext) return call(List.of(arg), Map.of());
-        YaqlContext target = context.child();
-        target.setNormalized("$1", arg);
+        YaqlContext target = context.childWithFirst(arg);
         if (value instanceof Expr e) return e.eval(Py.NO_VALUE, target, ev);
         if (value instanceof Fn f) return f.call(java.util.Collections.singletonList(arg), Map.of());
         return value;

@@ -155,4 +155,59 @@ class YaqlEvaluationTest {
                 .satisfies(e -> assertThat(((YaqlException) e).kind()).isEqualTo("NoFunctionRegisteredException"));
         assertThat(Yaql.parse("$.where($ > 1)").evaluate(List.of(1, 2), mistral)).isEqualTo(List.of(2L));
     }
+    @Test
+    void input_maps_read_as_the_dictionaries_yaql_would_convert_them_to() {
+        Map<String, Object> withNull = new java.util.HashMap<>();
+        withNull.put("a", null);
+        assertThat(eval("[$.a, $.get(a, 5), $.get(b, 5), $.containsKey(a), $.containsKey(b), $.len()]", withNull))
+                .isEqualTo(java.util.Arrays.asList(null, null, 5L, true, false, 1L));
+        assertThat(kind("$.b", withNull)).isEqualTo("KeyError");
+        // keys equal under Python's equality are one key: the first form stays, the last value wins
+        Map<Object, Object> ones = new java.util.LinkedHashMap<>();
+        ones.put(1, "int");
+        ones.put(1L, "long");
+        ones.put("1", "string");
+        assertThat(eval("[$.len(), $.get(1), $.get('1'), $.get(1.0), $.keys()]", ones)).isEqualTo(List.of(2L, "long", "string", "long", List.of(1L, "1")));
+        // a map sorted by its own comparator is read by Python's equality, not by that comparator
+        java.util.TreeMap<String, Object> caseless = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        caseless.put("a", 1);
+        assertThat(eval("[$.get(A), $.containsKey(A), $.get(a)]", caseless)).isEqualTo(java.util.Arrays.asList(null, false, 1L));
+        Map<String, Object> nested = Map.of("a", Map.of("b", List.of(1, Map.of("c", 2.5f))), "n", java.math.BigDecimal.ONE);
+        assertThat(eval("[$.a.b[1].c, $.a = $.a, $.a.b.len(), $.n, $.a.items()]", nested))
+                .isEqualTo(List.of(2.5, true, 2L, 1.0, List.of(List.of("b", List.of(1L, Map.of("c", 2.5))))));
+        assertThatThrownBy(() -> eval("$.t", Map.of("t", new Object(), "u", 1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only plain data");
+    }
+
+    @Test
+    void data_converted_once_gives_the_same_answers_to_evaluations_on_several_threads() throws Exception {
+        List<Object> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) items.add(Map.of("n", i, "m", Map.of("k", i % 7, "l", List.of(i))));
+        Object data = Yaql.data(items);
+        YaqlExpression e = Yaql.parse("$.where($.n > 10).select($.m.k + $.m.l[0] + $.m.len()).sum()");
+        YaqlContext mistral = YaqlContext.standard(YaqlOptions.MISTRAL);
+        Object expected = e.evaluate(items, mistral);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Object>> answers = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) answers.add(pool.submit(() -> e.evaluate(data, mistral)));
+            for (var a : answers) assertThat(a.get()).isEqualTo(expected);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_call_finds_the_functions_of_the_context_it_is_evaluated_in_each_time() {
+        YaqlContext own = YaqlContext.standard(YaqlOptions.YAQL_TESTS).child();
+        YaqlExpression e = Yaql.parse("[1, 2].len() + 40");
+        assertThat(e.evaluate(null, own)).isEqualTo(42L);
+        own.register(YaqlFunction.method("len").param("x").plainBody(args -> 60));
+        assertThat(e.evaluate(null, own)).isEqualTo(100L);
+        assertThat(e.evaluate(null, own.child())).isEqualTo(100L);
+        assertThat(e.evaluate(null, CONTEXT)).isEqualTo(42L);
+        YaqlContext sealed = YaqlContext.standard(YaqlOptions.YAQL_TESTS).child().register(YaqlFunction.method("len").param("x").plainBody(args -> 1)).seal();
+        assertThat(e.evaluate(null, sealed)).isEqualTo(41L);
+        assertThat(e.evaluate(null, own)).isEqualTo(100L);
+        assertThatThrownBy(() -> sealed.register(YaqlFunction.function("x").plainBody(a -> 1))).isInstanceOf(IllegalStateException.class);
+    }
 }
