@@ -81,11 +81,11 @@ class MalformedBodiesTest {
     }
 
     /**
-     * Mistral's validation route judges a definition: as Mistral 15 does, a bad one is a 200 that says
+     * Mistral's validation routes (workflows, workbooks, actions) judge a definition: as Mistral 15 does, a bad one is a 200 that says
      * {@code "valid": false} and why (the client prints both columns); saying it is valid would be wrong.
      */
     private static boolean judgedInvalid(ApiServer.Route r, HttpResponse<String> answer) {
-        if (!List.of("/mistral/v2/workflows/validate", "/mistral/v2/workbooks/validate").contains(r.path()) || answer.statusCode() != 200) return false;
+        if (!List.of("/mistral/v2/workflows/validate", "/mistral/v2/workbooks/validate", "/mistral/v2/actions/validate").contains(r.path()) || answer.statusCode() != 200) return false;
         Map<String, Object> body = io.trailboss.json.Json.readMap(answer.body());
         return Boolean.FALSE.equals(body.get("valid")) && body.get("error") instanceof String error && !error.isBlank();
     }
