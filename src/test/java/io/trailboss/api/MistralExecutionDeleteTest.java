@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trailboss.auth.Auth;
+import io.trailboss.testing.MistralCli;
+import io.trailboss.testing.MistralCli.Run;
 import io.trailboss.testing.TestDatabases;
 import io.trailboss.testing.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,9 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -35,9 +34,7 @@ class MistralExecutionDeleteTest {
 
     @BeforeAll
     void installed() {
-        boolean installed = Files.isExecutable(Path.of("/usr/bin/mistral"));
-        if (!installed && "true".equals(System.getenv("CI"))) throw new IllegalStateException("python3-mistralclient is required in CI (.ci/run installs it)");
-        Assumptions.assumeTrue(installed, "python3-mistralclient is not installed (apt-get install python3-mistralclient)");
+        MistralCli.assumeInstalled();
     }
 
     @AfterAll
@@ -49,16 +46,10 @@ class MistralExecutionDeleteTest {
         return servers.computeIfAbsent(db, kind -> new TestServer(TestDatabases.of(kind), Clock.systemUTC(), Auth.Mode.OPEN));
     }
 
-    private record Run(int code, String out) {}
-
-    private static Run run(TestServer server, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("mistral", "--os-mistral-url", server.base + "/mistral/v2"));
+    private static Run run(TestServer server, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("--os-mistral-url", server.base + "/mistral/v2"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
+        return MistralCli.run(cmd);
     }
 
     private static String mistral(TestServer server, String... args) throws Exception {
@@ -73,7 +64,7 @@ class MistralExecutionDeleteTest {
         return f;
     }
 
-    /** An execution's state, read over the REST API (each run of the client costs a second). */
+    /** An execution's state, read over the REST API. */
     private static String state(TestServer s, String id) {
         return String.valueOf(s.get("/mistral/v2/executions/" + id).map().get("state"));
     }

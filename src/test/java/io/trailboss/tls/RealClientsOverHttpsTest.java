@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.trailboss.api.ApiServer;
 import io.trailboss.record.AraCallbackTest;
+import io.trailboss.testing.MistralCli;
 import io.trailboss.testing.TestCertificates;
 import io.trailboss.testing.TestDatabases;
 import io.trailboss.testing.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,9 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -101,9 +99,7 @@ class RealClientsOverHttpsTest {
 
     @Test
     void the_mistral_client_works_over_https_with_the_ca_given_and_refuses_the_server_without_it() throws Exception {
-        boolean installed = Files.isExecutable(Path.of("/usr/bin/mistral"));
-        if (!installed && "true".equals(System.getenv("CI"))) throw new IllegalStateException("python3-mistralclient is required in CI");
-        Assumptions.assumeTrue(installed, "python3-mistralclient is not installed (apt-get install python3-mistralclient)");
+        MistralCli.assumeInstalled();
         Path yaml = Files.createTempFile("wf", ".yaml");
         Files.writeString(yaml, """
                 version: '2.0'
@@ -127,18 +123,13 @@ class RealClientsOverHttpsTest {
 
     private record Result(int exit, String output) {}
 
-    private Result mistral(boolean withCa, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("mistral", "--os-mistral-url", server.base + "/mistral/v2"));
+    private Result mistral(boolean withCa, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("--os-mistral-url", server.base + "/mistral/v2"));
         if (withCa) cmd.addAll(List.of("--os-cacert", ca.file().toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // the system's CAs only: nothing in the environment may make the server trusted behind the test's back
-        pb.environment().keySet().removeAll(List.of("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "OS_CACERT"));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        if (withCa) assertThat(p.exitValue()).as(out).isZero();
-        return new Result(p.exitValue(), out);
+        MistralCli.Run r = MistralCli.run(cmd, env -> env.keySet().removeAll(List.of("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "OS_CACERT")));
+        if (withCa) assertThat(r.code()).as(r.out()).isZero();
+        return new Result(r.code(), r.out());
     }
 }
