@@ -6,67 +6,25 @@ import static org.awaitility.Awaitility.await;
 import io.trailboss.auth.Auth;
 import io.trailboss.json.Json;
 import io.trailboss.store.Database;
-import io.trailboss.testing.MistralCli;
 import io.trailboss.testing.MistralCli.Run;
 import io.trailboss.testing.TestDatabases;
 import io.trailboss.testing.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Global ad-hoc actions through Mistral's own client: action-create/update/delete/get/get-definition/list/validate,
  * and workflows that call them. The expected results of the workbook case were recorded from Mistral 15.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MistralAdHocActionsTest {
-    private final Map<String, TestServer> servers = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    void installed() {
-        MistralCli.assumeInstalled();
-    }
-
-    @AfterAll
-    void stop() {
-        servers.values().forEach(TestServer::close);
-    }
-
-    private TestServer server(String db) {
-        return servers.computeIfAbsent(db, kind -> new TestServer(TestDatabases.of(kind), Clock.systemUTC(), Auth.Mode.OPEN));
-    }
-
-    private static Run run(TestServer server, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("--os-mistral-url", server.base + "/mistral/v2"));
-        cmd.addAll(List.of(args));
-        return MistralCli.run(cmd);
-    }
-
-    private static String mistral(TestServer server, String... args) throws Exception {
-        Run r = run(server, args);
-        assertThat(r.code()).as(r.out()).isZero();
-        return r.out();
-    }
-
+class MistralAdHocActionsTest extends MistralClientTestBase {
     private static Run refused(TestServer server, String... args) throws Exception {
         Run r = run(server, args);
         assertThat(r.code()).as(r.out()).isNotZero();
         return r;
-    }
-
-    private static Path file(String text) throws Exception {
-        Path f = Files.createTempFile("mistral-actions", ".yaml");
-        Files.writeString(f, text);
-        return f;
     }
 
     private static List<String> lines(String out) {

@@ -3,65 +3,20 @@ package io.trailboss.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.trailboss.auth.Auth;
 import io.trailboss.json.Json;
-import io.trailboss.testing.MistralCli;
 import io.trailboss.testing.MistralCli.Run;
-import io.trailboss.testing.TestDatabases;
 import io.trailboss.testing.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The execution, task, action-execution, environment, cron trigger and workbook commands of Mistral's own client, on H2 and PostgreSQL. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MistralClientCommandsTest {
-    private final Map<String, TestServer> servers = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    void installed() {
-        MistralCli.assumeInstalled();
-    }
-
-    @AfterAll
-    void stop() {
-        servers.values().forEach(TestServer::close);
-    }
-
-    private TestServer server(String db) {
-        // open: the client would need a Keystone token otherwise
-        return servers.computeIfAbsent(db, kind -> new TestServer(TestDatabases.of(kind), Clock.systemUTC(), Auth.Mode.OPEN));
-    }
-
-    private static Run run(TestServer server, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("--os-mistral-url", server.base + "/mistral/v2"));
-        cmd.addAll(List.of(args));
-        return MistralCli.run(cmd);
-    }
-
-    private static String mistral(TestServer server, String... args) throws Exception {
-        Run r = run(server, args);
-        assertThat(r.code()).as(r.out()).isZero();
-        return r.out();
-    }
-
-    private static Path file(String text) throws Exception {
-        Path f = Files.createTempFile("mistral", ".yaml");
-        Files.writeString(f, text);
-        return f;
-    }
-
+class MistralClientCommandsTest extends MistralClientTestBase {
     private static final String GREET = """
             version: '2.0'
             %s:

@@ -3,24 +3,15 @@ package io.trailboss.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.trailboss.auth.Auth;
-import io.trailboss.testing.MistralCli;
 import io.trailboss.testing.MistralCli.Run;
-import io.trailboss.testing.TestDatabases;
 import io.trailboss.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,42 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Mistral's execution-delete through its own client: a finished execution goes with everything it owns, a live one
  * only when forced (as Mistral 15: 403 with the reason otherwise), and a forced delete stops what runs.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MistralExecutionDeleteTest {
-    private final Map<String, TestServer> servers = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    void installed() {
-        MistralCli.assumeInstalled();
-    }
-
-    @AfterAll
-    void stop() {
-        servers.values().forEach(TestServer::close);
-    }
-
-    private TestServer server(String db) {
-        return servers.computeIfAbsent(db, kind -> new TestServer(TestDatabases.of(kind), Clock.systemUTC(), Auth.Mode.OPEN));
-    }
-
-    private static Run run(TestServer server, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("--os-mistral-url", server.base + "/mistral/v2"));
-        cmd.addAll(List.of(args));
-        return MistralCli.run(cmd);
-    }
-
-    private static String mistral(TestServer server, String... args) throws Exception {
-        Run r = run(server, args);
-        assertThat(r.code()).as(r.out()).isZero();
-        return r.out();
-    }
-
-    private static Path file(String text) throws Exception {
-        Path f = Files.createTempFile("mistral-delete", ".yaml");
-        Files.writeString(f, text);
-        return f;
-    }
-
+class MistralExecutionDeleteTest extends MistralClientTestBase {
     /** An execution's state, read over the REST API. */
     private static String state(TestServer s, String id) {
         return String.valueOf(s.get("/mistral/v2/executions/" + id).map().get("state"));
