@@ -8,6 +8,7 @@ import io.trailboss.definition.WorkflowSpec;
 import io.trailboss.definition.WorkflowType;
 import io.trailboss.expr.ExpressionException;
 import io.trailboss.model.ExecutionState;
+import io.trailboss.model.TaskErrorKind;
 import io.trailboss.model.TaskExecution;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +37,9 @@ final class TaskCompletion {
     void complete(TaskExecution t, TaskSpec ts, ExecutionState end, Object result, String info) {
         if (step.context().policies().mayArmTimers(ts) || step.steered()) step.context().timers().deleteForTask(step.handle(), t.id());
         boolean success = end != ExecutionState.ERROR;
-        TaskExecution done = with(t, end, info).result(result).build();
+        TaskBuilder ending = with(t, end, info).result(result);
+        if (t.errorKind() == TaskErrorKind.HELD_FAILURE) ending.error(null, null); // the hold is over
+        TaskExecution done = ending.build();
         Map<String, Object> ctx = step.dataContext(done);
         Map<String, Object> published = new LinkedHashMap<>();
         try {

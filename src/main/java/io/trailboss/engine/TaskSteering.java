@@ -6,6 +6,7 @@ import io.trailboss.definition.TaskSpec;
 import io.trailboss.model.ExecutionState;
 import io.trailboss.model.Job;
 import io.trailboss.model.TaskDirective;
+import io.trailboss.model.TaskErrorKind;
 import io.trailboss.model.TaskExecution;
 import io.trailboss.model.TaskFlag;
 import java.util.EnumSet;
@@ -106,8 +107,9 @@ final class TaskSteering {
 
     void holdFailure(TaskExecution t, TaskSpec ts, Object result, String info) {
         if (step.context().policies().mayArmTimers(ts)) step.context().timers().deleteForTask(step.handle(), t.id());
-        step.save(with(t, ExecutionState.PAUSED, "failed" + (info == null ? "" : ": " + info)
-                + " (held by pause-on-fail: rerun, skip, or resume to follow on-error)").result(result).flag(TaskFlag.HELD_FAILURE).unflag(TaskFlag.HELD).build());
+        String failure = "failed" + (info == null ? "" : ": " + info);
+        step.save(with(t, ExecutionState.PAUSED, failure + " (held by pause-on-fail: rerun, skip, or resume to follow on-error)").result(result)
+                .flag(TaskFlag.HELD_FAILURE).unflag(TaskFlag.HELD).error(TaskErrorKind.HELD_FAILURE, failure).build());
     }
 
     /** Jobs of the task's current attempt that have not ended. */
@@ -150,8 +152,8 @@ final class TaskSteering {
 
     /** A task held after failing, or interrupted, follows its failure: on-error, as without pause-on-fail. */
     void acceptFailure(TaskExecution t) {
-        String info = t.state() == ExecutionState.INTERRUPTED ? "interrupted" : t.stateInfo();
-        if (info != null && info.contains(" (held by pause-on-fail")) info = info.substring(0, info.indexOf(" (held by pause-on-fail"));
+        String info = t.state() == ExecutionState.INTERRUPTED ? "interrupted"
+                : t.errorKind() == TaskErrorKind.HELD_FAILURE ? t.errorCause() : t.stateInfo();
         step.complete(with(t, ExecutionState.RUNNING, null).flag(TaskFlag.FAILURE_ACCEPTED).build(), step.spec().task(t.name()), ExecutionState.ERROR, t.result(), info);
         step.checkCompletion();
     }

@@ -8,5 +8,7 @@ public enum TaskErrorKind {
      * An expression failed where Mistral ends the whole workflow at once (the task's input, its
      * with-items lists, its publish): no retry, no hold, no transition; the cause is the workflow's message.
      */
-    FAILS_WORKFLOW
+    FAILS_WORKFLOW,
+    /** Held after failing (pause-on-fail); the cause is the failure as it ends the task if a person lets it. */
+    HELD_FAILURE
 }
