@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    private static final int BATCH = 256;
+    /** How many starts or outcomes one engine transaction takes at most. */
+    static final int BATCH = 256;
 
     final Jdbi jdbi;
     /** Every engine transaction runs again when the database gave it up for a deadlock or lock timeout. */

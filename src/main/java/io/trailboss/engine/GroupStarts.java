@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupStarts {
     private static final Logger LOG = LoggerFactory.getLogger(GroupStarts.class);
-    private static final int BATCH = 256;
 
     private final StepTransactions steps;
     private final NewExecutions newExecutions;
@@ -38,7 +37,7 @@ final class GroupStarts {
         this.newExecutions = newExecutions;
         this.context = context;
         this.single = single;
-        this.starts = new BatchingQueue<>("engine-starter", Integer.MAX_VALUE, BATCH, this::startBatch);
+        this.starts = new BatchingQueue<>("engine-starter", Integer.MAX_VALUE, Engine.BATCH, this::startBatch);
     }
 
     int waiting() {

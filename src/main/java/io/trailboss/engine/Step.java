@@ -50,6 +50,7 @@ final class Step {
     private final JobFactory jobFactory;
     private final TaskCompletion completion;
     private final Attempts attempts;
+    private final JobResults jobResults;
     /** Why the workflow's output could not be evaluated when it ended, or null. */
     private String outputError;
 
@@ -70,6 +71,7 @@ final class Step {
         this.jobFactory = new JobFactory(this, context, doc, now);
         this.completion = new TaskCompletion(this);
         this.attempts = new Attempts(this, jobFactory);
+        this.jobResults = new JobResults(this, jobFactory, attempts);
         this.steering = new TaskSteering(this);
         this.state = ex.state();
         this.stateInfo = ex.stateInfo();
@@ -151,7 +153,7 @@ final class Step {
 
     /** A job of this execution ended (see {@link JobResults}). */
     void jobFinished(Job job, ActionResult result, long startedAt, String runner) {
-        new JobResults(this, jobFactory, attempts).apply(job, result, startedAt, runner);
+        jobResults.apply(job, result, startedAt, runner);
     }
 
     // ------------------------------------------------------------------ finishing a task
