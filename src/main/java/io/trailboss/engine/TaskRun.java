@@ -31,10 +31,6 @@ final class TaskRun {
         return task;
     }
 
-    long now() {
-        return step.now();
-    }
-
     /** The task with a changed state (and the rest unchanged), to save or to evaluate expressions against. */
     TaskBuilder with(ExecutionState state, String info) {
         return new TaskBuilder(task).state(state, info);
